@@ -1,0 +1,42 @@
+"""nbkeras: Jupyter-native widgets for learning, teaching and debugging Keras.
+
+Importing ``nbkeras`` is cheap: TensorFlow, Keras, ipywidgets and Plotly are
+imported only when a feature that needs them is first used (see ``_LAZY``).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+# Public name -> module that defines it. One table, so the lazy loader, ``__all__``
+# and ``dir(nbkeras)`` cannot disagree.
+_LAZY: dict[str, str] = {
+    # activations
+    "activation_names": "nbkeras.activations",
+    "activation_curves": "nbkeras.activations",
+    "ActivationExplorer": "nbkeras.activations",
+    "explore_activations": "nbkeras.activations",
+    # sub-packages
+    "datasets": "nbkeras.datasets",
+    "testing": "nbkeras.testing",
+}
+
+__all__ = ["__version__", *_LAZY]
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _LAZY.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'nbkeras' has no attribute {name!r}")
+    module = importlib.import_module(module_name)
+    value = module if module_name == f"nbkeras.{name}" else getattr(module, name)
+    globals()[name] = value  # cache: the next access skips __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+

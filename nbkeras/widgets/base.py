@@ -1,0 +1,118 @@
+"""The base class of every nbkeras widget.
+
+Protocol between a view and the kernel (see js/src/lib/channel.js for the other half):
+
+- The view never sets a validated trait itself. A control sends
+  ``{"type": "request", "seq": n, "action": "set", "args": {"name": ..., "value": ...}}``;
+  the kernel assigns the attribute exactly as Python code would (so one validator guards
+  both), and always answers by setting ``_ack = n`` in the same state update as the
+  change. A value the validator refuses becomes ``error`` (shown above the view) and the
+  last good state stays.
+- Because every request is answered, a view keeps at most one request in flight and
+  sends only the newest pending value when the answer comes: a fast drag never queues
+  a backlog in the kernel.
+"""
+
+from __future__ import annotations
+
+import logging
+import weakref
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+import anywidget
+import traitlets
+from ipywidgets import widget_serialization
+
+from nbkeras.widgets.runtime import PlotlyRuntime, plotly_runtime
+
+log = logging.getLogger("nbkeras")
+
+# Every nbkeras widget alive in this kernel, by model id: a headless run
+# (``nbkeras demo --headless``) asks them for their static figures at the end.
+_live_widgets: weakref.WeakValueDictionary[str, NbKerasWidget] = weakref.WeakValueDictionary()
+
+
+def live_widgets() -> dict[str, NbKerasWidget]:
+    """The nbkeras widgets alive in this process, keyed by model id."""
+    return dict(_live_widgets)
+
+
+class NbKerasWidget(anywidget.AnyWidget):
+    """Base of nbkeras widgets: shared plotly.js, an error banner, request/reply actions.
+
+    Subclasses set ``_esm = bundle("<name>.js")`` and may add request actions with
+    ``_actions = {"name": "method_name"}``; ``"set"`` is always available for the attributes
+    listed in ``_settable``.
+    """
+
+    _plotly = traitlets.Instance(PlotlyRuntime, help="shared plotly.js carrier").tag(
+        sync=True, **widget_serialization
+    )
+    error = traitlets.Unicode("", help="message shown at the top of the view; empty when all is well").tag(
+        sync=True
+    )
+    _ack = traitlets.Int(0, help="sequence number of the last request the kernel handled").tag(sync=True)
+
+    _settable: ClassVar[tuple[str, ...]] = ()
+    _actions: ClassVar[dict[str, str]] = {}
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("_plotly", plotly_runtime())
+        super().__init__(**kwargs)
+        self.on_msg(self._on_frontend_msg)
+        _live_widgets[self.model_id] = self
+
+    def static_figures(self) -> list[tuple[str, dict[str, Any]]]:
+        """(title, Plotly figure spec) pairs that show this widget's state without a kernel.
+
+        The same specs the live view draws; :mod:`nbkeras.report` inlines them.
+        """
+        return []
+
+    # -- front-end requests ------------------------------------------------------------
+    def _on_frontend_msg(self, _widget: Any, content: Any, buffers: list[Any]) -> None:
+        if not isinstance(content, dict) or content.get("type") != "request":
+            return
+        seq = content.get("seq")
+        action = content.get("action")
+        args = content.get("args") or {}
+        with self.hold_sync():
+            try:
+                self._dispatch(action, args)
+            except (traitlets.TraitError, ValueError, TypeError) as exc:
+                # What the user typed was refused: say so where they are looking.
+                self.error = str(exc)
+            except Exception as exc:  # noqa: BLE001 - never let a view hang or die silently
+                log.exception("nbkeras: request %r failed", action)
+                self.error = f"{type(exc).__name__}: {exc}"
+            if isinstance(seq, int):
+                self._ack = seq
+
+    def _dispatch(self, action: Any, args: dict[str, Any]) -> None:
+        if action == "set":
+            name = args.get("name")
+            if name not in self._settable:
+                raise ValueError(
+                    f"Invalid value for argument `name`. Received: name={name!r}. "
+                    f"Expected one of: {', '.join(self._settable)}."
+                )
+            self.error = ""
+            setattr(self, name, args.get("value"))
+            return
+        method_name = self._actions.get(action) if isinstance(action, str) else None
+        if method_name is None:
+            raise ValueError(f"Unknown request {action!r}. Expected one of: set, {', '.join(self._actions)}.")
+        self.error = ""
+        method: Callable[..., Any] = getattr(self, method_name)
+        method(**args)
+
+    # -- text form ---------------------------------------------------------------------
+    def _repr_fields(self) -> dict[str, Any]:
+        """The fields shown by ``repr``; subclasses list what identifies their state."""
+        return {}
+
+    def __repr__(self) -> str:
+        # anywidget's repr holds a memory address, which breaks nbval output comparison.
+        fields = ", ".join(f"{k}={v!r}" for k, v in self._repr_fields().items())
+        return f"{type(self).__name__}({fields})"
