@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 const here = dirname(fileURLToPath(import.meta.url));
 const outdir = join(here, "..", "nbkeras", "static");
 const entryPoints = readdirSync(join(here, "src"))
-  .filter((f) => f.endsWith(".js"))
+  .filter((f) => f.endsWith(".js") || f.endsWith(".css"))
   .map((f) => join(here, "src", f));
 const check = process.argv.includes("--check");
 

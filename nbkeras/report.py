@@ -36,8 +36,9 @@ img{max-width:100%}
 
 
 def _json_for_script(value: Any) -> str:
-    # "</" would end the <script> element early; JSON allows the escaped form.
-    return json.dumps(value, allow_nan=False).replace("</", "<\\/")
+    # "</script" would end the element early and "<!--" changes how it is parsed:
+    # escape every "<" (JSON allows \u003c), so no user string can leave the element.
+    return json.dumps(value, allow_nan=False).replace("<", "\\u003c")
 
 
 def _markdown(text: str) -> str:

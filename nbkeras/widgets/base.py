@@ -25,6 +25,7 @@ import traitlets
 from ipywidgets import widget_serialization
 
 from nbkeras.widgets.runtime import PlotlyRuntime, plotly_runtime
+from nbkeras.widgets.static import bundle
 
 log = logging.getLogger("nbkeras")
 
@@ -46,6 +47,7 @@ class NbKerasWidget(anywidget.AnyWidget):
     listed in ``_settable``.
     """
 
+    _css = bundle("nbkeras.css")  # one stylesheet for every nbkeras view
     _plotly = traitlets.Instance(PlotlyRuntime, help="shared plotly.js carrier").tag(
         sync=True, **widget_serialization
     )
