@@ -13,9 +13,10 @@ from types import ModuleType
 
 def keras() -> ModuleType:
     """Return the ``keras`` module, importing TensorFlow's backend on first use."""
-    # TensorFlow's C++ start-up chatter hides what the user printed; keep it quiet
-    # unless the user asked for it.
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    # TensorFlow's C++ start-up chatter (oneDNN notes, "no CUDA drivers") buries what a
+    # learner printed; keep it quiet unless the user set the level. Level 2 still lets
+    # absl's INFO lines through on TF 2.21, so 3 it is.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     import keras as _keras
 

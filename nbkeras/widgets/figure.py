@@ -24,7 +24,9 @@ def _is_numeric_array(value: Any) -> bool:
 def to_wire(spec: Any) -> Any:
     """Replace numeric numpy arrays in a figure spec by little-endian float32 bytes."""
     if _is_numeric_array(spec):
-        data = np.ascontiguousarray(spec, dtype="<f4").tobytes()
+        # Values beyond float32's range (~3e38) become inf, drawn as a gap like any overflow.
+        with np.errstate(over="ignore"):
+            data = np.ascontiguousarray(spec, dtype="<f4").tobytes()
         # A 1-D array travels as bare bytes; a matrix (heatmap z) carries its shape.
         return data if spec.ndim == 1 else {"f32": data, "shape": list(spec.shape)}
     if isinstance(spec, dict):

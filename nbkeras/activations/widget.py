@@ -1,0 +1,448 @@
+"""``ActivationExplorer``: a thin widget over the activation core.
+
+Everything it shows is computed by the core (:mod:`.catalog`, :mod:`.curves`,
+:mod:`.formulas`, :mod:`.properties`, :mod:`.depth`); this module holds validated,
+synced attributes, turns results into figure specs, and forwards.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import numpy as np
+import traitlets
+
+from nbkeras.activations.catalog import (
+    activation_names,
+    activation_parameters,
+    excluded_activations,
+    resolve_activation,
+)
+from nbkeras.activations.curves import activation_curves
+from nbkeras.activations.depth import DEFAULT_STDDEV, DEPTH_INITIALIZERS, DepthResult, depth_experiment
+from nbkeras.activations.formulas import formula
+from nbkeras.activations.properties import activation_properties
+from nbkeras.widgets.base import NbKerasWidget
+from nbkeras.widgets.mathml import latex_to_mathml_tree
+from nbkeras.widgets.static import bundle
+
+MAX_POINTS = 20_000
+DEPTH_LIMITS = {"layers": (1, 100), "width": (1, 1024)}
+# One colour per overlaid activation, shared by f, f' and its formula card.
+PALETTE = ("#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2", "#ff9da6", "#9d755d")
+
+
+class _Checked(traitlets.Any):
+    """A synced value whose type and range are checked by the widget's own validator.
+
+    ``traitlets.Any`` lets None through before any validator runs; this does not.
+    """
+
+    def __init__(self, default_value: Any, **kwargs: Any) -> None:
+        super().__init__(default_value, **kwargs)
+        self.allow_none = False
+
+
+def _is_real(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _spec_dict(spec: Any) -> dict[str, Any]:
+    """A parameter spec from the catalog as a JSON-able dict for the front end."""
+    return dataclasses.asdict(spec)
+
+
+class ActivationExplorer(NbKerasWidget):
+    """Explore Keras activations: f and f′ (by autodiff), formulas, properties, depth.
+
+    Args:
+        activations: Keras activation names (see :func:`nbkeras.activation_names`) or
+            Python callables on tensors (custom activations), overlaid on one chart.
+        x_range: ``(min, max)`` of the plotted interval.
+        points: number of points on the interval.
+        **params: an activation's own keyword arguments (e.g. ``negative_slope=0.1``),
+            applied to every chosen activation that accepts them (``relu`` has a
+            ``negative_slope`` too); :meth:`set_params` targets one activation.
+
+    ``activations``, ``x_range``, ``points``, ``params`` (per activation) and each
+    parameter name (``explorer.negative_slope = 0.1``) are live attributes: setting them
+    redraws the widget exactly as its controls do, and the controls set them.
+
+    Example:
+        >>> explorer = ActivationExplorer(activations=("relu", "leaky_relu"), negative_slope=0.1)
+        >>> explorer.x_range = (-3, 3)
+    """
+
+    _esm = bundle("activation_explorer.js")
+
+    activations = traitlets.List(traitlets.Unicode(), help="activation names, overlaid").tag(sync=True)
+    # Numeric attributes are typed by their validators (below), not by the trait class,
+    # so a bad value gets nbkeras's Received/Expected message, not traitlets' generic one.
+    x_range = traitlets.Tuple(default_value=(-6.0, 6.0), help="(min, max) of the plotted interval").tag(sync=True)
+    points = _Checked(1000, help="points on the interval").tag(sync=True)
+    params = traitlets.Dict(help="{activation: {parameter: value}} for every chosen activation").tag(sync=True)
+    depth_layers = _Checked(10, help="Dense layers in the depth experiment").tag(sync=True)
+    depth_width = _Checked(64, help="units per Dense layer in the depth experiment").tag(sync=True)
+    depth_initializer = _Checked("glorot_uniform", help="kernel initializer of the depth experiment").tag(sync=True)
+    depth_stddev = _Checked(DEFAULT_STDDEV, help="stddev of random_normal in the depth experiment").tag(sync=True)
+
+    # Results, computed in Python and read by the view.
+    catalog = traitlets.Dict(help="names, parameter specs and exclusions (sent once)").tag(sync=True)
+    curves_figure = traitlets.Dict().tag(sync=True)
+    cards = traitlets.List(help="per activation: formula trees and properties rows").tag(sync=True)
+    depth_figure = traitlets.Dict().tag(sync=True)
+
+    _settable = (
+        "activations", "x_range", "points", "params",
+        "depth_layers", "depth_width", "depth_initializer", "depth_stddev",
+    )
+
+    def __init__(
+        self,
+        activations: Iterable[str | Callable[..., Any]] | str = ("relu",),
+        x_range: tuple[float, float] = (-6.0, 6.0),
+        **kwargs: Any,
+    ) -> None:
+        traits = {k: kwargs.pop(k) for k in list(kwargs) if self.has_trait(k)}
+        self._custom: dict[str, Callable[..., Any]] = {}
+        self._shared_params: dict[str, Any] = kwargs  # what is left are activation parameters
+        self.computations = 0  # kernel-side curve computations: the drag benchmark reads it
+        self._last_good: dict[str, Any] = {}
+        names = [self._register(a) for a in ([activations] if isinstance(activations, str) or callable(activations) else activations)]
+        # Validate and compute the whole state before the comm opens, so the front end
+        # receives it in the single comm_open message instead of a burst of updates.
+        for name, value in traits.items():
+            setattr(self, name, value)
+        self.x_range = x_range
+        self.activations = names
+        self._check_unused_shared_params()
+        self.params = self._missing_params() or self.params
+        self.catalog = self._catalog()  # from here on, input changes recompute
+        self._refresh_curves()
+        self._refresh_depth()
+        super().__init__()
+
+    # -- validation (one place for Python assignments and front-end controls) ----------
+    def _register(self, activation: str | Callable[..., Any]) -> str:
+        if isinstance(activation, str):
+            return activation
+        if not callable(activation):
+            raise TypeError(
+                f"Invalid value for argument `activations`. Received: {activation!r} "
+                f"(type {type(activation).__name__}). Expected a Keras activation name or a callable."
+            )
+        name = getattr(activation, "__name__", "") or "custom"
+        if name == "<lambda>":
+            name = f"custom_{len(self._custom) + 1}"
+        self._custom[name] = activation
+        return name
+
+    @traitlets.validate("activations")
+    def _valid_activations(self, proposal: Any) -> list[str]:
+        value = proposal["value"]
+        if isinstance(value, str):
+            value = [value]
+        names: list[str] = []
+        for item in value:
+            name = self._register(item)
+            if name not in self._custom:
+                excluded = excluded_activations()
+                if name in excluded:
+                    raise traitlets.TraitError(f"Invalid value for argument `activations`. '{name}' has no curve: {excluded[name]}")
+                try:
+                    activation_parameters(name)  # raises with the closest valid names
+                except ValueError as exc:
+                    raise traitlets.TraitError(str(exc)) from None
+            if name not in names:
+                names.append(name)
+        if not names:
+            raise traitlets.TraitError("Invalid value for argument `activations`. Received: an empty list. Expected at least one activation.")
+        return names
+
+    @traitlets.validate("x_range")
+    def _valid_x_range(self, proposal: Any) -> tuple[float, float]:
+        value = proposal["value"]
+        if (
+            not isinstance(value, (tuple, list))
+            or len(value) != 2
+            or not all(_is_real(v) and math.isfinite(v) for v in value)
+        ):
+            raise traitlets.TraitError(f"Invalid value for argument `x_range`. Received: x_range={value!r}. Expected two finite numbers (min, max).")
+        lo, hi = float(value[0]), float(value[1])
+        if lo >= hi:
+            raise traitlets.TraitError(f"Invalid value for argument `x_range`. Received: x_range=({lo:g}, {hi:g}). Expected min < max.")
+        return (lo, hi)
+
+    @traitlets.validate("points")
+    def _valid_points(self, proposal: Any) -> int:
+        return self._int_in("points", proposal["value"], 2, MAX_POINTS)
+
+    @traitlets.validate("depth_layers")
+    def _valid_depth_layers(self, proposal: Any) -> int:
+        return self._int_in("depth_layers", proposal["value"], *DEPTH_LIMITS["layers"])
+
+    @traitlets.validate("depth_width")
+    def _valid_depth_width(self, proposal: Any) -> int:
+        return self._int_in("depth_width", proposal["value"], *DEPTH_LIMITS["width"])
+
+    @traitlets.validate("depth_initializer")
+    def _valid_depth_initializer(self, proposal: Any) -> str:
+        if not isinstance(proposal["value"], str) or proposal["value"] not in DEPTH_INITIALIZERS:
+            raise traitlets.TraitError(
+                f"Invalid value for argument `depth_initializer`. Received: depth_initializer={proposal['value']!r}. "
+                f"Expected one of: {', '.join(DEPTH_INITIALIZERS)}."
+            )
+        return proposal["value"]
+
+    @traitlets.validate("depth_stddev")
+    def _valid_depth_stddev(self, proposal: Any) -> float:
+        value = proposal["value"]
+        if not (_is_real(value) and math.isfinite(value) and value > 0):
+            raise traitlets.TraitError(f"Invalid value for argument `depth_stddev`. Received: depth_stddev={value!r}. Expected a number > 0.")
+        return float(value)
+
+    @staticmethod
+    def _int_in(name: str, value: Any, lo: int, hi: int) -> int:
+        if not _is_real(value) or not math.isfinite(value) or value != int(value):
+            raise traitlets.TraitError(f"Invalid value for argument `{name}`. Received: {name}={value!r}. Expected an integer.")
+        if not lo <= int(value) <= hi:
+            raise traitlets.TraitError(f"Invalid value for argument `{name}`. Received: {name}={int(value)}. Expected between {lo} and {hi}.")
+        return int(value)
+
+    @traitlets.validate("params")
+    def _valid_params(self, proposal: Any) -> dict[str, dict[str, Any]]:
+        value = proposal["value"]
+        if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+            raise traitlets.TraitError(
+                f"Invalid value for argument `params`. Received: {value!r}. Expected a dict {{activation: {{parameter: value}}}}."
+            )
+        checked: dict[str, dict[str, Any]] = {}
+        for name, given in value.items():
+            try:
+                # The core checks names and types (Keras wording) and fills defaults.
+                resolved = resolve_activation(self._fn(name), given)
+            except ValueError as exc:
+                raise traitlets.TraitError(str(exc)) from None
+            checked[name] = {k: resolved.params[k] for k in given} if name in self._custom else dict(resolved.params)
+        return checked
+
+    # -- parameters as attributes ---------------------------------------------------------
+    def _parameters(self, name: str) -> list[Any]:
+        return list(activation_parameters(self._fn(name)))
+
+    def _missing_params(self) -> dict[str, dict[str, Any]] | None:
+        """``params`` completed with Keras's defaults for newly chosen activations, or None."""
+        params = {k: v for k, v in self.params.items() if k in self.activations}
+        for name in self.activations:
+            current = dict(params.get(name, {}))
+            for spec in self._parameters(name):
+                current.setdefault(spec.name, self._shared_params.get(spec.name, spec.default))
+            params[name] = current
+        return None if params == self.params else params
+
+    def _check_unused_shared_params(self) -> None:
+        known = {s.name for n in self.activations for s in self._parameters(n)}
+        unknown = sorted(set(self._shared_params) - known)
+        if unknown:
+            raise TypeError(
+                f"Invalid argument `{unknown[0]}` for ActivationExplorer. Received: {unknown[0]}={self._shared_params[unknown[0]]!r}. "
+                f"Expected a parameter of {', '.join(self.activations)}: {', '.join(sorted(known)) or '(none)'}."
+            )
+
+    def _param_owners(self, pname: str) -> list[str]:
+        return [n for n in self.activations if any(s.name == pname for s in self._parameters(n))]
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached when normal lookup fails: expose activation parameters as attributes.
+        if not name.startswith("_") and "_trait_values" in self.__dict__:
+            for owner in self._param_owners(name):
+                return self.params[owner][name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if not name.startswith("_") and "_trait_values" in self.__dict__ and not self.has_trait(name) and name not in self.__dict__:
+            owners = self._param_owners(name)
+            if owners:
+                self.params = {n: {**p, name: value} if n in owners else p for n, p in self.params.items()}
+                return
+        super().__setattr__(name, value)
+
+    def set_params(self, activation: str, **params: Any) -> None:
+        """Set parameters of one chosen activation only, e.g. ``set_params("leaky_relu", negative_slope=0.1)``.
+
+        (``explorer.negative_slope = 0.1`` sets it on every chosen activation that has it.)
+        """
+        if activation not in self.activations:
+            raise ValueError(
+                f"Invalid value for argument `activation`. Received: activation={activation!r}. "
+                f"Expected one of the chosen activations: {', '.join(self.activations)}."
+            )
+        self.params = {**self.params, activation: {**self.params[activation], **params}}
+
+    # -- computing what the view shows --------------------------------------------------
+    def _catalog(self) -> dict[str, Any]:
+        return {
+            "names": list(activation_names()),
+            "custom": sorted(self._custom),
+            "excluded": dict(excluded_activations()),
+            "parameters": {n: [_spec_dict(s) for s in self._parameters(n)] for n in [*activation_names(), *self._custom]},
+            "depth": {"initializers": list(DEPTH_INITIALIZERS), **{k: list(v) for k, v in DEPTH_LIMITS.items()}},
+            "max_points": MAX_POINTS,
+        }
+
+    def _fn(self, name: str) -> str | Callable[..., Any]:
+        return self._custom.get(name, name)
+
+    @traitlets.observe(*_settable)
+    def _on_inputs(self, change: Any) -> None:
+        if "catalog" not in self._trait_values or not self.catalog:
+            return  # still in __init__, which computes once at its end
+        if change["name"] == "activations":
+            completed = self._missing_params()
+            if completed is not None:
+                self.params = completed  # re-enters here as a "params" change, which redraws
+                return
+        if change["name"] in ("activations", "x_range", "points", "params"):
+            self._refresh_curves()
+        if change["name"] not in ("x_range", "points"):
+            self._refresh_depth()
+
+    def _refresh_curves(self) -> None:
+        x = np.linspace(*self.x_range, self.points)
+        traces: list[dict[str, Any]] = []
+        cards: list[dict[str, Any]] = []
+        try:
+            for i, name in enumerate(self.activations):
+                params = self.params.get(name, {})
+                y, dy = activation_curves(self._fn(name), x, **params)
+                color = PALETTE[i % len(PALETTE)]
+                traces += [
+                    {"type": "scatter", "mode": "lines", "name": f"{name}", "legendgroup": name, "x": x, "y": np.asarray(y),
+                     "line": {"color": color, "width": 2}, "xaxis": "x", "yaxis": "y"},
+                    {"type": "scatter", "mode": "lines", "name": f"{name}′", "legendgroup": name, "showlegend": False,
+                     "x": x, "y": np.asarray(dy), "line": {"color": color, "width": 2, "dash": "dot"}, "xaxis": "x2", "yaxis": "y2"},
+                ]
+                cards.append(self._card(name, color, x, y, dy, params))
+        except Exception as exc:  # noqa: BLE001 - a custom activation may raise anything; keep the last good plot
+            self.error = f"{type(exc).__name__}: {exc}" if not isinstance(exc, ValueError) else str(exc)
+            return
+        self.computations += 1
+        self.curves_figure = _to_wire(self._curves_layout(traces))
+        self.cards = cards
+
+    def _curves_layout(self, traces: list[dict[str, Any]]) -> dict[str, Any]:
+        lo, hi = self.x_range
+        axis = {"range": [lo, hi], "zeroline": True, "zerolinecolor": "#bbb", "gridcolor": "#eee"}
+        return {
+            "data": traces,
+            "layout": {
+                "height": 340, "margin": {"l": 50, "r": 10, "t": 30, "b": 40},
+                "xaxis": {**axis, "domain": [0, 0.47], "title": {"text": "x"}},
+                "xaxis2": {**axis, "domain": [0.53, 1], "title": {"text": "x"}},
+                "yaxis": {"title": {"text": "f(x)"}, "gridcolor": "#eee"},
+                "yaxis2": {"title": {"text": "f′(x)  (autodiff)"}, "anchor": "x2", "gridcolor": "#eee"},
+                "legend": {"orientation": "h", "y": 1.12},
+                "plot_bgcolor": "white", "uirevision": "curves",
+            },
+        }
+
+    def _card(self, name: str, color: str, x: np.ndarray, y: Any, dy: Any, params: dict[str, Any]) -> dict[str, Any]:
+        props = activation_properties(x, np.asarray(y), np.asarray(dy), activation=self._fn(name), params=params)
+        f = None if name in self._custom else formula(name, **params)
+        return {
+            "name": name,
+            "color": color,
+            "formula": None if f is None else latex_to_mathml_tree(f.latex),
+            "derivative": None if f is None or not f.derivative_latex else latex_to_mathml_tree(f.derivative_latex),
+            "latex": None if f is None else f.latex,
+            "properties": [[label, text] for label, text in props.rows()],
+        }
+
+    def _refresh_depth(self) -> None:
+        name = self.activations[0]
+        try:
+            result = depth_experiment(
+                self._fn(name), n_layers=self.depth_layers, width=self.depth_width,
+                initializer=self.depth_initializer,
+                stddev=self.depth_stddev if self.depth_initializer == "random_normal" else None,
+                **self.params.get(name, {}),
+            )
+        except Exception as exc:  # noqa: BLE001
+            self.error = f"Depth experiment: {type(exc).__name__}: {exc}"
+            return
+        self.depth_figure = _to_wire(depth_figure(result, title=f"{name} through {self.depth_layers} Dense layers ({self.depth_initializer})"))
+
+    # -- static form -----------------------------------------------------------------------
+    def static_figures(self) -> list[tuple[str, dict[str, Any]]]:
+        return [("f and f′", self.curves_figure), ("Through depth", self.depth_figure)]
+
+    def _repr_fields(self) -> dict[str, Any]:
+        return {"activations": tuple(self.activations), "x_range": self.x_range}
+
+
+def _to_wire(spec: dict[str, Any]) -> dict[str, Any]:
+    from nbkeras.widgets.figure import to_wire
+
+    return to_wire(spec)
+
+
+def depth_figure(result: DepthResult, *, title: str) -> dict[str, Any]:
+    """Figure spec for a depth experiment, drawn from the core's per-layer statistics.
+
+    Left: each layer's distribution of activations as a ridgeline (layer 1 at the
+    bottom), so collapsing or saturating signals are seen. Middle: activation std and the
+    fractions of zero and saturated units per layer. Right: the norm of dL/dW per layer on
+    a log axis, where vanishing or exploding gradients show as a slope.
+    """
+    layers = result.layers
+    index = np.array([layer.index for layer in layers], dtype=float)
+    ridges: list[dict[str, Any]] = []
+    for layer in layers:
+        dist = layer.activations
+        centers = (dist.edges[:-1] + dist.edges[1:]) / 2
+        peak = max(int(dist.counts.max()), 1)
+        ridges.append({
+            "type": "scatter", "mode": "lines", "x": centers, "y": layer.index + 0.9 * dist.counts / peak,
+            "line": {"width": 1.2, "color": "#4c78a8"}, "fill": "none", "showlegend": False,
+            "name": f"layer {layer.index}", "xaxis": "x", "yaxis": "y", "hoverinfo": "name+x",
+        })
+    lines = [
+        {"type": "scatter", "mode": "lines+markers", "name": "activation std", "x": index, "y": result.activation_stds(),
+         "xaxis": "x2", "yaxis": "y2", "line": {"color": "#4c78a8"}},
+        {"type": "scatter", "mode": "lines+markers", "name": "fraction = 0", "x": index, "y": result.fraction_zero(),
+         "xaxis": "x2", "yaxis": "y2", "line": {"color": "#e45756", "dash": "dot"}},
+        {"type": "scatter", "mode": "lines+markers", "name": "fraction saturated", "x": index, "y": result.fraction_saturated(),
+         "xaxis": "x2", "yaxis": "y2", "line": {"color": "#f58518", "dash": "dash"}},
+        {"type": "scatter", "mode": "lines+markers", "name": "‖dL/dW‖", "x": index, "y": result.gradient_norms(),
+         "xaxis": "x3", "yaxis": "y3", "line": {"color": "#54a24b"}},
+    ]
+    return {
+        "data": ridges + lines,
+        "layout": {
+            "title": {"text": title, "font": {"size": 13}}, "height": 360,
+            "margin": {"l": 50, "r": 10, "t": 40, "b": 40}, "plot_bgcolor": "white",
+            "xaxis": {"domain": [0, 0.3], "title": {"text": "activation value"}, "gridcolor": "#eee"},
+            "yaxis": {"title": {"text": "layer"}, "gridcolor": "#eee", "dtick": max(1, len(layers) // 10)},
+            "xaxis2": {"domain": [0.37, 0.64], "title": {"text": "layer"}, "gridcolor": "#eee"},
+            "yaxis2": {"anchor": "x2", "gridcolor": "#eee", "rangemode": "tozero"},
+            "xaxis3": {"domain": [0.72, 1], "title": {"text": "layer"}, "gridcolor": "#eee"},
+            "yaxis3": {"anchor": "x3", "type": "log", "title": {"text": "‖dL/dW‖ (log)"}, "gridcolor": "#eee", "exponentformat": "e"},
+            "legend": {"orientation": "h", "y": -0.18}, "uirevision": "depth",
+        },
+    }
+
+
+def explore_activations(*activations: str | Callable[..., Any], **kwargs: Any) -> ActivationExplorer:
+    """Build an :class:`ActivationExplorer` and display it. Returns the explorer.
+
+    Example:
+        >>> explorer = explore_activations("sigmoid", "tanh", "relu", "leaky_relu")
+    """
+    from IPython.display import display
+
+    explorer = ActivationExplorer(activations=activations or ("relu",), **kwargs)
+    display(explorer)
+    return explorer

@@ -1,0 +1,156 @@
+"""ActivationExplorer through the recording comm: what reaches the front end, and its values."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import traitlets
+
+from nbkeras.activations import ActivationExplorer, activation_curves, activation_names
+from nbkeras.testing import CommRecorder
+from nbkeras.widgets.figure import to_static
+
+
+def _request(widget, seq, name, value):
+    CommRecorder.send_from_frontend(widget, {"type": "request", "seq": seq, "action": "set", "args": {"name": name, "value": value}})
+
+
+def _curve(widget, trace_name):
+    data = to_static(widget.curves_figure)["data"]
+    (trace,) = [t for t in data if t["name"] == trace_name]
+    return np.array(trace["x"], dtype=float), np.array([np.nan if v is None else v for v in trace["y"]])
+
+
+def test_curves_reach_the_front_end_as_float32_buffers_equal_to_keras(wire):
+    e = ActivationExplorer(activations=("sigmoid", "tanh"), x_range=(-3, 3), points=601)
+    x, y = _curve(e, "sigmoid")
+    _, dy = _curve(e, "sigmoid′")
+    ref_y, ref_dy = activation_curves("sigmoid", np.linspace(-3, 3, 601))
+    np.testing.assert_allclose(y, ref_y, rtol=1e-6)
+    np.testing.assert_allclose(dy, ref_dy, rtol=1e-6)
+    assert dy[300] == pytest.approx(0.25)  # x = 0
+    _, tanh_dy = _curve(e, "tanh′")
+    assert tanh_dy[300] == pytest.approx(1.0)
+    opened = [m for m in wire.messages_for(e) if m.msg_type == "comm_open"][0]
+    # 2 activations x (f, f') x (x, y) arrays, 601 float32 each
+    assert opened.buffer_bytes >= 2 * 2 * 2 * 601 * 4
+
+
+def test_a_control_change_sends_one_update_with_new_curves(wire):
+    e = ActivationExplorer(activations=("leaky_relu",), points=1000)
+    start = len(wire.messages)
+    params = {"leaky_relu": {"negative_slope": 0.1}}
+    _request(e, 1, "params", params)
+    sent = wire.since(start)
+    assert len(sent) == 1, [m.data.get("state", {}).keys() for m in sent]  # one state update: params, curves, cards, depth, ack
+    state = sent[0].data["state"]
+    assert state["_ack"] == 1 and "curves_figure" in state and "cards" in state
+    x, dy = _curve(e, "leaky_relu′")
+    assert np.all(dy[x < 0] == pytest.approx(0.1)) and np.all(dy[x > 0] == 1.0)
+    assert e.negative_slope == 0.1  # the attribute follows the control
+    # bytes per update do not depend on history: a second change costs the same
+    start = len(wire.messages)
+    _request(e, 2, "params", {"leaky_relu": {"negative_slope": 0.2}})
+    assert abs(wire.since(start)[0].total_bytes - sent[0].total_bytes) < 200
+
+
+def test_python_attributes_update_the_widget_like_controls(wire):
+    e = ActivationExplorer(activations=("relu", "leaky_relu"), negative_slope=0.1)
+    assert e.params["leaky_relu"] == {"negative_slope": 0.1}
+    e.set_params("relu", negative_slope=0.0)
+    assert e.params["relu"]["negative_slope"] == 0.0 and e.params["leaky_relu"]["negative_slope"] == 0.1
+    e.x_range = (-2, 2)
+    x, _ = _curve(e, "relu")
+    assert (x[0], x[-1]) == (-2.0, 2.0)
+    e.activations = ["elu"]
+    assert list(e.params) == ["elu"] and e.params["elu"] == {"alpha": 1.0}  # Keras's default, read from its signature
+    e.alpha = 0.5
+    assert _curve(e, "elu")[1][0] == pytest.approx(0.5 * (np.exp(-2) - 1), rel=1e-5)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("x_range", [3, -3], "Expected min < max"),
+        ("x_range", [None, 3], "Expected two finite numbers"),
+        ("points", None, "Received: points=None. Expected an integer"),
+        ("depth_width", 2.5, "Received: depth_width=2.5. Expected an integer"),
+        ("points", 10_000_000, "Received: points=10000000. Expected between 2 and 20000"),
+        ("activations", ["rlu"], "Did you mean: relu"),
+        ("activations", ["softmax"], "'softmax' has no curve"),
+        ("params", {"leaky_relu": {"slope": 0.1}}, "Invalid argument `slope` for activation 'leaky_relu'"),
+        ("params", {"leaky_relu": {"negative_slope": "abc"}}, "Received: negative_slope='abc'"),
+    ],
+)
+def test_bad_input_from_a_control_shows_in_the_widget_and_keeps_the_last_plot(wire, name, value, message):
+    e = ActivationExplorer(activations=("leaky_relu",))
+    before = to_static(e.curves_figure)
+    _request(e, 7, name, value)
+    assert message in e.error
+    assert e._ack == 7
+    assert to_static(e.curves_figure) == before
+    # and the same value from Python raises with the same message
+    with pytest.raises((traitlets.TraitError, ValueError), match=message.replace("(", r"\(")[:30]):
+        setattr(e, name, value)
+
+
+def test_overflow_draws_gaps_never_crashes(wire):
+    e = ActivationExplorer(activations=("exponential",), x_range=(0, 1000), points=11)
+    _, y = _curve(e, "exponential")
+    assert np.isfinite(y[0]) and np.isnan(y[-1])  # inf travels as float32 inf and is drawn as a gap
+    assert e.error == ""
+
+
+def test_a_custom_activation_that_raises_shows_its_error_and_keeps_the_last_plot(wire):
+    state = {"fail": False}
+
+    def flaky(x):
+        if state["fail"]:
+            raise ZeroDivisionError("boom")
+        return x * x
+
+    e = ActivationExplorer(activations=(flaky,), x_range=(-1, 1), points=3)
+    assert _curve(e, "flaky")[1].tolist() == [1.0, 0.0, 1.0]
+    state["fail"] = True
+    _request(e, 1, "x_range", [-2, 2])
+    assert "Custom activation flaky raised ZeroDivisionError: boom" in e.error
+    assert _curve(e, "flaky")[0].tolist() == [-1.0, 0.0, 1.0]
+
+
+def test_catalog_comes_from_keras_and_explains_exclusions(wire):
+    e = ActivationExplorer()
+    assert e.catalog["names"] == list(activation_names())
+    assert "softmax" in e.catalog["excluded"] and "softmax" not in e.catalog["names"]
+    (slope,) = e.catalog["parameters"]["leaky_relu"]
+    assert (slope["name"], slope["kind"], slope["default"]) == ("negative_slope", "float", 0.2)
+
+
+def test_cards_carry_a_correct_formula_and_measured_properties(wire):
+    e = ActivationExplorer(activations=("tanh", "relu"))
+    tanh, relu = e.cards
+    assert r"\frac{e^{x} - e^{-x}}{e^{x} + e^{-x}}" in tanh["latex"]
+    assert tanh["formula"][0] == "math"  # MathML tree, built in the browser with createElementNS
+    rows = dict(relu["properties"])
+    assert "not differentiable" in " ".join(rows.values())
+    rows = dict(tanh["properties"])
+    assert any("yes" in v.lower() for k, v in rows.items() if "zero" in k.lower())
+
+
+def test_depth_panel_shows_vanishing_gradients_for_sigmoid(wire):
+    e = ActivationExplorer(activations=("sigmoid",), depth_layers=12)
+    (norms,) = [t for t in to_static(e.depth_figure)["data"] if t["name"] == "‖dL/dW‖"]
+    y = np.array(norms["y"])
+    assert len(y) == 12 and y[0] < 1e-3 * y[-1]
+    _request(e, 1, "depth_initializer", "he_normal")
+    assert "he_normal" in e.depth_figure["layout"]["title"]["text"]
+    _request(e, 2, "depth_initializer", "zeros")
+    assert "Expected one of: glorot_uniform, he_normal, random_normal" in e.error
+
+
+def test_repr_is_deterministic(wire):
+    assert repr(ActivationExplorer(activations=("relu",))) == "ActivationExplorer(activations=('relu',), x_range=(-6.0, 6.0))"
+
+
+def test_unknown_keyword_is_refused_with_the_valid_ones(wire):
+    with pytest.raises(TypeError, match=r"Received: slope=0.1\. Expected a parameter of leaky_relu: negative_slope"):
+        ActivationExplorer(activations=("leaky_relu",), slope=0.1)
