@@ -118,7 +118,10 @@ def demo_headless(out: Path, timeout: int) -> int:
         dump = Path(tmp) / "figures.json"
         nb.cells.append(nbformat.v4.new_code_cell(f"import nbkeras.report\nnbkeras.report.dump_live_figures({str(dump)!r})"))
         print(f"nbkeras demo --headless: running {tour.name} ...", flush=True)
-        NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(tour.parent)}}).execute()
+        client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(tour.parent)}})
+        # The kernel's own stderr (TensorFlow's C++ start-up lines, ipykernel's transport
+        # notice) is noise here; cell errors still arrive as messages and stop the run.
+        client.execute(stderr=subprocess.DEVNULL)
         figures = json.loads(dump.read_text(encoding="utf-8"))
     nb.cells.pop()
     blocks = [b for cell in nb.cells for b in _cell_blocks(cell, figures)]
