@@ -18,6 +18,7 @@ Example:
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +35,7 @@ class SentMessage:
     data: dict[str, Any]
     buffers: tuple[bytes, ...]
     json_bytes: int
+    sent_at: float = 0.0  # time.perf_counter() when the widget handed it over (benchmarks)
 
     @property
     def buffer_bytes(self) -> int:
@@ -79,6 +81,7 @@ class RecordingComm(BaseComm):
                 data=data,
                 buffers=tuple(_as_bytes(b) for b in (buffers or ())),
                 json_bytes=len(encoded.encode()),
+                sent_at=time.perf_counter(),
             )
         )
 

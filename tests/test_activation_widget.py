@@ -36,15 +36,18 @@ def test_curves_reach_the_front_end_as_float32_buffers_equal_to_keras(wire):
     assert opened.buffer_bytes >= 2 * 2 * 2 * 601 * 4
 
 
-def test_a_control_change_sends_one_update_with_new_curves(wire):
+def test_a_control_change_answers_with_curves_first_then_the_depth_panel(wire):
     e = ActivationExplorer(activations=("leaky_relu",), points=1000)
     start = len(wire.messages)
     params = {"leaky_relu": {"negative_slope": 0.1}}
     _request(e, 1, "params", params)
     sent = wire.since(start)
-    assert len(sent) == 1, [m.data.get("state", {}).keys() for m in sent]  # one state update: params, curves, cards, depth, ack
-    state = sent[0].data["state"]
-    assert state["_ack"] == 1 and "curves_figure" in state and "cards" in state
+    # the answer (new curves, cards and the ack) in one update; the slower depth panel after it
+    assert [sorted(m.data["state"]) for m in sent] == [
+        ["_ack", "cards", "curves_figure", "params"],
+        ["depth_figure"],
+    ]
+    assert sent[0].data["state"]["_ack"] == 1
     x, dy = _curve(e, "leaky_relu′")
     assert np.all(dy[x < 0] == pytest.approx(0.1)) and np.all(dy[x > 0] == 1.0)
     assert e.negative_slope == 0.1  # the attribute follows the control
@@ -52,6 +55,10 @@ def test_a_control_change_sends_one_update_with_new_curves(wire):
     start = len(wire.messages)
     _request(e, 2, "params", {"leaky_relu": {"negative_slope": 0.2}})
     assert abs(wire.since(start)[0].total_bytes - sent[0].total_bytes) < 200
+    # a Python assignment is synchronous: the depth panel is current when it returns
+    before = e.depth_figure
+    e.negative_slope = 0.3
+    assert e.depth_figure is not before
 
 
 def test_python_attributes_update_the_widget_like_controls(wire):

@@ -30,6 +30,8 @@ Example:
 
 from __future__ import annotations
 
+import functools
+
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -180,7 +182,11 @@ def _distribution(values: np.ndarray, bins: int) -> Distribution:
     )
 
 
-def _kernels(initializer: str, stddev: float | None, n_layers: int, width: int, seed: int):
+# Moving an activation's parameter re-runs the experiment with the same weights: drawing
+# them is a third of its cost, so the last two weight sets are kept (at most
+# 100 x 1024^2 float32 each; the widget caps width at 1024).
+@functools.lru_cache(maxsize=2)
+def _kernels(initializer: str, stddev: float | None, n_layers: int, width: int, seed: int) -> tuple[Any, ...]:
     k = keras()
     cls = getattr(k.initializers, INITIALIZERS[initializer])
     kernels = []
@@ -190,7 +196,7 @@ def _kernels(initializer: str, stddev: float | None, n_layers: int, width: int, 
             cls(seed=layer_seed)
         )
         kernels.append(k.ops.convert_to_tensor(init((width, width), dtype="float32")))
-    return kernels
+    return tuple(kernels)
 
 
 def depth_experiment(

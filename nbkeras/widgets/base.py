@@ -79,6 +79,7 @@ class NbKerasWidget(anywidget.AnyWidget):
         seq = content.get("seq")
         action = content.get("action")
         args = content.get("args") or {}
+        self._in_request = True
         with self.hold_sync():
             try:
                 self._dispatch(action, args)
@@ -88,8 +89,36 @@ class NbKerasWidget(anywidget.AnyWidget):
             except Exception as exc:  # noqa: BLE001 - never let a view hang or die silently
                 log.exception("nbkeras: request %r failed", action)
                 self.error = f"{type(exc).__name__}: {exc}"
+            finally:
+                self._in_request = False
             if isinstance(seq, int):
                 self._ack = seq
+        # Slow, secondary work (see ``_defer``) goes out in its own message, after the
+        # answer: the view redraws the main result without waiting for it.
+        self._run_deferred()
+
+    _in_request = False
+
+    def _defer(self, name: str, work: Callable[[], None]) -> None:
+        """Run ``work`` now, or — while answering a front-end request — right after the answer.
+
+        Python assignments stay synchronous (the attribute is up to date when the
+        statement returns); a control's request gets its main result first.
+        """
+        if not self._in_request:
+            work()
+            return
+        self.__dict__.setdefault("_deferred", {})[name] = work
+
+    def _run_deferred(self) -> None:
+        deferred = self.__dict__.pop("_deferred", {})
+        for name, work in deferred.items():
+            try:
+                with self.hold_sync():
+                    work()
+            except Exception as exc:  # noqa: BLE001 - shown in the view, never lost
+                log.exception("nbkeras: deferred %s failed", name)
+                self.error = f"{type(exc).__name__}: {exc}"
 
     def _dispatch(self, action: Any, args: dict[str, Any]) -> None:
         if action == "set":

@@ -1,0 +1,369 @@
+"""Weight histograms computed where the weights live; only bin counts reach the host.
+
+A histogram of every weight of a model, every batch, made training 2.8x slower in
+our measurements, and TensorBoard's histogram summary builds a one-hot tensor of
+about 240 bytes per weight (known OOMs on large models). Here, per variable, one
+compiled TensorFlow function computes min, max and ``tf.histogram_fixed_width`` on the
+device that holds the weights (the GPU when there is one), for all variables at once.
+Only ``L × (2 × bins + 2)`` small numbers come back. Extra memory: one bool per
+weight (the finiteness check), plus a float32 copy of variables that are not
+float32 (mixed precision).
+
+Measured on 2 CPU cores, 64 bins, four variables: about 2.5 ms for 1 M float32 weights
+and 16 ms for 10 M (median of 5 calls after the first; tracing the first call costs
+about 0.4 s); ``np.histogram`` on host copies is 2-3x slower.
+
+:class:`HistogramScheduler` decides *when*: so that histogram time stays within a
+fraction of training time (1 % by default).
+
+Example:
+
+    >>> import keras
+    >>> from nbkeras.training.histograms import weight_histograms
+    >>> layer = keras.layers.Dense(4)
+    >>> layer.build((None, 3))
+    >>> snap = weight_histograms(layer.weights, bins=8)
+    >>> snap.names, snap.counts.sum(axis=1).tolist()
+    (('dense/kernel', 'dense/bias'), [12, 4])
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from nbkeras._keras import tf
+
+__all__ = ["HistogramScheduler", "HistogramSnapshot", "clear_histogram_cache", "weight_histograms"]
+
+# Compiled functions, one per (variables, bins): tracing costs 10-100 ms per
+# variable, so a model's function is traced once and reused. Bounded, because a
+# cached function holds its variables (and so its model) alive.
+_CACHE_SIZE = 8
+_FUNCTIONS: OrderedDict[tuple, Callable[[], Any]] = OrderedDict()
+
+
+@dataclass(frozen=True)
+class HistogramSnapshot:
+    """Histograms of a list of variables at one moment of training.
+
+    Attributes:
+        step: Global step the snapshot was taken at (as given).
+        epoch: Epoch index (as given).
+        names: One name per variable (``variable.path`` for Keras variables).
+        edges: ``(L, bins + 1)`` float32 bin edges; bins are ``[e_i, e_i+1)``, the
+            last one closed. A constant variable gets a range of ±max(0.5,
+            1e-3 × |value|) around its value.
+        counts: ``(L, bins)`` int32 counts of the *finite* values.
+        finite: ``(L,)`` bool, False when the variable holds NaN or ±inf (then
+            ``counts`` sum to fewer than its size).
+        seconds: Wall time the computation took, transfers included.
+    """
+
+    step: int
+    epoch: int
+    names: tuple[str, ...]
+    edges: np.ndarray
+    counts: np.ndarray
+    finite: np.ndarray
+    seconds: float = float("nan")
+
+    @property
+    def sizes(self) -> np.ndarray:
+        """Finite values counted per variable, ``(L,)`` int64."""
+        return self.counts.sum(axis=1, dtype=np.int64)
+
+
+def _check_bins(bins: Any) -> int:
+    if isinstance(bins, bool) or not isinstance(bins, (int, np.integer)) or bins < 1:
+        raise ValueError(f"Invalid value for argument `bins`. Received: bins={bins!r}. Expected an integer >= 1.")
+    return int(bins)
+
+
+def _name(v: Any, i: int) -> str:
+    return str(getattr(v, "path", None) or getattr(v, "name", None) or f"variable_{i}")
+
+
+def _tensor_of(v: Any) -> Any:
+    # Keras variables wrap a tf.Variable (or a tf.distribute MirroredVariable) in
+    # `.value`; reading that inside the function reads on the variable's device.
+    t = tf()
+    if isinstance(v, t.Variable):
+        return v
+    return getattr(v, "value", v)
+
+
+def _build_function(variables: Sequence[Any], bins: int) -> Callable[[], Any]:
+    t = tf()
+    sources = [_tensor_of(v) for v in variables]
+
+    def one(source: Any) -> tuple[Any, Any, Any]:
+        x = t.reshape(t.cast(t.convert_to_tensor(source), t.float32), [-1])
+
+        def hist(values: Any, lo: Any, hi: Any) -> tuple[Any, Any]:
+            # Constant (or empty) input: histogram_fixed_width needs lo < hi.
+            pad = t.maximum(0.5, 1e-3 * t.maximum(t.abs(lo), t.abs(hi)))
+            same = hi <= lo
+            lo2 = t.where(same, lo - pad, lo)
+            hi2 = t.where(same, hi + pad, hi)
+            counts = t.histogram_fixed_width(values, t.stack([lo2, hi2]), nbins=bins, dtype=t.int32)
+            return t.linspace(lo2, hi2, bins + 1), counts
+
+        if x.shape[0] == 0:  # a zero-size variable: known at trace time
+            zero = t.constant(0.0)
+            edges, counts = hist(x, zero, zero)
+            return edges, counts, t.constant(True)
+
+        all_finite = t.reduce_all(t.math.is_finite(x))
+
+        def fast() -> tuple[Any, Any]:
+            return hist(x, t.reduce_min(x), t.reduce_max(x))
+
+        def slow() -> tuple[Any, Any]:
+            # NaN would make the range NaN (and histogram_fixed_width fail or put
+            # NaN in a bin): histogram the finite values only.
+            xf = t.boolean_mask(x, t.math.is_finite(x))
+            empty = t.equal(t.size(xf), 0)
+            lo = t.where(empty, 0.0, t.reduce_min(xf))
+            hi = t.where(empty, 0.0, t.reduce_max(xf))
+            return hist(xf, lo, hi)
+
+        edges, counts = t.cond(all_finite, fast, slow)
+        return edges, counts, all_finite
+
+    @t.function(autograph=False)
+    def histograms() -> tuple[Any, Any, Any]:
+        parts = [one(s) for s in sources]
+        return (
+            t.stack([p[0] for p in parts]),
+            t.stack([p[1] for p in parts]),
+            t.stack([p[2] for p in parts]),
+        )
+
+    return histograms
+
+
+def _function_for(variables: Sequence[Any], bins: int) -> Callable[[], Any]:
+    key = (bins, tuple((id(v), tuple(v.shape), str(v.dtype)) for v in variables))
+    fn = _FUNCTIONS.get(key)
+    if fn is None:
+        fn = _FUNCTIONS[key] = _build_function(variables, bins)
+        while len(_FUNCTIONS) > _CACHE_SIZE:
+            _FUNCTIONS.popitem(last=False)
+    else:
+        _FUNCTIONS.move_to_end(key)
+    return fn
+
+
+def clear_histogram_cache() -> None:
+    """Drop every compiled histogram function (and the variables they hold)."""
+    _FUNCTIONS.clear()
+
+
+def weight_histograms(
+    variables: Sequence[Any],
+    *,
+    bins: int = 64,
+    step: int = 0,
+    epoch: int = 0,
+    names: Sequence[str] | None = None,
+) -> HistogramSnapshot:
+    """Histogram each variable on its device and bring back only the counts.
+
+    The first call for a given list of variables traces one ``tf.function`` over all
+    of them (cached, keyed by the variables' identities, shapes and dtypes); later
+    calls run it. Values are cast to float32.
+
+    Args:
+        variables: Keras variables (``model.trainable_weights``), ``tf.Variable`` s
+            or tensors; MirroredVariables of ``tf.distribute`` work too.
+        bins: Bins per variable, >= 1.
+        step: Global step to stamp on the snapshot.
+        epoch: Epoch to stamp on the snapshot.
+        names: One name per variable; default ``variable.path`` (Keras) or ``.name``.
+
+    Returns:
+        A :class:`HistogramSnapshot`.
+
+    Raises:
+        ValueError: ``bins`` is not a positive integer, ``variables`` is empty, or
+            ``names`` has the wrong length.
+
+    Example:
+
+        >>> import keras
+        >>> v = keras.Variable([[0.0, 1.0], [1.0, float("nan")]])
+        >>> snap = weight_histograms([v], bins=2)
+        >>> snap.counts.tolist(), snap.finite.tolist()
+        ([[1, 2]], [False])
+    """
+    bins = _check_bins(bins)
+    variables = list(variables)
+    if not variables:
+        raise ValueError(
+            "Invalid value for argument `variables`. Received: an empty list. "
+            "Expected at least one variable (e.g. `model.trainable_weights` of a built model)."
+        )
+    if names is None:
+        names = [_name(v, i) for i, v in enumerate(variables)]
+    elif len(names) != len(variables):
+        raise ValueError(
+            f"Invalid value for argument `names`. Received: {len(names)} names. "
+            f"Expected one per variable ({len(variables)})."
+        )
+    started = time.perf_counter()
+    edges, counts, finite = _function_for(variables, bins)()
+    edges, counts, finite = edges.numpy(), counts.numpy(), finite.numpy()
+    seconds = time.perf_counter() - started
+    return HistogramSnapshot(
+        step=int(step),
+        epoch=int(epoch),
+        names=tuple(str(n) for n in names),
+        edges=edges,
+        counts=counts,
+        finite=finite,
+        seconds=seconds,
+    )
+
+
+class HistogramScheduler:
+    """Decides when a histogram snapshot is affordable, within a training-time budget.
+
+    Policy (budget accounting, so the guarantee holds whatever the step time):
+
+    1. The first snapshot is due at once (train begin): a baseline to compare with,
+       and the first measurement of what a snapshot costs.
+    2. After that, histogram time may spend ``target_fraction`` of the *training*
+       time elapsed since :meth:`begin` (histogram time itself excluded). A snapshot
+       is due when the unspent budget covers its expected cost (a moving average of
+       measured costs).
+    3. Epoch ends come first: mid-epoch snapshots additionally keep one snapshot's
+       cost in reserve, so the next epoch end stays affordable. When even that is
+       not affordable (a very large model, short epochs), epoch ends are skipped
+       until the budget has been earned back.
+    4. ``min_interval_s`` spaces snapshots out further (default 0: budget only).
+
+    After the first snapshot has been paid back, histogram time stays within
+    ``target_fraction`` of training time, up to how well the last cost predicts the
+    next. ``step_seconds`` (a moving average of seconds per step, histogram time
+    excluded) and :attr:`interval_steps` tell how often that will be, in steps.
+
+    Args:
+        target_fraction: Histogram time allowed per second of training, in (0, 1].
+        min_interval_s: Least seconds between two snapshots.
+        smoothing: Weight of the past in the cost and step-time averages, in [0, 1).
+
+    Example:
+
+        >>> sched = HistogramScheduler(0.01)
+        >>> sched.begin(now=0.0)
+        >>> sched.due(0, now=0.0)  # the baseline
+        True
+        >>> sched.record(0.05)
+        >>> sched.due(10, now=1.0), sched.due(1000, now=20.0, epoch_end=True)
+        (False, True)
+    """
+
+    def __init__(self, target_fraction: float = 0.01, *, min_interval_s: float = 0.0, smoothing: float = 0.5) -> None:
+        number = isinstance(target_fraction, (int, float)) and not isinstance(target_fraction, bool)
+        if not number or not 0 < target_fraction <= 1:
+            raise ValueError(
+                f"Invalid value for argument `target_fraction`. Received: target_fraction={target_fraction!r}. "
+                "Expected a float in (0, 1], e.g. 0.01 for 1 % of training time."
+            )
+        if not isinstance(min_interval_s, (int, float)) or isinstance(min_interval_s, bool) or min_interval_s < 0:
+            raise ValueError(
+                f"Invalid value for argument `min_interval_s`. Received: min_interval_s={min_interval_s!r}. "
+                "Expected a number of seconds >= 0."
+            )
+        if not 0 <= smoothing < 1:
+            raise ValueError(
+                f"Invalid value for argument `smoothing`. Received: smoothing={smoothing!r}. "
+                "Expected a float in [0, 1)."
+            )
+        self.target_fraction = float(target_fraction)
+        self.min_interval_s = float(min_interval_s)
+        self._alpha_new = 1.0 - float(smoothing)
+        self.begin(now=0.0)
+
+    def begin(self, now: float | None = None) -> None:
+        """Start a run (train begin): forget costs and spending.
+
+        Args:
+            now: Time (:func:`time.perf_counter` clock); default: now.
+        """
+        self._t0 = time.perf_counter() if now is None else float(now)
+        self.snapshots = 0
+        self.spent_seconds = 0.0
+        self.cost_seconds = math.nan
+        self.step_seconds = math.nan
+        self._last_snapshot = -math.inf
+        self._last_due: tuple[int, float, float] | None = None  # (step, now, spent)
+        self._now = self._t0
+
+    def training_seconds(self, now: float | None = None) -> float:
+        """Seconds since :meth:`begin`, histogram time excluded."""
+        now = self._now if now is None else now
+        return max(now - self._t0 - self.spent_seconds, 0.0)
+
+    @property
+    def fraction(self) -> float:
+        """Histogram time / training time so far (at the last :meth:`due` call)."""
+        trained = self.training_seconds()
+        return self.spent_seconds / trained if trained > 0 else (math.inf if self.spent_seconds else 0.0)
+
+    @property
+    def interval_steps(self) -> float:
+        """Expected steps between snapshots at the current costs (NaN until known)."""
+        return self.cost_seconds / (self.target_fraction * self.step_seconds)
+
+    def due(self, step: int, now: float, *, epoch_end: bool = False) -> bool:
+        """Whether to take a snapshot now.
+
+        Args:
+            step: Global step (used to measure seconds per step).
+            now: Time (:func:`time.perf_counter` clock).
+            epoch_end: True at an epoch end (needs no reserve, see the policy).
+
+        Returns:
+            True when a snapshot is affordable; then call :meth:`record` with its cost.
+        """
+        now = float(now)
+        last = self._last_due
+        if last is not None and step > last[0]:
+            per_step = (now - last[1] - (self.spent_seconds - last[2])) / (step - last[0])
+            st = self.step_seconds
+            self.step_seconds = per_step if st != st else st + self._alpha_new * (per_step - st)
+        self._last_due = (step, now, self.spent_seconds)
+        self._now = now
+        if self.snapshots == 0:
+            return True
+        if now - self._last_snapshot < self.min_interval_s:
+            return False
+        cost = self.cost_seconds
+        if cost != cost:  # record() was never called: nothing known, be frugal
+            return False
+        budget = self.target_fraction * self.training_seconds(now) - self.spent_seconds
+        return budget >= (cost if epoch_end else 2.0 * cost)
+
+    def record(self, seconds: float, now: float | None = None) -> None:
+        """Account for a snapshot that was taken.
+
+        Args:
+            seconds: What it cost (e.g. :attr:`HistogramSnapshot.seconds`).
+            now: When it ended; default: the time of the last :meth:`due` call
+                plus ``seconds``.
+        """
+        seconds = max(float(seconds), 0.0)
+        self.snapshots += 1
+        self.spent_seconds += seconds
+        c = self.cost_seconds
+        self.cost_seconds = seconds if c != c else c + self._alpha_new * (seconds - c)
+        self._now = (self._now + seconds) if now is None else float(now)
+        self._last_snapshot = self._now
