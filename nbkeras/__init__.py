@@ -19,6 +19,10 @@ _LAZY: dict[str, str] = {
     "activation_curves": "nbkeras.activations",
     "ActivationExplorer": "nbkeras.activations",
     "explore_activations": "nbkeras.activations",
+    # training
+    "LiveMonitor": "nbkeras.training",
+    "fit": "nbkeras.training",
+    "TrainingRun": "nbkeras.training",
     # sub-packages
     "datasets": "nbkeras.datasets",
     "testing": "nbkeras.testing",
@@ -40,3 +44,17 @@ def __getattr__(name: str) -> Any:
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
 
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """``%load_ext nbkeras``: every ``model.fit`` in the notebook gets a live dashboard."""
+    from nbkeras.training import magic
+
+    magic.load(ipython)
+
+
+def unload_ipython_extension(ipython: Any) -> None:
+    """``%unload_ext nbkeras``: ``model.fit`` is Keras's own again."""
+    from nbkeras.training import magic
+
+    magic.unload(ipython)

@@ -51,6 +51,11 @@ _LAZY: dict[str, str] = {
     "LayerHealth": "nbkeras.training.health",
     # device.py (TensorFlow)
     "training_device": "nbkeras.training.device",
+    # the live layer: callback, background runs, dashboard widget
+    "LiveMonitor": "nbkeras.training.monitor",
+    "fit": "nbkeras.training.run",
+    "TrainingRun": "nbkeras.training.run",
+    "TrainingDashboard": "nbkeras.training.dashboard",
 }
 
 __all__ = list(_LAZY)

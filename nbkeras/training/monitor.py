@@ -1,0 +1,422 @@
+"""``LiveMonitor``: a Keras callback that records a run and streams it to a dashboard.
+
+Keras -> :class:`TrainingRecorder` (pure, per-step values) -> :class:`TrainingDashboard`
+(throttled binary deltas) -> the view. Nothing in here may stop training: every hook
+body runs under :meth:`LiveMonitor._guard`, which shows a failure once in the dashboard,
+logs it, and lets ``fit`` go on.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import queue
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nbkeras._keras import keras
+from nbkeras.training.figures import fill_metric_figure, health_figure, histogram_figure, metric_layout, metric_names
+from nbkeras.training.histograms import HistogramScheduler, HistogramSnapshot, weight_histograms
+from nbkeras.training.recorder import TrainingRecorder
+from nbkeras.training.series import DecimatedSeries
+
+log = logging.getLogger("nbkeras")
+
+MAX_HISTOGRAM_SNAPSHOTS = 200  # per run; older ones are thinned (every other one dropped)
+SNAPSHOT_SECONDS = 5.0  # late views resync from a snapshot at most this old
+BLOCKING_REASON = (
+    "This cell is running model.fit, so the kernel cannot hear the buttons until it ends. "
+    "For live Stop / learning-rate / checkpoint controls run: run = nbkeras.fit(model, x, y, ...)"
+)
+
+
+def _in_kernel() -> bool:
+    """True inside a Jupyter kernel, where a widget can be displayed."""
+    shell = sys.modules.get("IPython") and __import__("IPython").get_ipython()
+    return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
+
+
+class LiveMonitor(keras().callbacks.Callback):
+    """Watch a Keras ``fit`` live: loss and metrics per step and per epoch, weight
+    histograms, training health, with Stop / learning-rate / checkpoint controls.
+
+    Args:
+        histograms: Take weight histograms (on the weights' device; only bin counts
+            reach the host), as often as ``histogram_budget`` allows.
+        histogram_bins: Bins per weight histogram.
+        histogram_budget: Largest fraction of training time histograms may take.
+        probe: ``(x, y)``: a fixed batch on which per-layer gradient norms and dead or
+            saturated units are measured after each epoch. ``nbkeras.fit`` passes one.
+        update_rate: Most dashboard updates per second.
+        display: ``"auto"`` (a dashboard in a notebook, a text line per epoch in a
+            script), ``"widget"``, ``"text"`` or ``"none"``.
+        title: Shown above the dashboard.
+        checkpoint_dir: Where "save checkpoint now" writes ``.keras`` files.
+
+    Attributes:
+        history: Per epoch, the same keys and values as Keras's ``History``.
+        batch_history: Per step: each metric's own value for that batch (recovered from
+            Keras's running means), ``learning_rate`` and throughput, as
+            :class:`DecimatedSeries` (bounded memory).
+        weight_histograms: Per weight: ``[(step, epoch, edges, counts), ...]``.
+        health: ``[(epoch, HealthReport), ...]``.
+        state: ``"idle"``, ``"running"``, ``"stopped"``, ``"finished"``,
+            ``"interrupted"`` or ``"failed"``.
+
+    Example:
+        >>> monitor = nbkeras.LiveMonitor()
+        >>> model.fit(x, y, epochs=5, callbacks=[monitor])
+        >>> monitor.history["loss"][-1]
+    """
+
+    def __init__(
+        self,
+        *,
+        histograms: bool = True,
+        histogram_bins: int = 32,
+        histogram_budget: float = 0.01,
+        probe: tuple[Any, Any] | None = None,
+        update_rate: float = 10.0,
+        display: str = "auto",
+        title: str = "",
+        checkpoint_dir: str | Path = "checkpoints",
+    ) -> None:
+        super().__init__()
+        if display not in ("auto", "widget", "text", "none"):
+            raise ValueError(f"Invalid value for argument `display`. Received: display={display!r}. Expected one of: auto, widget, text, none.")
+        if not (isinstance(update_rate, (int, float)) and 0 < update_rate <= 100):
+            raise ValueError(f"Invalid value for argument `update_rate`. Received: update_rate={update_rate!r}. Expected a number in (0, 100].")
+        self.histograms_enabled = bool(histograms)
+        self.histogram_bins = int(histogram_bins)
+        self.histogram_budget = float(histogram_budget)
+        self.probe = probe
+        self.update_interval = 1.0 / float(update_rate)
+        self.display_mode = display
+        self.title = title
+        self.checkpoint_dir = Path(checkpoint_dir)
+        self.recorder = TrainingRecorder()
+        self.dashboard: Any = None
+        self.state = "idle"
+        self.exception: BaseException | None = None
+        self.checkpoints: list[Path] = []
+        self.notices: list[str] = []
+        # Set by nbkeras.fit / %load_ext: the kernel is free while this run trains.
+        self.controls_live = False
+        self.run_info: dict[str, Any] = {}
+        self._commands: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
+        self._reset_run()
+
+    # -- run state -----------------------------------------------------------------------
+    def _reset_run(self) -> None:
+        self.epoch_series: dict[str, DecimatedSeries] = {}
+        self._snapshots: list[HistogramSnapshot] = []
+        self.health: list[tuple[int, Any]] = []
+        self.notices = []
+        self._nonfinite_steps: list[float] = []
+        self._failures: set[str] = set()
+        self._epoch = 0
+        self._last_push = -math.inf
+        self._last_snapshot = -math.inf
+        self._metric_keys: tuple[str, ...] = ()
+        self._probe = None
+        self._scheduler = HistogramScheduler(self.histogram_budget)
+        self._device: dict[str, Any] = {}
+        self._last_record: Any = None
+        self._stopped_by_user = False
+
+    @property
+    def history(self) -> dict[str, list[Any]]:
+        return self.recorder.history
+
+    @property
+    def batch_history(self) -> dict[str, DecimatedSeries]:
+        return self.recorder.batch_history
+
+    @property
+    def weight_histograms(self) -> dict[str, list[tuple[int, int, np.ndarray, np.ndarray]]]:
+        out: dict[str, list[tuple[int, int, np.ndarray, np.ndarray]]] = {}
+        for snap in self._snapshots:
+            for i, name in enumerate(snap.names):
+                out.setdefault(name, []).append((snap.step, snap.epoch, snap.edges[i], snap.counts[i]))
+        return out
+
+    def series(self) -> dict[str, DecimatedSeries]:
+        """Every streamed series: ``batch/<key>`` per step and ``epoch/<key>`` per epoch end."""
+        out = {f"batch/{k}": s for k, s in self.recorder.batch_history.items()}
+        out.update(self.epoch_series)
+        return out
+
+    # -- failures never stop training ------------------------------------------------------
+    def _guard(self, where: str, fn: Callable[[], Any]) -> Any:
+        try:
+            return fn()
+        except Exception as exc:  # noqa: BLE001 - the dashboard must never end a run
+            if where not in self._failures:
+                self._failures.add(where)
+                log.warning("nbkeras: %s failed (training continues): %s", where, exc, exc_info=True)
+                message = f"{where} failed, training continues: {type(exc).__name__}: {exc}"
+                self.notices.append(message)
+                if self.dashboard is not None:
+                    try:
+                        self.dashboard.error = message
+                    except Exception:  # noqa: BLE001
+                        pass
+            return None
+
+    # -- Keras hooks ---------------------------------------------------------------------
+    def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
+        self._reset_run()
+        self.state = "running"
+        self.exception = None
+        now = time.perf_counter()
+        self.recorder.begin(self.params or {}, samples_per_epoch=self.run_info.get("samples"), batch_size=self.run_info.get("batch_size"), now=now)
+        self._scheduler.begin(now)
+        self._guard("device info", self._read_device)
+        if self.probe is not None:
+            self._probe = self._guard("health probe", self._build_probe)
+        self._guard("dashboard", self._begin_display)
+        # A snapshot before the first step: how the weights were initialised.
+        self._guard("weight histograms", lambda: self._histograms(step=0, now=now, force=True))
+
+    def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        self._epoch = epoch
+        self.recorder.epoch_begin(epoch, now=time.perf_counter())
+
+    def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
+        now = time.perf_counter()
+        record = self.recorder.batch_end(self._epoch, batch, logs or {}, now=now, learning_rate=self._learning_rate())
+        self._last_record = record
+        if record.new_nonfinite:
+            self._nonfinite(record.step, record.new_nonfinite, "batch")
+        if not self._commands.empty():
+            self._guard("control", self._apply_commands)
+        if self.histograms_enabled and self._scheduler.due(record.step, now):
+            self._guard("weight histograms", lambda: self._histograms(step=record.step, now=now))
+        if now - self._last_push >= self.update_interval:
+            self._last_push = now
+            self._guard("dashboard", lambda: self._push(now))
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        now = time.perf_counter()
+        record = self.recorder.epoch_end(epoch, logs or {}, now=now)
+        for key, value in record.values.items():
+            if isinstance(value, (int, float, np.floating)):
+                self.epoch_series.setdefault(f"epoch/{key}", DecimatedSeries(1024, 256)).append(record.step, float(value))
+        if record.new_nonfinite:
+            self._nonfinite(record.step, record.new_nonfinite, "epoch")
+        if self._probe is not None:
+            self._guard("health probe", lambda: self._measure_health(epoch))
+        if self.histograms_enabled and self._scheduler.due(record.step, now, epoch_end=True):
+            self._guard("weight histograms", lambda: self._histograms(step=record.step, now=now))
+        self._last_push = now
+        self._guard("dashboard", lambda: self._push(now))
+        if self._text_mode():
+            self._print_epoch(epoch, record.values)
+
+    def on_train_end(self, logs: dict[str, Any] | None = None) -> None:
+        if self.state == "running":
+            self.state = "stopped" if getattr(self.model, "stop_training", False) and self._stopped_by_user else "finished"
+        self._guard("dashboard", self._finish_display)
+        self.controls_live = False  # the next fit says again whether the kernel is free
+
+    # -- pieces --------------------------------------------------------------------------
+    def _learning_rate(self) -> float | None:
+        try:
+            return float(self.model.optimizer.learning_rate)
+        except Exception:  # noqa: BLE001 - an optimizer without a readable rate
+            return None
+
+    def _read_device(self) -> None:
+        from nbkeras.training.device import training_device
+
+        self._device = training_device()
+
+    def _build_probe(self) -> Any:
+        from nbkeras.training.health import HealthProbe
+
+        x, y = self.probe
+        return HealthProbe(self.model, x, y)
+
+    def _measure_health(self, epoch: int) -> None:
+        report = self._probe.measure()
+        self.health.append((epoch, report))
+        if self.dashboard is not None:
+            self.dashboard.set_health(health_figure(report, epoch=epoch))
+
+    def _histograms(self, *, step: int, now: float, force: bool = False) -> None:
+        if not self.histograms_enabled or not self.model.trainable_weights:
+            return
+        snap = weight_histograms(self.model.trainable_weights, bins=self.histogram_bins, step=step, epoch=self._epoch)
+        self._scheduler.record(snap.seconds, now)
+        self._snapshots.append(snap)
+        if len(self._snapshots) > MAX_HISTOGRAM_SNAPSHOTS:
+            # Keep the first and the most recent, thin the middle: bounded over any run.
+            self._snapshots = self._snapshots[:1] + self._snapshots[1:-50:2] + self._snapshots[-50:]
+        if not snap.finite.all():
+            bad = [n for n, ok in zip(snap.names, snap.finite) if not ok]
+            self._nonfinite(step, [f"weights {', '.join(bad[:3])}"], "weights")
+        if self.dashboard is not None:
+            self.dashboard.set_histograms(histogram_figure(snap.names, snap.edges, snap.counts, step=snap.step, epoch=snap.epoch))
+
+    def _nonfinite(self, step: int, keys: list[str], where: str) -> None:
+        self._nonfinite_steps.append(float(step))
+        self.notices.append(f"NaN/Inf in {', '.join(keys)} at step {step}: the run has diverged; "
+                            "try a smaller learning rate or check the data.")
+        if self._text_mode():
+            print(f"nbkeras: {self.notices[-1]}", flush=True)
+
+    # -- controls --------------------------------------------------------------------------
+    def command(self, name: str, value: Any = None) -> None:
+        """Queue a control for the training thread (applied after the current step)."""
+        self._commands.put((name, value))
+        if name == "resync" and self.dashboard is not None and self.state != "running":
+            self._apply_commands()
+
+    def _apply_commands(self) -> None:
+        while not self._commands.empty():
+            name, value = self._commands.get_nowait()
+            if name == "stop":
+                self._stopped_by_user = True
+                self.model.stop_training = True
+                self.notices.append(f"Stop requested at step {self.recorder.step}: training ends after this step.")
+            elif name == "learning_rate":
+                self._set_learning_rate(value)
+            elif name == "checkpoint":
+                self.save_checkpoint()
+            elif name == "resync" and self.dashboard is not None:
+                self.dashboard.send_snapshot(self.series(), self._status())
+
+    def _set_learning_rate(self, value: float) -> None:
+        try:
+            # Keras assigns into the optimizer's learning-rate variable: the next step uses it.
+            self.model.optimizer.learning_rate = value
+        except TypeError as exc:  # compiled with a LearningRateSchedule
+            raise ValueError(f"The learning rate cannot be set during this run: {exc}") from None
+        self.notices.append(f"Learning rate set to {value:g} at step {self.recorder.step}.")
+
+    def save_checkpoint(self) -> Path:
+        """Save the model now (``checkpoint_dir/step-<n>.keras``) and return the path."""
+        self.checkpoint_dir.mkdir(parents=True, exist_ok=True)
+        path = self.checkpoint_dir / f"step-{self.recorder.step:07d}.keras"
+        self.model.save(path)
+        self.checkpoints.append(path)
+        self.notices.append(f"Checkpoint saved: {path}")
+        return path
+
+    # -- display ---------------------------------------------------------------------------
+    def _text_mode(self) -> bool:
+        return self.display_mode == "text" or (self.display_mode == "auto" and not _in_kernel())
+
+    def show(self) -> Any:
+        """Create and display the dashboard now (once per monitor); returns it or None.
+
+        Called by ``nbkeras.fit`` from the cell's own thread before training starts;
+        a plain ``model.fit`` reaches it from ``on_train_begin``.
+        """
+        if self.display_mode == "none" or self._text_mode() or self.dashboard is not None:
+            return self.dashboard
+        from IPython.display import display
+
+        from nbkeras.training.dashboard import TrainingDashboard
+
+        self.dashboard = TrainingDashboard(on_command=self.command)
+        display(self.dashboard)
+        return self.dashboard
+
+    def _begin_display(self) -> None:
+        if self._text_mode():
+            print(f"nbkeras: training {self.params.get('epochs', '?')} epochs of {self.params.get('steps', '?')} steps", flush=True)
+        if self.show() is None:
+            return
+        controls = {"enabled": True, "reason": ""} if self.controls_live else {"enabled": False, "reason": BLOCKING_REASON}
+        self.dashboard.begin(title=self.title or f"{self.model.name}: {self.params.get('epochs', '?')} epochs", controls=controls)
+
+    def _status(self) -> dict[str, Any]:
+        r = self._last_record
+        status: dict[str, Any] = {
+            "state": self.state, "epoch": self._epoch + 1, "epochs": self.params.get("epochs") if self.params else None,
+            "step": self.recorder.step, "steps_per_epoch": self.recorder.steps_per_epoch, "device": self._device,
+            "notices": self.notices[-5:], "checkpoints": [str(p) for p in self.checkpoints[-3:]],
+        }
+        if r is not None:
+            status.update(
+                throughput=None if math.isnan(r.throughput) else r.throughput, throughput_unit=r.throughput_unit,
+                eta_run=None if math.isnan(r.eta_run) else r.eta_run, elapsed=r.elapsed,
+                learning_rate=r.learning_rate, last={k: (v if math.isfinite(v) else None) for k, v in r.values.items()},
+            )
+        return status
+
+    def _push(self, now: float) -> None:
+        if self.dashboard is None:
+            return
+        keys = tuple(self.recorder.batch_history)
+        if keys != self._metric_keys or len(self._nonfinite_steps) != self.__dict__.get("_drawn_nonfinite", 0):
+            self._metric_keys = keys
+            self._drawn_nonfinite = len(self._nonfinite_steps)
+            self.dashboard.set_metric_layout(self._layout())
+        if now - self._last_snapshot >= SNAPSHOT_SECONDS:
+            self._last_snapshot = now
+            self.dashboard.send_snapshot(self.series(), self._status())
+        else:
+            self.dashboard.push(self.series(), self._status())
+
+    def _layout(self) -> dict[str, Any]:
+        keys = [k for k in self.recorder.batch_history if k not in ("learning_rate",) and not k.endswith("_per_second")]
+        return metric_layout(metric_names(keys), log_scale=self.dashboard.log_scale if self.dashboard else False,
+                             nonfinite_steps=self._nonfinite_steps)
+
+    def _finish_display(self) -> None:
+        if self.dashboard is not None:
+            self.dashboard.set_metric_layout(self._layout())
+            self.dashboard.controls = {"enabled": False, "reason": f"Run {self.state}."}
+            self.dashboard.send_snapshot(self.series(), self._status())
+        elif self._text_mode() and self.state != "running":
+            print(f"nbkeras: {self.state} after {self.recorder.step} steps", flush=True)
+
+    def _print_epoch(self, epoch: int, values: dict[str, Any]) -> None:
+        parts = [f"epoch {epoch + 1}/{self.params.get('epochs', '?')}"]
+        parts += [f"{k} {v:.4g}" for k, v in values.items() if isinstance(v, (int, float)) and k != "learning_rate"]
+        r = self._last_record
+        if r is not None and not math.isnan(r.throughput):
+            parts.append(f"{r.throughput:,.0f} {r.throughput_unit}")
+        print("nbkeras: " + " · ".join(parts), flush=True)
+
+    def mark(self, state: str, exception: BaseException | None = None) -> None:
+        """Record how a run ended when Keras could not say (interrupt, exception)."""
+        self.state = state
+        self.exception = exception
+        if exception is not None:
+            self.notices.append(f"Training {state}: {type(exception).__name__}: {exception}")
+            if self.dashboard is not None:
+                self.dashboard.error = self.notices[-1]
+        self._guard("dashboard", self._finish_display)
+
+    # -- static forms ------------------------------------------------------------------------
+    def figures(self) -> list[tuple[str, dict[str, Any]]]:
+        """(title, figure spec) of the dashboard's charts with their data, for reports."""
+        keys = [k for k in self.recorder.batch_history if k != "learning_rate" and not k.endswith("_per_second")]
+        smoothing = self.dashboard.smoothing if self.dashboard is not None else 0.6
+        out = [("loss and metrics", fill_metric_figure(metric_layout(metric_names(keys), log_scale=False, nonfinite_steps=self._nonfinite_steps), self.series(), smoothing=smoothing))]
+        if self._snapshots:
+            s = self._snapshots[-1]
+            out.append(("weight histograms", histogram_figure(s.names, s.edges, s.counts, step=s.step, epoch=s.epoch)))
+        if self.health:
+            epoch, report = self.health[-1]
+            out.append(("training health", health_figure(report, epoch=epoch)))
+        return out
+
+    def save_html(self, path: str | Path) -> Path:
+        """Write a standalone interactive HTML report of this run (works offline)."""
+        from nbkeras.report import Block, write_html
+
+        status = self._status()
+        summary = [f"state: {self.state}", f"steps: {self.recorder.step}"]
+        summary += [f"{k}: {v[-1]:.4g}" for k, v in self.history.items() if v and isinstance(v[-1], (int, float))]
+        summary += self.notices
+        blocks = [Block("text", "\n".join(summary))] + [Block("figure", spec, title) for title, spec in self.figures()]
+        return write_html(path, blocks, title=self.title or f"nbkeras training report ({status.get('device', {}).get('name', '')})")

@@ -1,0 +1,174 @@
+"""``nbkeras.fit``: train in a background thread so the notebook (and its buttons) stay live.
+
+A cell that runs ``model.fit`` blocks the kernel: the browser's clicks wait until it
+ends. ``nbkeras.fit`` runs the same ``model.fit`` in a thread with a
+:class:`LiveMonitor`, returns a :class:`TrainingRun` at once, and the Stop,
+learning-rate and checkpoint controls act within a step.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import weakref
+from collections.abc import Generator
+from typing import Any
+
+from nbkeras.training.monitor import LiveMonitor
+
+# One run per model at a time: two threads stepping one optimizer corrupt it silently.
+_active: weakref.WeakKeyDictionary[Any, TrainingRun] = weakref.WeakKeyDictionary()
+_active_lock = threading.Lock()
+
+
+def _num_samples(x: Any) -> int | None:
+    try:
+        first = x[0] if isinstance(x, (list, tuple)) else x
+        return int(first.shape[0])
+    except Exception:  # noqa: BLE001 - datasets and generators have no length
+        return None
+
+
+def _probe_batch(x: Any, y: Any, n: int = 64) -> tuple[Any, Any] | None:
+    if _num_samples(x) is None or y is None:
+        return None
+    take = (lambda a: [v[:n] for v in a]) if isinstance(x, (list, tuple)) else (lambda a: a[:n])
+    return take(x), (y[:n] if not isinstance(y, (list, tuple)) else [v[:n] for v in y])
+
+
+class TrainingRun:
+    """A ``model.fit`` running in a background thread.
+
+    Attributes:
+        model: The model being trained (its weights are the live ones).
+        monitor: The :class:`LiveMonitor` recording the run.
+        exception: What ``fit`` raised, if it did (also raised again by :meth:`wait`).
+    """
+
+    def __init__(self, model: Any, monitor: LiveMonitor, fit_kwargs: dict[str, Any]) -> None:
+        self.model = model
+        self.monitor = monitor
+        self.exception: BaseException | None = None
+        self.keras_history: Any = None
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._train, args=(fit_kwargs,), name=f"nbkeras-fit-{model.name}", daemon=True)
+
+    def _start(self) -> TrainingRun:
+        self._thread.start()
+        return self
+
+    def _train(self, fit_kwargs: dict[str, Any]) -> None:
+        try:
+            self.keras_history = self.model.fit(**fit_kwargs)
+        except BaseException as exc:  # noqa: BLE001 - surfaced by wait() and in the dashboard
+            self.exception = exc
+            self.monitor.mark("failed", exc)
+        finally:
+            with _active_lock:
+                if _active.get(self.model) is self:
+                    del _active[self.model]
+            self._done.set()
+
+    # -- control ---------------------------------------------------------------------------
+    def stop(self) -> None:
+        """End training after the current step; weights and history are kept."""
+        self.monitor.command("stop")
+
+    def set_learning_rate(self, value: float) -> None:
+        """Use ``value`` from the next step on (drawn on the learning-rate chart)."""
+        self.monitor.dashboard._on_set_learning_rate(value) if self.monitor.dashboard else self.monitor.command("learning_rate", float(value))
+
+    def save_checkpoint(self) -> None:
+        """Save the model at the next step boundary (``monitor.checkpoints`` lists the files)."""
+        self.monitor.command("checkpoint")
+
+    # -- waiting ---------------------------------------------------------------------------
+    @property
+    def done(self) -> bool:
+        return self._done.is_set()
+
+    @property
+    def history(self) -> dict[str, list[Any]]:
+        """Per-epoch lists, growing while the run trains (same keys as Keras's History)."""
+        return self.monitor.history
+
+    @property
+    def state(self) -> str:
+        return self.monitor.state
+
+    def wait(self, timeout: float | None = None) -> TrainingRun:
+        """Block until training ends; raise what training raised. A kernel interrupt stops the run.
+
+        Raises:
+            TimeoutError: ``timeout`` seconds passed first (training goes on).
+        """
+        try:
+            if not self._done.wait(timeout):
+                raise TimeoutError(f"Training is still running after {timeout} s; call run.stop() to end it.")
+        except KeyboardInterrupt:
+            # The interrupt reached the waiting thread, not the training one: stop it
+            # cleanly so the weights and history are kept, then let the interrupt go on.
+            self.stop()
+            self._done.wait()
+            self.monitor.mark("interrupted")
+            raise
+        if self.exception is not None:
+            raise self.exception
+        return self
+
+    def __await__(self) -> Generator[Any, None, TrainingRun]:
+        return self._await().__await__()
+
+    async def _await(self) -> TrainingRun:
+        await asyncio.to_thread(self._done.wait)
+        return self.wait()
+
+    def __repr__(self) -> str:
+        return f"TrainingRun(model={self.model.name!r}, state={self.state!r}, epochs_done={len(self.history.get('loss', []))})"
+
+
+def fit(model: Any, x: Any = None, y: Any = None, *, monitor: LiveMonitor | None = None, **fit_kwargs: Any) -> TrainingRun:
+    """Run ``model.fit`` in the background with a live dashboard; return at once.
+
+    Args:
+        model: A compiled Keras model.
+        x, y: As for ``model.fit``.
+        monitor: A :class:`LiveMonitor` to use (a new one by default; the health probe
+            uses the first 64 training samples).
+        **fit_kwargs: Anything ``model.fit`` takes (``epochs``, ``batch_size``,
+            ``validation_data``, ``callbacks``...). ``verbose`` defaults to 0: the
+            dashboard shows progress.
+
+    Returns:
+        A :class:`TrainingRun`: ``run.stop()``, ``run.wait()``, ``await run``,
+        ``run.history`` (live).
+
+    Raises:
+        RuntimeError: The model is already training in another run.
+
+    Example:
+        >>> run = nbkeras.fit(model, x, y, epochs=20, validation_split=0.2)
+        >>> run.stop()          # or click Stop
+        >>> run.wait().history["loss"][-1]
+    """
+    if getattr(model, "optimizer", None) is None or not getattr(model, "compiled", True):
+        raise ValueError("Invalid value for argument `model`: it is not compiled. Call model.compile(optimizer=..., loss=...) first.")
+    monitor = monitor or LiveMonitor(probe=_probe_batch(x, y))
+    callbacks = list(fit_kwargs.pop("callbacks", None) or [])
+    if not any(cb is monitor for cb in callbacks):
+        callbacks.append(monitor)
+    fit_kwargs.setdefault("verbose", 0)  # printing from a thread misbehaves in ipykernel 7
+    batch_size = fit_kwargs.get("batch_size") or (32 if _num_samples(x) is not None else None)
+    monitor.run_info = {"samples": _num_samples(x) if not fit_kwargs.get("validation_split") else None, "batch_size": batch_size}
+    monitor.controls_live = True
+    monitor.show()  # here, in the cell's thread: a display from the training thread may land nowhere
+    with _active_lock:
+        running = _active.get(model)
+        if running is not None and not running.done:
+            raise RuntimeError(
+                f"Model {model.name!r} is already training (step {running.monitor.recorder.step}). "
+                "Two runs on one model would corrupt its weights: call run.stop() and run.wait() first."
+            )
+        run = TrainingRun(model, monitor, {"x": x, "y": y, "callbacks": callbacks, **fit_kwargs})
+        _active[model] = run
+    return run._start()

@@ -1,0 +1,255 @@
+"""LiveMonitor, nbkeras.fit and the dashboard's transport, in-process (no kernel, no browser)."""
+
+from __future__ import annotations
+
+import math
+
+import keras
+import numpy as np
+import pytest
+
+import nbkeras
+from nbkeras import datasets
+from nbkeras.testing import CommRecorder
+from nbkeras.training.series import DecimatedSeries
+from nbkeras.training.stream import ResyncNeeded, SeriesStream, unpack_points
+
+(X, Y), (XT, YT) = datasets.spirals(n_samples=640, seed=1)
+
+
+def _model(lr=0.01, seed=0):
+    keras.utils.set_random_seed(seed)
+    m = keras.Sequential([keras.Input((2,)), keras.layers.Dense(16, activation="relu"), keras.layers.Dense(16, activation="tanh"),
+                          keras.layers.Dense(2, activation="softmax")])
+    m.compile(optimizer=keras.optimizers.Adam(lr), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return m
+
+
+class _At(keras.callbacks.Callback):
+    """Call ``action(monitor)`` once, after batch ``step`` of the first epoch."""
+
+    def __init__(self, step, action):
+        super().__init__()
+        self.step, self.action, self.done = step, action, False
+
+    def on_train_batch_begin(self, batch, logs=None):
+        if batch == self.step and not self.done:
+            self.done = True
+            self.action()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_keras():
+    yield
+    keras.backend.clear_session()
+
+
+def test_records_history_like_keras_per_batch_values_histograms_and_health():
+    mon = nbkeras.LiveMonitor(display="none", probe=(X[:64], Y[:64]))
+    h = _model().fit(X, Y, epochs=3, batch_size=32, validation_data=(XT, YT), callbacks=[mon], verbose=0)
+    assert mon.history == h.history
+    assert mon.state == "finished"
+    steps = 3 * math.ceil(len(X) / 32)
+    assert len(mon.batch_history["loss"]) == steps
+    # per-batch values, not Keras's running means: they vary more than the running means do
+    per_batch = mon.batch_history["loss"].values
+    assert np.std(np.diff(per_batch[:20])) > 0
+    assert mon.batch_history["learning_rate"].values[-1] == pytest.approx(0.01)
+    hist = mon.weight_histograms
+    assert set(hist) == {w.path for w in mon.model.trainable_weights}
+    step0, epoch0, edges, counts = hist["sequential/dense/kernel"][0]
+    assert (step0, counts.sum()) == (0, 2 * 16)  # the snapshot before training covers every weight
+    assert [epoch for epoch, _ in mon.health] == [0, 1, 2]
+    assert all(layer.grad_norm > 0 for layer in mon.health[-1][1].layers if layer.grad_norm is not None)
+
+
+def test_one_monitor_serves_several_fits():
+    mon = nbkeras.LiveMonitor(display="none")
+    m = _model()
+    m.fit(X, Y, epochs=3, callbacks=[mon], verbose=0)
+    h2 = m.fit(X, Y, epochs=2, callbacks=[mon], verbose=0)
+    assert mon.history == h2.history and len(mon.history["loss"]) == 2
+    assert len(mon.batch_history["loss"]) == 2 * math.ceil(len(X) / 32)
+
+
+def test_stop_ends_after_the_current_step_and_keeps_weights_and_history():
+    mon = nbkeras.LiveMonitor(display="none")
+    m = _model()
+    h = m.fit(X, Y, epochs=50, callbacks=[_At(5, lambda: mon.command("stop")), mon], verbose=0)
+    assert mon.state == "stopped"
+    assert mon.recorder.step == 6  # batches 0..5 ran; the stop applied at the end of batch 5
+    assert len(h.history["loss"]) == 1 and mon.history == h.history
+    assert np.isfinite(m.evaluate(X, Y, verbose=0)[0])
+
+
+def test_learning_rate_set_mid_run_is_applied_and_recorded():
+    mon = nbkeras.LiveMonitor(display="none")
+    m = _model(lr=0.01)
+    m.fit(X, Y, epochs=1, batch_size=32, callbacks=[_At(4, lambda: mon.command("learning_rate", 0.001)), mon], verbose=0)
+    lr = mon.batch_history["learning_rate"].values
+    # requested during step 5 (index 4): applied after it, so step 6 is the first at the new rate
+    assert lr[4] == pytest.approx(0.01) and lr[5] == pytest.approx(0.001) and lr[-1] == pytest.approx(0.001)
+    assert float(m.optimizer.learning_rate) == pytest.approx(0.001)
+    assert any("Learning rate set to 0.001" in n for n in mon.notices)
+
+
+def test_learning_rate_schedule_cannot_be_set_and_says_why():
+    mon = nbkeras.LiveMonitor(display="none")
+    m = _model()
+    m.compile(optimizer=keras.optimizers.SGD(keras.optimizers.schedules.ExponentialDecay(0.1, 10, 0.9)), loss="sparse_categorical_crossentropy")
+    m.fit(X, Y, epochs=1, callbacks=[_At(2, lambda: mon.command("learning_rate", 0.5)), mon], verbose=0)
+    assert mon.state == "finished"  # training went on
+    assert any("cannot be set during this run" in n for n in mon.notices)
+
+
+def test_checkpoint_now_saves_a_loadable_model(tmp_path):
+    mon = nbkeras.LiveMonitor(display="none", checkpoint_dir=tmp_path)
+    m = _model()
+    m.fit(X, Y, epochs=1, callbacks=[_At(3, lambda: mon.command("checkpoint")), mon], verbose=0)
+    (path,) = mon.checkpoints
+    assert path.name == "step-0000004.keras"
+    assert keras.saving.load_model(path).count_params() == m.count_params()
+
+
+def test_nan_is_reported_once_and_streams_as_float_nan(wire):
+    mon = nbkeras.LiveMonitor(display="widget")
+    m = keras.Sequential([keras.Input((2,)), keras.layers.Dense(16, activation="relu"), keras.layers.Dense(2)])
+    m.compile(optimizer=keras.optimizers.SGD(1e6), loss="mse")  # diverges within a few steps
+    m.fit(X, np.eye(2)[Y], epochs=2, callbacks=[mon], verbose=0)
+    loss_notices = [n for n in mon.notices if n.startswith("NaN/Inf in loss")]
+    assert len(loss_notices) == 1
+    assert mon.dashboard.metrics_figure["layout"]["shapes"], "a marker at the step where it happened"
+    snap = mon.dashboard.snapshot["series"]["batch/loss"]
+    _, values = unpack_points(snap)
+    assert np.isnan(values).any() or np.isinf(values).any()  # IEEE values in the buffer, never strings
+
+
+def test_a_failing_dashboard_never_stops_training(wire, monkeypatch):
+    mon = nbkeras.LiveMonitor(display="widget")
+    from nbkeras.training.dashboard import TrainingDashboard
+
+    monkeypatch.setattr(TrainingDashboard, "push", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(TrainingDashboard, "send_snapshot", lambda *a, **k: 1 / 0)
+    h = _model().fit(X, Y, epochs=2, callbacks=[mon], verbose=0)
+    assert len(h.history["loss"]) == 2 and mon.state == "finished"
+    assert sum("dashboard failed, training continues: ZeroDivisionError" in n for n in mon.notices) == 1
+    assert "ZeroDivisionError" in mon.dashboard.error
+
+
+def test_deltas_stay_the_same_size_as_history_grows_and_resync_after_compaction():
+    series = {"batch/loss": DecimatedSeries(capacity=64, recent=16)}
+    stream = SeriesStream()
+    sizes, resyncs = [], 0
+    for step in range(1, 2001):
+        series["batch/loss"].append(step, 1.0 / step)
+        if step % 10 == 0:
+            try:
+                delta = stream.delta(series)
+            except ResyncNeeded:
+                resyncs += 1
+                snap = stream.snapshot(series)
+                assert len(snap["series"]["batch/loss"]) <= 64 * 2 * 4  # bounded by capacity
+                continue
+            sizes.append(sum(len(b) for b in delta[1]))
+    assert set(sizes) == {10 * 2 * 4}  # 10 new points x (step, value) x float32, at step 10 or 2,000
+    assert 0 < resyncs < len(sizes)  # most updates are deltas; a merge of old points costs one snapshot
+
+
+def test_dashboard_sends_binary_deltas_and_snapshots(wire):
+    mon = nbkeras.LiveMonitor(display="widget", update_rate=100)
+    _model().fit(X, Y, epochs=2, callbacks=[mon], verbose=0)
+    sent = wire.messages_for(mon.dashboard)
+    deltas = [m for m in sent if m.method == "custom" and m.data["content"]["type"] == "delta"]
+    assert deltas, "points stream as custom messages"
+    for m in deltas:
+        header = m.data["content"]
+        assert len(m.buffers) == len(header["series"]) and all(len(b) % 8 == 0 for b in m.buffers)
+        assert m.json_bytes < 2000  # only the header and status travel as JSON
+    final = mon.dashboard.snapshot["series"]
+    steps, values = unpack_points(final["batch/loss"])
+    np.testing.assert_allclose(values, mon.batch_history["loss"].values.astype(np.float32))
+    assert mon.dashboard.controls["enabled"] is False  # a plain blocking fit: buttons shown disabled
+
+
+def test_blocking_fit_shows_controls_disabled_with_the_alternative(wire):
+    mon = nbkeras.LiveMonitor(display="widget")
+    seen = []
+    _model().fit(X, Y, epochs=1, callbacks=[_At(2, lambda: seen.append(dict(mon.dashboard.controls))), mon], verbose=0)
+    assert seen[0]["enabled"] is False and "nbkeras.fit(model, x, y" in seen[0]["reason"]
+
+
+def _widget_monitor():
+    return nbkeras.LiveMonitor(display="widget")
+
+
+def test_fit_runs_in_the_background_and_refuses_a_second_run(wire):
+    m = _model()
+    run = nbkeras.fit(m, X, Y, epochs=400, batch_size=32, monitor=_widget_monitor())
+    assert run.monitor.dashboard is not None  # displayed from the calling thread, before training
+    with pytest.raises(RuntimeError, match="is already training"):
+        nbkeras.fit(m, X, Y, epochs=1)
+    while run.monitor.recorder.step < 3:
+        run._done.wait(0.05)
+    assert run.monitor.dashboard.controls == {"enabled": True, "reason": ""}  # the kernel is free: buttons act
+    run.stop()
+    run.wait(timeout=120)
+    assert run.done and run.state == "stopped" and 0 < len(run.history.get("loss", [0])) < 400
+    assert run.monitor.batch_history["samples_per_second"].values[-1] > 0  # batch size known: samples/s
+    again = nbkeras.fit(m, X, Y, epochs=1, batch_size=32, monitor=_widget_monitor()).wait(timeout=120)
+    assert again.state == "finished" and len(again.history["loss"]) == 1
+
+
+def test_an_exception_in_training_is_raised_again_by_wait_and_shown(wire):
+    m = _model()
+    run = nbkeras.fit(m, X, np.zeros((len(X), 7, 3)), epochs=1, monitor=_widget_monitor())  # targets of the wrong shape
+    with pytest.raises(ValueError):
+        run.wait(timeout=120)
+    assert run.state == "failed"
+    assert "ValueError" in run.monitor.dashboard.error
+
+
+def test_a_run_can_be_awaited(wire):
+    import asyncio
+
+    async def cell():
+        run = nbkeras.fit(_model(), X, Y, epochs=2, batch_size=64, monitor=_widget_monitor())
+        return run, await run
+
+    run, done = asyncio.run(cell())
+    assert done is run and len(run.history["loss"]) == 2
+
+
+def test_wait_interrupted_stops_the_run_and_keeps_what_it_learned(wire, monkeypatch):
+    run = nbkeras.fit(_model(), X, Y, epochs=400, monitor=_widget_monitor())
+    calls = {"n": 0}
+    real_wait = run._done.wait
+
+    def interrupted_once(timeout=None):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise KeyboardInterrupt
+        return real_wait(timeout)
+
+    monkeypatch.setattr(run._done, "wait", interrupted_once)
+    with pytest.raises(KeyboardInterrupt):
+        run.wait()
+    assert run.done and run.state == "interrupted"
+    assert run.monitor.recorder.step > 0
+
+
+def test_text_progress_when_no_front_end(capsys):
+    mon = nbkeras.LiveMonitor(display="text")
+    _model().fit(X, Y, epochs=2, callbacks=[mon], verbose=0)
+    out = capsys.readouterr().out.splitlines()
+    steps = math.ceil(len(X) / 32)
+    assert out[0] == f"nbkeras: training 2 epochs of {steps} steps"
+    assert out[1].startswith("nbkeras: epoch 1/2 · accuracy ") and " loss " in out[1]
+    assert out[-1] == f"nbkeras: finished after {2 * steps} steps"
+
+
+def test_save_html_writes_a_standalone_report(tmp_path):
+    mon = nbkeras.LiveMonitor(display="none", probe=(X[:32], Y[:32]))
+    _model().fit(X, Y, epochs=2, validation_data=(XT, YT), callbacks=[mon], verbose=0)
+    page = mon.save_html(tmp_path / "run.html").read_text(encoding="utf-8")
+    assert page.count('class="nbk-report-figure"') == 3  # metrics, histograms, health
+    assert "state: finished" in page and '"name": "epoch (validation)"' in page
