@@ -218,7 +218,14 @@ class HealthProbe:
         n_out = len(k.tree.flatten(outputs))
         tap = k.Model(inputs, [*k.tree.flatten(outputs), *tensors])
         self._n_out = n_out
-        self._output_structure = outputs
+        # ``model.output`` has the structure the model's call returns (a bare tensor for a
+        # single-output model); ``model.outputs`` is always a list. Handing compute_loss a
+        # one-element list where fit later passes a tensor makes Keras build its loss for
+        # the wrong structure, and training then learns far less (seen: digits 0.96 -> 0.78).
+        try:
+            self._output_structure = outputs[0] if n_out == 1 else model.output
+        except AttributeError:  # a Sequential has no ``output`` until called symbolically
+            self._output_structure = outputs
         return tap, tapped
 
     def _forward(self, training: bool = False) -> tuple[Any, list[Any]]:

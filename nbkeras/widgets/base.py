@@ -138,6 +138,22 @@ class NbKerasWidget(anywidget.AnyWidget):
         method: Callable[..., Any] = getattr(self, method_name)
         method(**args)
 
+    # -- display -------------------------------------------------------------------------
+    def _ipython_display_(self) -> None:
+        # `nbkeras.explore_activations(...)` displays the widget and returns it; as a
+        # cell's last expression IPython would display the return value again. Show a
+        # widget at most once per cell execution (a later cell may show it again).
+        from IPython import get_ipython
+        from IPython.display import display
+
+        shell = get_ipython()
+        count = getattr(shell, "execution_count", None)
+        if count is not None and self.__dict__.get("_displayed_in") == count:
+            return
+        self._displayed_in = count
+        data, metadata = self._repr_mimebundle_()
+        display(data, metadata=metadata, raw=True)
+
     # -- text form ---------------------------------------------------------------------
     def _repr_fields(self) -> dict[str, Any]:
         """The fields shown by ``repr``; subclasses list what identifies their state."""
