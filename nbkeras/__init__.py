@@ -19,6 +19,12 @@ _LAZY: dict[str, str] = {
     "activation_curves": "nbkeras.activations",
     "ActivationExplorer": "nbkeras.activations",
     "explore_activations": "nbkeras.activations",
+    # builder
+    **{name: "nbkeras.builder" for name in (
+        "check_spec", "build_model", "spec_from_model", "spec_to_code", "load_spec", "dump_spec",
+        "normalize_spec", "layer_catalog", "template", "template_names", "compile_warnings",
+        "SpecError", "SpecIssue", "SpecReport",
+    )},
     # training
     "LiveMonitor": "nbkeras.training",
     "fit": "nbkeras.training",

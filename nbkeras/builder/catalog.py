@@ -32,7 +32,6 @@ from __future__ import annotations
 import difflib
 import functools
 import inspect
-import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -55,9 +54,6 @@ __all__ = [
 # larger value is a typo, not a model.
 MAX_INT = 2**31 - 1
 
-# The argument kinds a spec understands (ArgSpec.kind).
-KINDS = ("int", "float", "bool", "choice", "str", "int_tuple", "activation", "initializer", "layer")
-
 
 @dataclass(frozen=True)
 class _Curated:
@@ -71,13 +67,16 @@ class _Curated:
 
 _RNN_CLASSES = ("SimpleRNN", "LSTM", "GRU")
 _CONV_MAIN = ("filters", "kernel_size", "strides", "padding", "activation")
+_CONV_STARTER = {"filters": 16, "kernel_size": 3, "activation": "relu"}
 _POOL_MAIN = ("pool_size", "strides", "padding")
 _SEQUENCE = (3, 3)
 _IMAGE = (4, 4)
 
 # Order here is the order of the catalog (and of the builder's "add layer" menu).
 _CURATED: dict[str, _Curated] = {
-    "Dense": _Curated(("units", "activation"), {"units": 32, "activation": "relu"}, (2, None), "(batch, ..., features)"),
+    "Dense": _Curated(
+        ("units", "activation"), {"units": 32, "activation": "relu"}, (2, None), "(batch, ..., features)"
+    ),
     "Activation": _Curated(("activation",), {"activation": "relu"}),
     "LeakyReLU": _Curated(("negative_slope",), {}),
     "Dropout": _Curated(("rate",), {"rate": 0.5}),
@@ -85,8 +84,8 @@ _CURATED: dict[str, _Curated] = {
     "Reshape": _Curated(("target_shape",), {"target_shape": [-1, 1]}),
     "RepeatVector": _Curated(("n",), {"n": 4}, (2, 2), "(batch, features)"),
     "Embedding": _Curated(("input_dim", "output_dim", "mask_zero"), {"input_dim": 1000, "output_dim": 16}),
-    "Conv1D": _Curated(_CONV_MAIN, {"filters": 16, "kernel_size": 3, "activation": "relu"}, _SEQUENCE, "(batch, steps, channels)"),
-    "Conv2D": _Curated(_CONV_MAIN, {"filters": 16, "kernel_size": 3, "activation": "relu"}, _IMAGE, "(batch, height, width, channels)"),
+    "Conv1D": _Curated(_CONV_MAIN, _CONV_STARTER, _SEQUENCE, "(batch, steps, channels)"),
+    "Conv2D": _Curated(_CONV_MAIN, _CONV_STARTER, _IMAGE, "(batch, height, width, channels)"),
     "MaxPooling1D": _Curated(_POOL_MAIN, {}, _SEQUENCE, "(batch, steps, features)"),
     "MaxPooling2D": _Curated(_POOL_MAIN, {}, _IMAGE, "(batch, height, width, channels)"),
     "AveragePooling1D": _Curated(_POOL_MAIN, {"pool_size": 2}, _SEQUENCE, "(batch, steps, features)"),
@@ -422,8 +421,10 @@ def _initializer_aliases() -> dict[str, str]:
         if name.startswith("_") or not name.islower() or not isinstance(obj, type) or not issubclass(obj, base):
             continue
         try:
-            obj()  # only initializers usable by name alone (no required arguments)
-        except Exception:  # noqa: BLE001 - Keras raises various types for missing args
+            # Only initializers Keras builds from the name alone: "constant" is
+            # exported but keras.initializers.get("constant") fails (it needs a value).
+            module.get(name)
+        except Exception:  # noqa: BLE001 - Keras raises various types here
             continue
         aliases.setdefault(obj.__name__, name)
     return aliases
@@ -434,7 +435,7 @@ def initializer_choices() -> tuple[str, ...]:
     """Initializer names (``"glorot_uniform"``, ``"he_normal"``, ...) a spec accepts.
 
     Read from ``keras.initializers``: its snake_case exports that are initializer
-    classes usable without arguments.
+    classes ``keras.initializers.get(name)`` can build.
 
     Example:
         >>> "he_normal" in initializer_choices()
@@ -498,10 +499,13 @@ def spec_value(kind: str, name: str, value: Any) -> Any:
     """Turn a value from ``get_config()`` into the spec's vocabulary.
 
     Tuples become lists (JSON), window tuples with equal entries their single int,
-    initializer configs their name (None if a name cannot express them).
+    a one-element axis list its int, initializer configs their name (None if a name
+    cannot express them).
     """
     if kind == "initializer":
         return initializer_name(value)
+    if kind == "int" and isinstance(value, (tuple, list)) and len(value) == 1:
+        return value[0]  # LayerNormalization stores axis=-1 as [-1] once built
     if kind == "int_tuple" and isinstance(value, (tuple, list)):
         items = [int(v) for v in value]
         if name in COLLAPSIBLE and items and all(v == items[0] for v in items):
@@ -621,18 +625,19 @@ def _catalog() -> dict[str, LayerSpec]:
     return {name: _build_layer_spec(name, curated) for name, curated in _CURATED.items()}
 
 
-def layer_catalog() -> tuple[LayerSpec, ...]:
+def layer_catalog() -> list[LayerSpec]:
     """Every layer class a spec may use, with its editable arguments.
 
     Returns:
-        A tuple of :class:`LayerSpec`, grouped as the builder's menu shows them.
+        A new list of (frozen) :class:`LayerSpec`, grouped as the builder's menu shows
+        them.
 
     Example:
         >>> conv = next(s for s in layer_catalog() if s.class_name == "Conv2D")
         >>> conv.category, conv.arg("padding").choices
         ('conv', ('valid', 'same'))
     """
-    return tuple(_catalog().values())
+    return list(_catalog().values())
 
 
 def layer_class_names() -> tuple[str, ...]:
@@ -645,8 +650,3 @@ def layer_spec(class_name: str) -> LayerSpec | None:
     if class_name not in _CURATED:
         return None
     return _catalog()[class_name]
-
-
-def is_finite_number(value: Any) -> bool:
-    """True for an int or float (not bool) that is finite."""
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)

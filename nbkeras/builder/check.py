@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from nbkeras._keras import keras
+from nbkeras._keras import keras, tf
 from nbkeras.builder.catalog import layer_spec
 from nbkeras.builder.errors import SpecIssue, where
 from nbkeras.builder.spec import CheckedLayer, CheckedSpec, check_form
@@ -51,7 +51,9 @@ _NEEDS_FEATURES = frozenset(
 )
 _CONV = frozenset({"Conv1D", "Conv2D"})
 _POOL = frozenset({"MaxPooling1D", "MaxPooling2D", "AveragePooling1D", "AveragePooling2D"})
-_GLOBAL_POOL = frozenset({"GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D"})
+_GLOBAL_POOL = frozenset(
+    {"GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D"}
+)
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -153,9 +155,17 @@ class SpecReport:
         """A ``model.summary()``-like table, with errors and warnings below it.
 
         Example:
-            >>> print(check_spec(template("mlp")).summary_text())  # doctest: +SKIP
-             #  Layer (type)            Output Shape        Param #
-            ...
+            >>> from nbkeras.builder import template
+            >>> print(check_spec(template("rnn")).summary_text())
+            Input: (None, 32, 1) float32
+            #  Layer (type)                  Output Shape          Param #
+            ==============================================================
+            1  lstm (LSTM)                   (None, 32)              4,352
+            2  dense (Dense)                 (None, 1)                  33
+            ==============================================================
+            Total params: 4,385 (17.13 KB)
+            Trainable params: 4,385
+            Non-trainable params: 0
         """
         rows = []
         for layer in self.layers:
@@ -336,15 +346,31 @@ def _pending_variables() -> list[Any] | None:
     return pending if isinstance(pending, list) else None
 
 
+def _sets_initializer(config: dict[str, Any]) -> bool:
+    inner = config.get("layer", {}).get("config", {}) if isinstance(config.get("layer"), dict) else {}
+    return any(key.endswith("_initializer") for key in (*config, *inner))
+
+
 def _apply_symbolically(class_name: str, config: dict[str, Any], shape: tuple[int | None, ...], dtype: str) -> Any:
     from nbkeras.builder.build import make_layer
 
     k = keras()
     before = len(_pending_variables() or [])
     try:
-        layer = make_layer(class_name, config, check_name=_CHECK_NAME)
+        # The layer is made inside the scope too: Dropout and the RNNs create a seed
+        # variable in __init__, and an eager TensorFlow variable made and dropped leaks
+        # about 35 KB (measured), where a deferred one costs nothing.
         with k.StatelessScope(initialize_variables=False):
+            layer = make_layer(class_name, config, check_name=_CHECK_NAME)
             output = layer(k.KerasTensor(_with_batch(shape), dtype=dtype, name=_CHECK_NAME))
+            if _sets_initializer(config):
+                # Deferred weights never run their initializer, yet some initializers
+                # refuse some shapes (identity needs 2-D, orthogonal at least 2-D).
+                # Reading a deferred weight calls its initializer; inside a scratch
+                # graph that only builds ops, so a 10**6 x 10**6 kernel costs nothing.
+                with tf().Graph().as_default():
+                    for weight in layer.weights:
+                        weight.value  # noqa: B018 - evaluated for its check
         params = sum(math.prod(w.shape) for w in layer.weights)
         trainable = sum(math.prod(w.shape) for w in layer.trainable_weights)
     finally:
@@ -402,17 +428,23 @@ def _rank_fix(
     rank = len(shape) + 1
     axes = _axes_words(class_name, config)
     without_batch = "(" + axes[len("(batch, ") :] if axes.startswith("(batch, ") else axes
+    too_low = low is not None and rank < low
     if previous is None:
-        entries = f"{low - 1}" if low == high else f"at least {low - 1}"
-        return f"Give input_shape {entries} entries {without_batch}, or add a Reshape first."
+        count = low - 1
+        entries = f"{count} {'entry' if count == 1 else 'entries'}"
+        entries = entries if low == high else f"at least {entries}"
+        first = "a Flatten" if not too_low and high == 2 else "a Reshape"
+        return f"Give input_shape {entries} {without_batch}, or add {first} first."
     prev_config = previous.config or {}
-    if low is not None and rank < low:
+    if too_low:
         if previous.class_name == "Flatten":
             return "Remove the Flatten or add a Reshape."
         recurrent = previous.class_name in _RNN or previous.class_name == "Bidirectional"
         if recurrent and low == 3:
-            inner = prev_config.get("layer", {}).get("config", {}) if previous.class_name == "Bidirectional" else prev_config
-            if not inner.get("return_sequences", False):
+            rnn_config = prev_config
+            if previous.class_name == "Bidirectional":
+                rnn_config = prev_config.get("layer", {}).get("config", {})
+            if not rnn_config.get("return_sequences", False):
                 return f"Set return_sequences=True on the {previous.class_name} at position {previous.position}."
         if previous.class_name in _GLOBAL_POOL:
             return f"Remove the {previous.class_name} or set keepdims=True on it."
@@ -442,7 +474,10 @@ def _issue(
             if problem.argument == "kernel_size"
             else 'Use a smaller pool_size or set padding="same".'
         )
-        text = f"{place}: {problem.detail}{problem.note} is larger than its input {problem.received}. Expected {expected}."
+        text = (
+            f"{place}: {problem.detail}{problem.note} is larger than its input {problem.received}. "
+            f"Expected {expected}."
+        )
         return SpecIssue(
             f"{text} {fix}", layer.position, layer.class_name, problem.argument, problem.detail, expected, fix
         )
@@ -486,7 +521,8 @@ def _issue(
         text = f"{place} produces an empty output {problem.detail} from its input {problem.received} {source}."
     else:
         fix = ""
-        expected = "an input this layer accepts"
+        # Keras's own message says what it expected ("... must be evenly divisible ...").
+        expected = problem.detail
         text = f"{place} cannot take its input {problem.received} {source}. Keras says: {problem.detail}"
     message = f"{text} {fix}".strip()
     return SpecIssue(message, layer.position, layer.class_name, problem.argument, problem.received, expected, fix)

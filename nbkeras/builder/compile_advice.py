@@ -88,7 +88,8 @@ def _optimizers() -> dict[str, type]:
         params = list(inspect.signature(cls.__init__).parameters.values())[1:]
         if "learning_rate" not in {p.name for p in params}:
             continue
-        if any(p.default is inspect.Parameter.empty and p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL) for p in params):
+        variadic = (inspect.Parameter.VAR_KEYWORD, inspect.Parameter.VAR_POSITIONAL)
+        if any(p.default is inspect.Parameter.empty and p.kind not in variadic for p in params):
             continue
         found[name.lower()] = cls
     return dict(sorted(found.items()))
@@ -114,28 +115,36 @@ def default_learning_rate(name: str) -> float:
     return float(inspect.signature(optimizer_class(name).__init__).parameters["learning_rate"].default)
 
 
+def _resolvable(module: Any, name: str) -> bool:
+    # compile() looks names up with module.get(); keras.metrics exports some functions
+    # (binary_focal_crossentropy) that get() does not know.
+    try:
+        return module.get(name) is not None
+    except Exception:  # noqa: BLE001 - "not resolvable" is all we need to know
+        return False
+
+
 def _function_names(module: Any) -> set[str]:
     return {
         n
         for n in dir(module)
-        if not n.startswith("_") and n.islower() and callable(getattr(module, n)) and _takes_y_true_y_pred(getattr(module, n))
+        if not n.startswith("_")
+        and n.islower()
+        and callable(getattr(module, n))
+        and _takes_y_true_y_pred(getattr(module, n))
+        and _resolvable(module, n)
     }
 
 
 def _resolvable_aliases(module: Any) -> set[str]:
-    found = set()
-    for alias in _ALIAS_CANDIDATES:
-        try:
-            module.get(alias)
-        except Exception:  # noqa: BLE001 - "not resolvable" is all we need to know
-            continue
-        found.add(alias)
-    return found
+    return {alias for alias in _ALIAS_CANDIDATES if _resolvable(module, alias)}
 
 
 @functools.lru_cache(maxsize=1)
 def loss_names() -> tuple[str, ...]:
     """Loss names a spec may use: ``keras.losses`` functions plus short aliases.
+
+    Only names ``keras.losses.get`` resolves, as ``compile`` does.
 
     Example:
         >>> {"mse", "sparse_categorical_crossentropy"} <= set(loss_names())
@@ -148,6 +157,8 @@ def loss_names() -> tuple[str, ...]:
 @functools.lru_cache(maxsize=1)
 def metric_names() -> tuple[str, ...]:
     """Metric names a spec may use: ``keras.metrics`` functions, aliases, ``"accuracy"``.
+
+    Only names ``keras.metrics.get`` resolves, as ``compile`` does.
 
     Example:
         >>> {"accuracy", "mae", "sparse_categorical_accuracy"} <= set(metric_names())
@@ -217,7 +228,7 @@ def validate_compile(value: Any) -> tuple[dict[str, Any] | None, list[SpecIssue]
     issues: list[SpecIssue] = []
     for key in value:
         if key not in COMPILE_KEYS:
-            shown = key if isinstance(key, str) else show(key)
+            shown = key if isinstance(key, str) and key.isidentifier() else show(key)
             close = closest_names(key, list(COMPILE_KEYS))
             issues.append(
                 SpecIssue(
@@ -249,7 +260,9 @@ def validate_compile(value: Any) -> tuple[dict[str, Any] | None, list[SpecIssue]
     metrics = value.get("metrics", [])
     if not isinstance(metrics, (list, tuple)):
         issues.append(
-            invalid_value("compile", "metrics", metrics, "a list of metric names, e.g. ['accuracy']", class_name="compile")
+            invalid_value(
+                "compile", "metrics", metrics, "a list of metric names, e.g. ['accuracy']", class_name="compile"
+            )
         )
         metrics = []
     for metric in metrics:

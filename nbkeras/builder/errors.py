@@ -26,7 +26,8 @@ class SpecIssue:
             integer."``
         position: 1-based layer position, or None for the input, the compile
             settings or the spec as a whole.
-        class_name: The layer class at ``position`` (as written in the spec).
+        class_name: The layer class at ``position`` (as written in the spec), or
+            ``"compile"`` for the compile settings.
         argument: The argument at fault (``"units"``, ``"inputs"`` for the tensor a
             layer receives, ``"input_shape"``, ``"loss"``), or None.
         received: What was received, as shown to the user.

@@ -112,7 +112,8 @@ def _layer_entry(layer: Any, label: str, *, inside: str | None = None) -> dict[s
             )
         if arg.kind == "float" and isinstance(converted, int):
             converted = float(converted)
-        if key == "strides" and arg.optional and converted == spec_value("int_tuple", "pool_size", config.get("pool_size")):
+        pool_size = spec_value("int_tuple", "pool_size", config.get("pool_size"))
+        if key == "strides" and arg.optional and converted == pool_size:
             converted = None  # Keras stores strides=None as "same as pool_size"
         if arg.required or converted != arg.default:
             entry[key] = converted
@@ -159,6 +160,10 @@ def _names(endpoints: Any) -> list[str]:
     return [e[0] for e in endpoints or []]
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _quoted(names: list[str]) -> str:
     quoted = [repr(n) for n in names]
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
@@ -170,7 +175,7 @@ def _functional_chain(model: Any) -> list[Any]:
     inputs, outputs = _names(config.get("input_layers")), _names(config.get("output_layers"))
     if len(inputs) != 1 or len(outputs) != 1:
         raise _refuse(
-            f"The model has {len(inputs)} inputs and {len(outputs)} outputs: only single chains "
+            f"The model has {_count(len(inputs), 'input')} and {_count(len(outputs), 'output')}: only single chains "
             "(one input, one output) can be turned into a spec.",
             "inputs",
         )
@@ -327,10 +332,10 @@ def spec_from_model(model: Any) -> dict[str, Any]:
             outside the catalog, or a setting a spec cannot express.
 
     Example:
-        >>> import keras  # doctest: +SKIP
-        >>> model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])  # doctest: +SKIP
-        >>> spec_from_model(model)  # doctest: +SKIP
-        {'input_shape': [4], 'layers': [{'class_name': 'Dense', 'config': {'units': 2}}]}
+        >>> from nbkeras._keras import keras
+        >>> model = keras().Sequential([keras().Input((4,)), keras().layers.Dense(2, name="out")])
+        >>> spec_from_model(model)
+        {'input_shape': [4], 'layers': [{'class_name': 'Dense', 'config': {'units': 2, 'name': 'out'}}]}
     """
     from nbkeras.builder.spec import normalize_spec
 

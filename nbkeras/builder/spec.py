@@ -99,7 +99,6 @@ class CheckedSpec:
     layers: list[CheckedLayer]
     compile: dict[str, Any] | None
     issues: list[SpecIssue]
-    has_compile: bool = False
 
     @property
     def all_issues(self) -> list[SpecIssue]:
@@ -215,15 +214,23 @@ def _coerce(arg: ArgSpec, value: Any) -> Any:
 # --- layers ------------------------------------------------------------------------
 
 
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate ("\ud800" is valid JSON): TensorFlow fails on it
+        return False
+    return True
+
+
 def _check_name(value: Any, place: str, position: int, class_name: str) -> SpecIssue | None:
-    ok = isinstance(value, str) and 0 < len(value) <= MAX_NAME_LENGTH and "/" not in value
+    ok = isinstance(value, str) and 0 < len(value) <= MAX_NAME_LENGTH and "/" not in value and _encodable(value)
     if ok:
         return None
     return invalid_value(
         place,
         "name",
         value,
-        f"a non-empty string of at most {MAX_NAME_LENGTH} characters without '/' (Keras forbids it)",
+        f"a non-empty text of at most {MAX_NAME_LENGTH} characters without '/' (Keras forbids it)",
         position=position,
         class_name=class_name,
     )
@@ -253,7 +260,7 @@ def _check_config(
             continue
         arg = spec.arg(key) if isinstance(key, str) else None
         if arg is None:
-            shown = key if isinstance(key, str) else show(key)
+            shown = key if isinstance(key, str) and key.isidentifier() else show(key)
             close = closest_names(key, allowed)
             fix = did_you_mean(close, quote=False) if close else ""
             if isinstance(key, str) and key in ("name",) and outer:
@@ -261,9 +268,8 @@ def _check_config(
             expected = f"one of the arguments of {class_name}: {', '.join(allowed)}"
             received = f"{shown}={show(value)}"
             message = f"Unknown argument `{shown}` of {place}. Received: {received}. Expected {expected}."
-            issues.append(
-                SpecIssue(message + (f" {fix}" if fix else ""), position, class_name, str(shown), received, expected, fix)
-            )
+            full = message + (f" {fix}" if fix else "")
+            issues.append(SpecIssue(full, position, class_name, str(shown), received, expected, fix))
             continue
         if arg.kind == "layer":
             inner, inner_issues = _check_wrapped(spec, value, position)
@@ -280,10 +286,13 @@ def _check_config(
         if arg.required and arg.name not in config:
             example = spec.starter.get(arg.name)
             fix = f"Add {arg.name}={json.dumps(example)}." if example is not None and arg.kind != "layer" else ""
-            message = f"Missing required argument `{arg.name}` of {place}. Expected {arg.expected()}."
+            received = f"no {arg.name}"
+            message = (
+                f"Missing required argument `{arg.name}` of {place}. Received: {received}. Expected {arg.expected()}."
+            )
             issues.append(
                 SpecIssue(
-                    message + (f" {fix}" if fix else ""), position, class_name, arg.name, "nothing", arg.expected(), fix
+                    message + (f" {fix}" if fix else ""), position, class_name, arg.name, received, arg.expected(), fix
                 )
             )
     if issues:
@@ -340,7 +349,7 @@ def check_layer(entry: Any, position: int) -> CheckedLayer:
     issues: list[SpecIssue] = []
     for key in entry:
         if key not in LAYER_KEYS:
-            shown = key if isinstance(key, str) else show(key)
+            shown = key if isinstance(key, str) and key.isidentifier() else show(key)
             received = f"{shown}={show(entry[key])}"
             fix = (
                 f"Move `{shown}` into config."
@@ -368,10 +377,11 @@ def check_layer(entry: Any, position: int) -> CheckedLayer:
         fix = did_you_mean(close, quote=False)
         expected = f"one of the catalog's layers: {', '.join(names)}"
         received = f"class_name={show(class_name)}"
-        message = f"Unknown layer class {show(class_name)} at position {position}. Received: {received}. Expected {expected}."
-        issues.append(
-            SpecIssue(message + (f" {fix}" if fix else ""), position, shown_class, "class_name", received, expected, fix)
+        message = (
+            f"Unknown layer class {show(class_name)} at position {position}. Received: {received}. "
+            f"Expected {expected}." + (f" {fix}" if fix else "")
         )
+        issues.append(SpecIssue(message, position, shown_class, "class_name", received, expected, fix))
         return CheckedLayer(position, shown_class, None, issues)
     config, config_issues = _check_config(layer_spec(class_name), entry.get("config"), position, None)
     issues.extend(config_issues)
@@ -415,7 +425,7 @@ def check_form(spec: Any) -> CheckedSpec:
     issues: list[SpecIssue] = []
     for key in spec:
         if key not in SPEC_KEYS:
-            shown = key if isinstance(key, str) else show(key)
+            shown = key if isinstance(key, str) and key.isidentifier() else show(key)
             close = closest_names(key, list(SPEC_KEYS))
             fix = did_you_mean(close, quote=False)
             received = f"{shown}={show(spec[key])}"
@@ -484,11 +494,10 @@ def check_form(spec: Any) -> CheckedSpec:
             else:
                 seen[name] = layer.position
     compile_ = None
-    has_compile = "compile" in spec
-    if has_compile:
+    if "compile" in spec:
         compile_, compile_issues = validate_compile(spec["compile"])
         issues.extend(compile_issues)
-    return CheckedSpec(input_shape, input_dtype, layers, compile_, issues, has_compile)
+    return CheckedSpec(input_shape, input_dtype, layers, compile_, issues)
 
 
 def normalize_spec(spec: Any) -> dict[str, Any]:
@@ -574,11 +583,13 @@ def load_spec(source: str | bytes | os.PathLike[str], *, max_bytes: int = MAX_SP
     limit = f"at most {max_bytes:,} bytes of JSON"
     if isinstance(source, (bytes, bytearray)):
         if len(source) > max_bytes:
-            raise _load_issue(f"The spec is too large: {len(source):,} bytes. Expected {limit}.", limit, f"{len(source):,} bytes")
+            size = f"{len(source):,} bytes"
+            raise _load_issue(f"The spec is too large: {size}. Expected {limit}.", limit, size)
         try:
             text = bytes(source).decode("utf-8")
         except UnicodeDecodeError as error:
-            raise _load_issue(f"The spec is not UTF-8 text ({error}).", "UTF-8 JSON text", "undecodable bytes") from None
+            message = f"The spec is not UTF-8 text ({error})."
+            raise _load_issue(message, "UTF-8 JSON text", "undecodable bytes") from None
     elif isinstance(source, str) and source.lstrip().startswith(("{", "[")):
         text = source
     elif isinstance(source, (str, os.PathLike)):
@@ -586,15 +597,13 @@ def load_spec(source: str | bytes | os.PathLike[str], *, max_bytes: int = MAX_SP
         try:
             size = path.stat().st_size
             if size > max_bytes:
-                raise _load_issue(
-                    f"The spec file {str(path)!r} is too large: {size:,} bytes. Expected {limit}.", limit, f"{size:,} bytes"
-                )
+                message = f"The spec file {str(path)!r} is too large: {size:,} bytes. Expected {limit}."
+                raise _load_issue(message, limit, f"{size:,} bytes")
             with path.open("rb") as handle:
                 data = handle.read(max_bytes + 1)  # the file may grow after stat()
         except OSError as error:
-            raise _load_issue(
-                f"Cannot read the spec file {str(path)!r}: {error.strerror or error}.", "a readable JSON file", str(path)
-            ) from None
+            message = f"Cannot read the spec file {str(path)!r}: {error.strerror or error}."
+            raise _load_issue(message, "a readable JSON file", str(path)) from None
         return load_spec(data, max_bytes=max_bytes)
     else:
         expected = "JSON text, bytes or a path"
@@ -613,9 +622,11 @@ def load_spec(source: str | bytes | os.PathLike[str], *, max_bytes: int = MAX_SP
             "invalid JSON",
         ) from None
     except RecursionError:
-        raise _load_issue("The spec is nested too deeply to be a model spec.", "a model spec", "deeply nested JSON") from None
+        message = "The spec is nested too deeply to be a model spec."
+        raise _load_issue(message, "a model spec", "deeply nested JSON") from None
     except ValueError as error:  # our hooks, or an integer with too many digits
-        raise _load_issue(f"The spec was refused: {error}.", "plain JSON numbers and unique keys", "refused JSON") from None
+        message = f"The spec was refused: {error}."
+        raise _load_issue(message, "plain JSON numbers and unique keys", "refused JSON") from None
     return normalize_spec(data)
 
 

@@ -35,6 +35,25 @@ BLOCKING_REASON = (
 )
 
 
+def _is_chief() -> bool:
+    """False on the non-chief workers of a multi-worker run: only the chief shows a dashboard.
+
+    (Worker 0 is the chief when the cluster has no explicit "chief" task, as in
+    tf.distribute's MultiWorkerMirroredStrategy.)
+    """
+    from nbkeras._keras import tf
+
+    strategy = tf().distribute.get_strategy()
+    resolver = getattr(strategy, "cluster_resolver", None)
+    if resolver is None or not resolver.cluster_spec().as_dict():
+        return True
+    task_type, task_id = resolver.task_type, resolver.task_id
+    if task_type == "chief":
+        return True
+    has_chief = "chief" in resolver.cluster_spec().as_dict()
+    return task_type == "worker" and task_id == 0 and not has_chief
+
+
 def _in_kernel() -> bool:
     """True inside a Jupyter kernel, where a widget can be displayed."""
     shell = sys.modules.get("IPython") and __import__("IPython").get_ipython()
@@ -171,6 +190,7 @@ class LiveMonitor(keras().callbacks.Callback):
     # -- Keras hooks ---------------------------------------------------------------------
     def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         self._reset_run()
+        self.is_chief = bool(self._guard("cluster", _is_chief) is not False)
         self.state = "running"
         self.exception = None
         now = time.perf_counter()
@@ -309,7 +329,11 @@ class LiveMonitor(keras().callbacks.Callback):
         return path
 
     # -- display ---------------------------------------------------------------------------
+    is_chief = True  # set at train begin; a non-chief worker records but shows nothing
+
     def _text_mode(self) -> bool:
+        if not self.is_chief:
+            return False
         return self.display_mode == "text" or (self.display_mode == "auto" and not _in_kernel())
 
     def show(self) -> Any:
@@ -318,7 +342,7 @@ class LiveMonitor(keras().callbacks.Callback):
         Called by ``nbkeras.fit`` from the cell's own thread before training starts;
         a plain ``model.fit`` reaches it from ``on_train_begin``.
         """
-        if self.display_mode == "none" or self._text_mode() or self.dashboard is not None:
+        if self.display_mode == "none" or not self.is_chief or self._text_mode() or self.dashboard is not None:
             return self.dashboard
         from IPython.display import display
 
