@@ -253,3 +253,23 @@ def test_save_html_writes_a_standalone_report(tmp_path):
     page = mon.save_html(tmp_path / "run.html").read_text(encoding="utf-8")
     assert page.count('class="nbk-report-figure"') == 3  # metrics, histograms, health
     assert "state: finished" in page and '"name": "epoch (validation)"' in page
+
+
+def test_a_finished_run_leaves_a_static_picture_in_its_output(wire, monkeypatch):
+    updates = []
+
+    class Handle:
+        def update(self, data, metadata=None, raw=False):
+            updates.append(data)
+
+    import IPython.display
+
+    monkeypatch.setattr(IPython.display, "display", lambda *a, **k: Handle())
+    mon = nbkeras.LiveMonitor(display="widget")
+    _model().fit(X, Y, epochs=2, validation_data=(XT, YT), callbacks=[mon], verbose=0)
+    (bundle,) = updates
+    # the live widget stays the first choice; renderers without widget state show the SVG
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    svg = bundle["image/svg+xml"]
+    assert svg.startswith("<svg") and "finished after" in svg and svg.count("<path") >= 2 * 3  # loss + accuracy panels
+    assert "<script" not in svg

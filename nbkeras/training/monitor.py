@@ -349,7 +349,9 @@ class LiveMonitor(keras().callbacks.Callback):
         from nbkeras.training.dashboard import TrainingDashboard
 
         self.dashboard = TrainingDashboard(on_command=self.command)
-        display(self.dashboard)
+        # A display id lets the run's end add a static picture to this same output,
+        # from whichever thread trains (see _finish_display).
+        self._display_handle = display(self.dashboard, display_id=True)
         return self.dashboard
 
     def _begin_display(self) -> None:
@@ -399,8 +401,28 @@ class LiveMonitor(keras().callbacks.Callback):
             self.dashboard.set_metric_layout(self._layout())
             self.dashboard.controls = {"enabled": False, "reason": f"Run {self.state}."}
             self.dashboard.send_snapshot(self.series(), self._status())
+            self._guard("static snapshot", self._keep_static_snapshot)
         elif self._text_mode() and self.state != "running":
             print(f"nbkeras: {self.state} after {self.recorder.step} steps", flush=True)
+
+    def static_svg(self) -> str:
+        """The run's curves as a standalone SVG (what a saved notebook shows without a kernel)."""
+        from nbkeras.training.snapshot import run_svg
+
+        keys = [k for k in self.recorder.batch_history if k != "learning_rate" and not k.endswith("_per_second")]
+        smoothing = self.dashboard.smoothing if self.dashboard is not None else 0.6
+        name = (self.dashboard.title if self.dashboard else self.title) or getattr(self.model, "name", "training")
+        title = f"{name} — {self.state} after {self.recorder.step} steps"
+        return run_svg(self.series(), metric_names(keys), title=title, smoothing=smoothing)
+
+    def _keep_static_snapshot(self) -> None:
+        handle = getattr(self, "_display_handle", None)
+        if handle is None:
+            return
+        data, metadata = self.dashboard._repr_mimebundle_()
+        # Live front ends keep rendering the widget (highest-ranked mime type); GitHub,
+        # nbviewer and exports, which have no widget state, fall back to the picture.
+        handle.update({**data, "image/svg+xml": self.static_svg()}, metadata=metadata, raw=True)
 
     def _print_epoch(self, epoch: int, values: dict[str, Any]) -> None:
         parts = [f"epoch {epoch + 1}/{self.params.get('epochs', '?')}"]
