@@ -8,8 +8,11 @@ logs it, and lets ``fit`` go on.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
 import math
+import os
 import queue
 import sys
 import time
@@ -29,29 +32,34 @@ log = logging.getLogger("nbkeras")
 
 MAX_HISTOGRAM_SNAPSHOTS = 200  # per run; older ones are thinned (every other one dropped)
 SNAPSHOT_SECONDS = 5.0  # late views resync from a snapshot at most this old
+HEALTH_SECONDS = 1.0  # the health chart is redrawn at most this often (every report is kept)
 BLOCKING_REASON = (
     "This cell is running model.fit, so the kernel cannot hear the buttons until it ends. "
     "For live Stop / learning-rate / checkpoint controls run: run = nbkeras.fit(model, x, y, ...)"
 )
 
 
-def _is_chief() -> bool:
-    """False on the non-chief workers of a multi-worker run: only the chief shows a dashboard.
+def _is_chief(model: Any = None) -> bool:
+    """False on the non-chief workers of a multi-worker run: they record but show nothing.
 
-    (Worker 0 is the chief when the cluster has no explicit "chief" task, as in
-    tf.distribute's MultiWorkerMirroredStrategy.)
+    The model's strategy decides when it has one (``extended.should_checkpoint`` is the
+    chief test of MultiWorkerMirroredStrategy and True for single-worker strategies);
+    else ``TF_CONFIG`` (the chief, or worker 0 when the cluster names no chief). Keras
+    runs callbacks outside ``strategy.scope()``, so ``tf.distribute.get_strategy()``
+    there would call every worker the chief.
     """
-    from nbkeras._keras import tf
-
-    strategy = tf().distribute.get_strategy()
-    resolver = getattr(strategy, "cluster_resolver", None)
-    if resolver is None or not resolver.cluster_spec().as_dict():
+    extended = getattr(getattr(model, "distribute_strategy", None), "extended", None)
+    if extended is not None and hasattr(extended, "should_checkpoint"):
+        return bool(extended.should_checkpoint)
+    try:
+        config = json.loads(os.environ.get("TF_CONFIG") or "{}")
+    except ValueError:
         return True
-    task_type, task_id = resolver.task_type, resolver.task_id
-    if task_type == "chief":
+    task = config.get("task") or {}
+    kind = task.get("type")
+    if kind in (None, "chief"):
         return True
-    has_chief = "chief" in resolver.cluster_spec().as_dict()
-    return task_type == "worker" and task_id == 0 and not has_chief
+    return kind == "worker" and int(task.get("index", 0)) == 0 and "chief" not in (config.get("cluster") or {})
 
 
 def _in_kernel() -> bool:
@@ -147,6 +155,8 @@ class LiveMonitor(keras().callbacks.Callback):
         self._device: dict[str, Any] = {}
         self._last_record: Any = None
         self._stopped_by_user = False
+        self._pending_health: Any = None
+        self._last_health_draw = -math.inf
 
     @property
     def history(self) -> dict[str, list[Any]]:
@@ -190,7 +200,6 @@ class LiveMonitor(keras().callbacks.Callback):
     # -- Keras hooks ---------------------------------------------------------------------
     def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         self._reset_run()
-        self.is_chief = bool(self._guard("cluster", _is_chief) is not False)
         self.state = "running"
         self.exception = None
         now = time.perf_counter()
@@ -233,8 +242,9 @@ class LiveMonitor(keras().callbacks.Callback):
             self._guard("health probe", lambda: self._measure_health(epoch))
         if self.histograms_enabled and self._scheduler.due(record.step, now, epoch_end=True):
             self._guard("weight histograms", lambda: self._histograms(step=record.step, now=now))
-        self._last_push = now
-        self._guard("dashboard", lambda: self._push(now))
+        if now - self._last_push >= self.update_interval:  # the same throttle as batch ends
+            self._last_push = now
+            self._guard("dashboard", lambda: self._push(now))
         if self._text_mode():
             self._print_epoch(epoch, record.values)
 
@@ -254,7 +264,11 @@ class LiveMonitor(keras().callbacks.Callback):
     def _read_device(self) -> None:
         from nbkeras.training.device import training_device
 
-        self._device = training_device()
+        # Keras calls callbacks outside strategy.scope(): enter the model's own so the
+        # device info names the strategy this run uses.
+        strategy = getattr(self.model, "distribute_strategy", None)
+        with strategy.scope() if strategy is not None else contextlib.nullcontext():
+            self._device = training_device()
 
     def _build_probe(self) -> Any:
         from nbkeras.training.health import HealthProbe
@@ -265,7 +279,16 @@ class LiveMonitor(keras().callbacks.Callback):
     def _measure_health(self, epoch: int) -> None:
         report = self._probe.measure()
         self.health.append((epoch, report))
-        if self.dashboard is not None:
+        self._pending_health = (report, epoch)
+        self._draw_health(time.perf_counter())
+
+    def _draw_health(self, now: float, *, force: bool = False) -> None:
+        if self.dashboard is None or self._pending_health is None:
+            return
+        if force or now - self._last_health_draw >= HEALTH_SECONDS:
+            report, epoch = self._pending_health
+            self._pending_health = None
+            self._last_health_draw = now
             self.dashboard.set_health(health_figure(report, epoch=epoch))
 
     def _histograms(self, *, step: int, now: float, force: bool = False) -> None:
@@ -329,7 +352,10 @@ class LiveMonitor(keras().callbacks.Callback):
         return path
 
     # -- display ---------------------------------------------------------------------------
-    is_chief = True  # set at train begin; a non-chief worker records but shows nothing
+    @property
+    def is_chief(self) -> bool:
+        """Whether this process shows the run (False on non-chief workers, which only record)."""
+        return _is_chief(getattr(self, "_model", None))
 
     def _text_mode(self) -> bool:
         if not self.is_chief:
@@ -380,6 +406,7 @@ class LiveMonitor(keras().callbacks.Callback):
     def _push(self, now: float) -> None:
         if self.dashboard is None:
             return
+        self._draw_health(now)
         keys = tuple(self.recorder.batch_history)
         if keys != self._metric_keys or len(self._nonfinite_steps) != self.__dict__.get("_drawn_nonfinite", 0):
             self._metric_keys = keys
@@ -398,6 +425,7 @@ class LiveMonitor(keras().callbacks.Callback):
 
     def _finish_display(self) -> None:
         if self.dashboard is not None:
+            self._draw_health(time.perf_counter(), force=True)
             self.dashboard.set_metric_layout(self._layout())
             self.dashboard.controls = {"enabled": False, "reason": f"Run {self.state}."}
             self.dashboard.send_snapshot(self.series(), self._status())
