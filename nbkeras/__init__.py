@@ -25,10 +25,14 @@ _LAZY: dict[str, str] = {
         "normalize_spec", "layer_catalog", "template", "template_names", "compile_warnings",
         "SpecError", "SpecIssue", "SpecReport",
     )},
+    "ModelBuilder": "nbkeras.builder",
     # training
     "LiveMonitor": "nbkeras.training",
     "fit": "nbkeras.training",
     "TrainingRun": "nbkeras.training",
+    # plots
+    "FigureView": "nbkeras.plots",
+    "show_figure": "nbkeras.plots",
     # sub-packages
     "datasets": "nbkeras.datasets",
     "testing": "nbkeras.testing",

@@ -1,0 +1,30 @@
+"""FigureView: any Plotly figure through the shared, offline plotly.js."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+import nbkeras
+from nbkeras.widgets.figure import to_static
+
+
+def test_numeric_lists_travel_as_float32_buffers(wire):
+    view = nbkeras.FigureView({"data": [{"type": "scatter", "x": [0, 1, 2], "y": [1.5, float("nan"), 3.0]}], "layout": {"title": {"text": "t"}}})
+    (opened,) = [m for m in wire.messages_for(view) if m.msg_type == "comm_open"]
+    assert opened.buffer_bytes == 2 * 3 * 4
+    assert to_static(view.figure)["data"][0]["y"] == [1.5, None, 3.0]  # NaN is a gap, never a string
+
+
+def test_plotly_figures_are_accepted_and_updated(wire):
+    view = nbkeras.FigureView(go.Figure(go.Heatmap(z=np.eye(3))))
+    assert view.figure["data"][0]["type"] == "heatmap"
+    view.update(go.Figure(go.Bar(x=["a", "b"], y=[1, 2])))
+    assert view.figure["data"][0]["type"] == "bar" and view.figure["data"][0]["x"] == ["a", "b"]
+    assert repr(view) == "FigureView(traces=1)"
+
+
+def test_anything_else_is_refused_with_what_was_received(wire):
+    with pytest.raises(TypeError, match="Received: list. Expected a plotly Figure"):
+        nbkeras.FigureView([1, 2, 3])
