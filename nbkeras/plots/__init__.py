@@ -32,8 +32,13 @@ def _arrays(trace: dict[str, Any]) -> dict[str, Any]:
     # Numeric lists become numpy arrays so they travel as float32 binary, not JSON text.
     out = {}
     for key, value in trace.items():
-        if isinstance(value, (list, tuple)) and value and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in np.ravel(value)):
-            value = np.asarray(value, dtype=float)
+        if isinstance(value, (list, tuple)) and value:
+            try:
+                array = np.asarray(value)
+            except ValueError:  # ragged: leave it to Plotly
+                array = None
+            if array is not None and array.dtype.kind in "fiu":  # not bools, strings or objects
+                value = array.astype(float)
         out[key] = value
     return out
 
