@@ -30,6 +30,8 @@ _LAZY: dict[str, str] = {
     "LiveMonitor": "nbkeras.training",
     "fit": "nbkeras.training",
     "TrainingRun": "nbkeras.training",
+    "RunComparison": "nbkeras.training",
+    "compare_runs": "nbkeras.training",
     # plots
     "FigureView": "nbkeras.plots",
     "show_figure": "nbkeras.plots",

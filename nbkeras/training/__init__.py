@@ -56,6 +56,8 @@ _LAZY: dict[str, str] = {
     "fit": "nbkeras.training.run",
     "TrainingRun": "nbkeras.training.run",
     "TrainingDashboard": "nbkeras.training.dashboard",
+    "RunComparison": "nbkeras.training.compare",
+    "compare_runs": "nbkeras.training.compare",
 }
 
 __all__ = list(_LAZY)

@@ -135,6 +135,8 @@ class LiveMonitor(keras().callbacks.Callback):
         # Set by nbkeras.fit / %load_ext: the kernel is free while this run trains.
         self.controls_live = False
         self.run_info: dict[str, Any] = {}
+        # Called with the monitor after each epoch is recorded (e.g. RunComparison redraws).
+        self.epoch_listeners: list[Callable[[LiveMonitor], None]] = []
         self._commands: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
         self._reset_run()
 
@@ -245,6 +247,8 @@ class LiveMonitor(keras().callbacks.Callback):
         if now - self._last_push >= self.update_interval:  # the same throttle as batch ends
             self._last_push = now
             self._guard("dashboard", lambda: self._push(now))
+        for listener in self.epoch_listeners:
+            self._guard("epoch listener", lambda: listener(self))
         if self._text_mode():
             self._print_epoch(epoch, record.values)
 
@@ -252,6 +256,8 @@ class LiveMonitor(keras().callbacks.Callback):
         if self.state == "running":
             self.state = "stopped" if getattr(self.model, "stop_training", False) and self._stopped_by_user else "finished"
         self._guard("dashboard", self._finish_display)
+        for listener in self.epoch_listeners:  # a last redraw with the final state
+            self._guard("epoch listener", lambda: listener(self))
         self.controls_live = False  # the next fit says again whether the kernel is free
 
     # -- pieces --------------------------------------------------------------------------

@@ -1,0 +1,51 @@
+"""RunComparison: several runs on one live chart."""
+
+from __future__ import annotations
+
+import keras
+import numpy as np
+import pytest
+
+import nbkeras
+from nbkeras import datasets
+from nbkeras.widgets.figure import to_static
+
+(X, Y), (XT, YT) = datasets.moons(n_samples=400, seed=2)
+
+
+def _model(optimizer):
+    keras.utils.set_random_seed(0)
+    m = keras.Sequential([keras.Input((2,)), keras.layers.Dense(8, activation="relu"), keras.layers.Dense(2, activation="softmax")])
+    m.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return m
+
+
+def test_each_run_is_a_line_per_metric_with_its_history(wire):
+    board = nbkeras.RunComparison(("loss", "val_accuracy"), title="optimizers")
+    for name in ("sgd", "adam"):
+        _model(name).fit(X, Y, epochs=3, validation_data=(XT, YT), callbacks=[board.monitor(name)], verbose=0)
+    data = to_static(board.figure)["data"]
+    assert [(t["name"], t["yaxis"]) for t in data] == [("sgd", "y"), ("adam", "y"), ("sgd", "y2"), ("adam", "y2")]
+    for trace, (label, metric) in zip(data, [("sgd", "loss"), ("adam", "loss"), ("sgd", "val_accuracy"), ("adam", "val_accuracy")]):
+        np.testing.assert_allclose(trace["y"], board.runs[label].history[metric], rtol=1e-6)
+        assert trace["x"] == [1.0, 2.0, 3.0]
+    assert set(board.table()) == {"sgd", "adam"}
+
+
+def test_live_updates_arrive_during_the_run(wire):
+    board = nbkeras.RunComparison(("loss",))
+    board.min_interval = 0.0
+    mon = board.monitor("adam")
+    start = len(wire.messages_for(board))
+    _model("adam").fit(X, Y, epochs=4, callbacks=[mon], verbose=0)
+    updates = [m for m in wire.messages_for(board)[start:] if "figure" in m.data.get("state", {})]
+    assert len(updates) >= 4  # one per epoch (plus the final redraw)
+
+
+def test_bad_arguments_are_refused(wire):
+    with pytest.raises(ValueError, match="Received: metrics='loss'"):
+        nbkeras.RunComparison("loss")
+    board = nbkeras.RunComparison()
+    board.monitor("a")
+    with pytest.raises(ValueError, match="already used"):
+        board.monitor("a")
