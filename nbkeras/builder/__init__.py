@@ -33,12 +33,13 @@ from nbkeras.builder.from_model import spec_from_model
 from nbkeras.builder.spec import dump_spec, load_spec, normalize_spec
 from nbkeras.builder.templates import template, template_names
 
-# ``ModelBuilder`` resolves lazily (see __getattr__); it joins __all__ once
-# nbkeras/builder/widget.py exists, so that ``import *`` keeps working until then.
+# ``ModelBuilder`` resolves lazily (see __getattr__), so importing the core never
+# imports ipywidgets.
 __all__ = [
     "ArgSpec",
     "LayerReport",
     "LayerSpec",
+    "ModelBuilder",
     "SpecError",
     "SpecIssue",
     "SpecReport",

@@ -360,7 +360,7 @@ function render({ model, el, host }) {
         structure.move(from, to);
       }
     });
-    const name = config.name ? h("span", { class: "nbk-layer-name", text: String(config.name) }) : null;
+    const name = config.name ? h("span", { class: "nbk-layer-name", text: String(config.name), title: String(config.name) }) : null;
     const statusText = status === "ok" ? "ok" : status === "error" ? "error" : "not checked";
     const header = h("div", { class: "nbk-layer-header" }, [
       handle,
@@ -373,8 +373,8 @@ function render({ model, el, host }) {
       h("span", { class: "nbk-layer-actions" }, [
         h("button", {
           class: "nbk-button nbk-insert-above",
-          text: "+↑",
-          title: "insert a layer above: then pick it in the palette",
+          text: "+ above",
+          title: "insert a layer above this one: then pick it in the palette",
           on: { click: () => {
             ui.insertAt = ui.insertAt === position ? null : position;
             drawPalette();
@@ -383,8 +383,8 @@ function render({ model, el, host }) {
         }),
         h("button", {
           class: "nbk-button nbk-duplicate",
-          text: "⧉",
-          title: "duplicate",
+          text: "copy",
+          title: "duplicate this layer below it",
           on: { click: () => {
             requestOnce("duplicate_layer", { position });
             structure.add(position + 1);
