@@ -45,5 +45,9 @@ def test_headless_demo_writes_a_standalone_report_with_the_live_figures(tmp_path
     (leaky_slope,) = [t for t in curves if t["name"] == "leaky_relu′"]
     assert leaky_slope["y"][0] == pytest.approx(0.1)  # the tour set negative_slope=0.1 after displaying
     assert any(t["name"] == "‖dL/dW‖" for t in figures[1]["data"])
+    # the tour's training run: its loss and metric curves, with the data of the run
+    (metrics,) = [f for f in figures if any(t.get("meta", {}).get("series") == "batch/loss" for t in f["data"])]
+    (loss,) = [t for t in metrics["data"] if t.get("meta", {}).get("series") == "batch/loss"]
+    assert len(loss["y"]) == 40 * 50  # 40 epochs x 50 steps of the tour's nbkeras.fit
     assert "nbkeras 0.1.0" in page and "Offline data sets" in page
     assert not re.search(r'<(script|link)[^>]+(src|href)="https?:', page)

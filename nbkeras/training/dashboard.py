@@ -39,8 +39,15 @@ class TrainingDashboard(NbKerasWidget):
     _settable = ("smoothing", "log_scale")
     _actions = {"stop": "_on_stop", "set_learning_rate": "_on_set_learning_rate", "checkpoint": "_on_checkpoint", "resync": "_on_resync"}
 
-    def __init__(self, *, on_command: Callable[[str, Any], None], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        on_command: Callable[[str, Any], None],
+        figures: Callable[[], list[tuple[str, dict[str, Any]]]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         self._on_command = on_command
+        self._figures = figures
         self._stream = SeriesStream()
         super().__init__(**kwargs)
 
@@ -104,6 +111,10 @@ class TrainingDashboard(NbKerasWidget):
 
     def set_health(self, spec: Mapping[str, Any]) -> None:
         self.health_figure = to_wire(dict(spec))
+
+    def static_figures(self) -> list[tuple[str, dict[str, Any]]]:
+        """The run's charts with their data (from the monitor), for standalone reports."""
+        return self._figures() if self._figures is not None else []
 
     def _repr_fields(self) -> dict[str, Any]:
         return {"title": self.title}

@@ -285,6 +285,8 @@ class LiveMonitor(keras().callbacks.Callback):
     def _measure_health(self, epoch: int) -> None:
         report = self._probe.measure()
         self.health.append((epoch, report))
+        if len(self.health) > MAX_HISTOGRAM_SNAPSHOTS:  # bounded like the histograms
+            self.health = self.health[:1] + self.health[1:-50:2] + self.health[-50:]
         self._pending_health = (report, epoch)
         self._draw_health(time.perf_counter())
 
@@ -380,7 +382,7 @@ class LiveMonitor(keras().callbacks.Callback):
 
         from nbkeras.training.dashboard import TrainingDashboard
 
-        self.dashboard = TrainingDashboard(on_command=self.command)
+        self.dashboard = TrainingDashboard(on_command=self.command, figures=self.figures)
         # A display id lets the run's end add a static picture to this same output,
         # from whichever thread trains (see _finish_display).
         self._display_handle = display(self.dashboard, display_id=True)
