@@ -44,7 +44,6 @@ _LAZY: dict[str, str] = {
     "weight_histograms": "nbkeras.training.histograms",
     "HistogramSnapshot": "nbkeras.training.histograms",
     "HistogramScheduler": "nbkeras.training.histograms",
-    "clear_histogram_cache": "nbkeras.training.histograms",
     # health.py (TensorFlow)
     "HealthProbe": "nbkeras.training.health",
     "HealthReport": "nbkeras.training.health",

@@ -31,8 +31,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,13 +39,11 @@ import numpy as np
 
 from nbkeras._keras import tf
 
-__all__ = ["HistogramScheduler", "HistogramSnapshot", "clear_histogram_cache", "weight_histograms"]
+__all__ = ["HistogramScheduler", "HistogramSnapshot", "weight_histograms"]
 
 # Compiled functions, one per (variables, bins): tracing costs 10-100 ms per
 # variable, so a model's function is traced once and reused. Bounded, because a
 # cached function holds its variables (and so its model) alive.
-_CACHE_SIZE = 8
-_FUNCTIONS: OrderedDict[tuple, Callable[[], Any]] = OrderedDict()
 
 
 @dataclass(frozen=True)
@@ -99,71 +96,29 @@ def _tensor_of(v: Any) -> Any:
     return getattr(v, "value", v)
 
 
-def _build_function(variables: Sequence[Any], bins: int) -> Callable[[], Any]:
+def _ranges(sources: Sequence[Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(lo, hi, all_finite) per variable: three reductions each, on the variable's device,
+    and one small transfer for all of them."""
     t = tf()
-    sources = [_tensor_of(v) for v in variables]
+    flat = [t.reshape(t.cast(t.convert_to_tensor(s), t.float32), [-1]) for s in sources]
+    stats = t.stack([
+        t.stack([t.reduce_min(x), t.reduce_max(x), t.cast(t.reduce_all(t.math.is_finite(x)), t.float32)])
+        if x.shape[0] else t.constant([0.0, 0.0, 1.0])
+        for x in flat
+    ]).numpy()
+    return stats[:, 0], stats[:, 1], stats[:, 2] > 0.5
 
-    def one(source: Any) -> tuple[Any, Any, Any]:
+
+def _counts(sources: Sequence[Any], lo: np.ndarray, hi: np.ndarray, finite: np.ndarray, bins: int) -> np.ndarray:
+    t = tf()
+    out = []
+    for source, a, b, ok in zip(sources, lo, hi, finite, strict=True):
         x = t.reshape(t.cast(t.convert_to_tensor(source), t.float32), [-1])
-
-        def hist(values: Any, lo: Any, hi: Any) -> tuple[Any, Any]:
-            # Constant (or empty) input: histogram_fixed_width needs lo < hi.
-            pad = t.maximum(0.5, 1e-3 * t.maximum(t.abs(lo), t.abs(hi)))
-            same = hi <= lo
-            lo2 = t.where(same, lo - pad, lo)
-            hi2 = t.where(same, hi + pad, hi)
-            counts = t.histogram_fixed_width(values, t.stack([lo2, hi2]), nbins=bins, dtype=t.int32)
-            return t.linspace(lo2, hi2, bins + 1), counts
-
-        if x.shape[0] == 0:  # a zero-size variable: known at trace time
-            zero = t.constant(0.0)
-            edges, counts = hist(x, zero, zero)
-            return edges, counts, t.constant(True)
-
-        all_finite = t.reduce_all(t.math.is_finite(x))
-
-        def fast() -> tuple[Any, Any]:
-            return hist(x, t.reduce_min(x), t.reduce_max(x))
-
-        def slow() -> tuple[Any, Any]:
-            # NaN would make the range NaN (and histogram_fixed_width fail or put
-            # NaN in a bin): histogram the finite values only.
-            xf = t.boolean_mask(x, t.math.is_finite(x))
-            empty = t.equal(t.size(xf), 0)
-            lo = t.where(empty, 0.0, t.reduce_min(xf))
-            hi = t.where(empty, 0.0, t.reduce_max(xf))
-            return hist(xf, lo, hi)
-
-        edges, counts = t.cond(all_finite, fast, slow)
-        return edges, counts, all_finite
-
-    @t.function(autograph=False)
-    def histograms() -> tuple[Any, Any, Any]:
-        parts = [one(s) for s in sources]
-        return (
-            t.stack([p[0] for p in parts]),
-            t.stack([p[1] for p in parts]),
-            t.stack([p[2] for p in parts]),
-        )
-
-    return histograms
-
-
-def _function_for(variables: Sequence[Any], bins: int) -> Callable[[], Any]:
-    key = (bins, tuple((id(v), tuple(v.shape), str(v.dtype)) for v in variables))
-    fn = _FUNCTIONS.get(key)
-    if fn is None:
-        fn = _FUNCTIONS[key] = _build_function(variables, bins)
-        while len(_FUNCTIONS) > _CACHE_SIZE:
-            _FUNCTIONS.popitem(last=False)
-    else:
-        _FUNCTIONS.move_to_end(key)
-    return fn
-
-
-def clear_histogram_cache() -> None:
-    """Drop every compiled histogram function (and the variables they hold)."""
-    _FUNCTIONS.clear()
+        if not ok:
+            # NaN/inf would break the range: histogram the finite values only (rare path).
+            x = t.boolean_mask(x, t.math.is_finite(x))
+        out.append(t.histogram_fixed_width(x, [float(a), float(b)], nbins=bins, dtype=t.int32))
+    return t.stack(out).numpy()
 
 
 def weight_histograms(
@@ -176,9 +131,9 @@ def weight_histograms(
 ) -> HistogramSnapshot:
     """Histogram each variable on its device and bring back only the counts.
 
-    The first call for a given list of variables traces one ``tf.function`` over all
-    of them (cached, keyed by the variables' identities, shapes and dtypes); later
-    calls run it. Values are cast to float32.
+    A few eager ops per variable run on the variable's device (the GPU when there is
+    one); only per-variable ranges and the bin counts reach the host. Nothing is
+    traced, so the first call costs what later ones do. Values are cast to float32.
 
     Args:
         variables: Keras variables (``model.trainable_weights``), ``tf.Variable`` s
@@ -218,8 +173,26 @@ def weight_histograms(
             f"Expected one per variable ({len(variables)})."
         )
     started = time.perf_counter()
-    edges, counts, finite = _function_for(variables, bins)()
-    edges, counts, finite = edges.numpy(), counts.numpy(), finite.numpy()
+    # Eager ops, a handful per variable, each running where the variable lives; only the
+    # ranges and the counts reach the host. (A tf.function over all variables runs ~1 ms
+    # faster per call but costs 1-3 s to trace at train begin, more than a short run's
+    # whole histogram budget.)
+    sources = [_tensor_of(v) for v in variables]
+    lo, hi, finite = _ranges(sources)
+    bad = ~finite
+    if bad.any():  # ranges of the finite values only
+        t = tf()
+        for i in np.flatnonzero(bad):
+            x = t.reshape(t.cast(t.convert_to_tensor(sources[i]), t.float32), [-1])
+            xf = t.boolean_mask(x, t.math.is_finite(x)).numpy()
+            lo[i], hi[i] = (xf.min(), xf.max()) if xf.size else (0.0, 0.0)
+    # Constant (or empty) variables: histogram_fixed_width needs lo < hi.
+    pad = np.maximum(0.5, 1e-3 * np.maximum(np.abs(lo), np.abs(hi)))
+    same = hi <= lo
+    lo = np.where(same, lo - pad, lo).astype(np.float32)
+    hi = np.where(same, hi + pad, hi).astype(np.float32)
+    counts = _counts(sources, lo, hi, finite, bins)
+    edges = np.linspace(lo, hi, bins + 1, axis=1).astype(np.float32)
     seconds = time.perf_counter() - started
     return HistogramSnapshot(
         step=int(step),

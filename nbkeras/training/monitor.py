@@ -253,6 +253,10 @@ class LiveMonitor(keras().callbacks.Callback):
             self._print_epoch(epoch, record.values)
 
     def on_train_end(self, logs: dict[str, Any] | None = None) -> None:
+        # The final weights, whatever the budget allowed during the run: training is
+        # over, so this costs no step time, and every run shows its first and last state.
+        if self.histograms_enabled and (not self._snapshots or self._snapshots[-1].step != self.recorder.step):
+            self._guard("weight histograms", lambda: self._histograms(step=self.recorder.step, now=time.perf_counter(), force=True))
         if self.state == "running":
             self.state = "stopped" if getattr(self.model, "stop_training", False) and self._stopped_by_user else "finished"
         self._guard("dashboard", self._finish_display)

@@ -18,7 +18,8 @@ Public API (the pytest fixtures wrapping it live in ``conftest.py``):
   ``.stop()``).
 * :func:`launch_browser` -- headless Chromium with the flags this machine needs.
 * :func:`page_log` -- the console / page-error collector attached to a page.
-* :func:`run_notebook` -> :class:`NotebookRun`.
+* :func:`run_notebook` -> :class:`NotebookRun` (``.plotly_traces(selector)`` reads a plot's
+  data, ``.execute(code)`` runs code in the notebook's kernel and returns its output).
 """
 
 from __future__ import annotations
@@ -521,6 +522,63 @@ _PLOTLY_JS = r"""
 })
 """
 
+# Reads one Plotly graph div (the `index`-th match of `selector`) as plain JSON: per trace
+# its name, type, meta and x/y as number arrays (typed arrays decoded), and the user
+# layout. For assertions on what is *plotted*, not just on how many points there are.
+_PLOTLY_TRACES_JS = r"""
+({selector, index}) => {
+  const el = document.querySelectorAll(selector)[index];
+  if (!el) return null;
+  const plain = (v) => (v && typeof v.length === 'number' && typeof v !== 'string')
+    ? Array.from(v, (n) => (typeof n === 'number' && !Number.isFinite(n) ? null : n)) : v;
+  let layout = null;
+  try { layout = JSON.parse(JSON.stringify(el.layout || {})); } catch (e) { layout = null; }
+  return {
+    plotted: Array.isArray(el.data),
+    layout,
+    data: (Array.isArray(el.data) ? el.data : []).map((t) => ({
+      name: t.name ?? null, type: t.type || 'scatter', meta: t.meta ?? null,
+      x: plain(t.x) ?? [], y: plain(t.y) ?? [],
+    })),
+  };
+}
+"""
+
+# Runs code in the notebook's own kernel (the one its widgets talk to) outside any cell,
+# and returns what it printed. Lets a test read the Python side after driving the page.
+_KERNEL_EXECUTE_JS = r"""
+async ({path, code, timeoutMs}) => {
+  const app = window.jupyterapp;
+  if (!app) throw new Error('window.jupyterapp is missing');
+  let panels = [];
+  try { panels = Array.from(app.shell.widgets('main')); } catch (e) {}
+  if (app.shell.currentWidget) panels.push(app.shell.currentWidget);
+  const panel = panels.find(w => w && w.context && w.context.path === path && w.sessionContext);
+  if (!panel) throw new Error(`no notebook panel for ${path}`);
+  const kernel = panel.sessionContext.session ? panel.sessionContext.session.kernel : null;
+  if (!kernel) throw new Error(`the notebook ${path} has no kernel`);
+  const future = kernel.requestExecute({code, silent: false, store_history: false, allow_stdin: false});
+  const out = [];
+  const errors = [];
+  future.onIOPub = (msg) => {
+    const type = msg.header.msg_type;
+    if (type === 'stream') out.push(msg.content.text);
+    else if (type === 'execute_result') out.push((msg.content.data || {})['text/plain'] || '');
+    else if (type === 'error') errors.push(`${msg.content.ename}: ${msg.content.evalue}\n` + (msg.content.traceback || []).join('\n'));
+  };
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`kernel execute timed out after ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    const reply = await Promise.race([future.done, timeout]);
+    return {out: out.join(''), errors, status: reply && reply.content ? reply.content.status : null};
+  } finally {
+    clearTimeout(timer);
+  }
+}
+"""
+
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -564,6 +622,28 @@ class NotebookRun:
     def assert_clean(self) -> None:
         """Re-check for errors; call after interacting with the page to fail on late ones."""
         _raise_if_problems(self.ui, self.path, self.log, self.log_start, self.widget_errors())
+
+    def plotly_traces(self, selector: str, *, index: int = 0) -> dict[str, Any] | None:
+        """One Plotly graph (the ``index``-th match of ``selector``) as plain JSON, or ``None``.
+
+        ``{"plotted": bool, "layout": {...}, "data": [{"name", "type", "meta", "x", "y"}]}``
+        with x/y as lists of numbers (non-finite values as ``None``).
+        """
+        return self.page.evaluate(_PLOTLY_TRACES_JS, {"selector": selector, "index": index})
+
+    def execute(self, code: str, *, timeout: float = 30.0) -> str:
+        """Run ``code`` in this notebook's kernel (not in a cell) and return its printed output.
+
+        Raises AssertionError when the code raised, with the Python traceback.
+        """
+        result = self.page.evaluate(
+            _KERNEL_EXECUTE_JS, {"path": self.path, "code": code, "timeoutMs": int(timeout * 1000)}
+        )
+        if result["errors"] or result["status"] != "ok":
+            raise AssertionError(
+                f"kernel code failed ({result['status']}):\n{code}\n" + _strip_ansi("\n".join(result["errors"]))
+            )
+        return result["out"]
 
 
 def _as_page(page_or_context: Page | BrowserContext) -> Page:

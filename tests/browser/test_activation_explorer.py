@@ -1,0 +1,205 @@
+"""The activation explorer, driven like a user would in a real browser.
+
+Kernel-side tests prove what the widget computes and sends; these prove the loop a user
+sees: a control in the page -> a request to the kernel -> Keras -> a redrawn plot, with
+the Python object following along. Every number asserted on the page comes from the
+plot's own data (``el.data`` of the Plotly div), not from the DOM text.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+from harness import NotebookRun, run_notebook
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ROOT = ".nbkeras-widget.nbkeras-activation-explorer"
+CURVES = f"{ROOT} .nbk-curves"
+DEPTH = f"{ROOT} .nbk-depth"
+SLOPE_SLIDER = f'{ROOT} fieldset[data-activation="leaky_relu"] label[data-param="negative_slope"] input[type=range]'
+
+# The kernel imports TensorFlow (~5-10 s) before the first cell's widget exists.
+RUN_TIMEOUT = 180.0
+TOL = 1e-6  # the curves reach the page as float32
+
+
+def _notebook(tmp_path: Path, name: str) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            "import nbkeras\n"
+            'e = nbkeras.explore_activations("leaky_relu", x_range=(-3, 3))'
+        )
+    ]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    path = tmp_path / f"{name}.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def _open(notebook_page, jupyter_server, tmp_path: Path, name: str, ui: str = "lab") -> NotebookRun:
+    run = run_notebook(notebook_page, jupyter_server, _notebook(tmp_path, name), ui=ui, timeout=RUN_TIMEOUT)
+    run.wait_for_selector(ROOT)
+    assert run.page.locator(ROOT).count() == 1, "explore_activations(...) assigned to `e` must display exactly once"
+    _wait_for(run, lambda: _derivative(run) is not None, "the f′ curve to be plotted")
+    return run
+
+
+def _derivative(run: NotebookRun) -> dict[str, Any] | None:
+    """The plotted f′ trace of leaky_relu as {"x": [...], "y": [...]}, or None before the first draw."""
+    plot = run.plotly_traces(CURVES)
+    if not plot:
+        return None
+    traces = [t for t in plot["data"] if t["name"] == "leaky_relu′"]
+    return traces[0] if traces and traces[0]["x"] else None
+
+
+def _left_slopes(trace: dict[str, Any]) -> list[float]:
+    """f′ on the negative half (away from the kink at 0)."""
+    return [y for x, y in zip(trace["x"], trace["y"]) if x < -0.05]
+
+
+def _left_slope(run: NotebookRun) -> float | None:
+    trace = _derivative(run)
+    return None if trace is None else trace["y"][0]
+
+
+def _wait_for(run: NotebookRun, done, what: str, timeout: float = 15.0, describe=lambda: "") -> None:
+    deadline = time.monotonic() + timeout
+    while not done():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}; {describe()}")
+        run.page.wait_for_timeout(50)
+
+
+def test_slider_drives_keras_and_the_kernel_attribute(notebook_page, jupyter_server, tmp_path):
+    """Slider -> kernel -> Keras -> plot: the default slope comes from Keras, a drag changes it."""
+    run = _open(notebook_page, jupyter_server, tmp_path, "explorer_slider")
+
+    trace = _derivative(run)
+    left = _left_slopes(trace)
+    assert left and all(abs(v - 0.2) < TOL for v in left), (
+        f"f′(x<0) of leaky_relu must be Keras's default negative_slope 0.2; plotted {sorted(set(left))[:5]}"
+    )
+    assert all(abs(v - 1.0) < TOL for x, v in zip(trace["x"], trace["y"]) if x > 0.05)
+
+    slider = run.page.locator(SLOPE_SLIDER)
+    assert slider.input_value() == "0.2", "the slider must start at the value Python chose"
+    # Playwright's fill() on a range input focuses it, sets the value and dispatches the
+    # same `input` and `change` events a drag ends with.
+    slider.fill("0.5")
+    _wait_for(run, lambda: abs((_left_slope(run) or 0) - 0.5) < TOL, "f′(x<0) to become 0.5",
+              describe=lambda: f"plotted f′(-3) = {_left_slope(run)}")
+    assert all(abs(v - 0.5) < TOL for v in _left_slopes(_derivative(run)))
+
+    assert run.execute("print(e.params)").strip() == "{'leaky_relu': {'negative_slope': 0.5}}"
+    assert run.execute("print(e.negative_slope, e.error == '')").strip() == "0.5 True"
+    run.assert_clean()
+
+
+def test_bad_range_shows_error_and_keeps_last_good_plot(notebook_page, jupyter_server, tmp_path):
+    """x min > x max is refused by the kernel's validator, shown in the widget; the plot stays."""
+    run = _open(notebook_page, jupyter_server, tmp_path, "explorer_bad_range")
+    page = run.page
+    banner = page.locator(f"{ROOT} .nbk-error")
+    x_min = page.get_by_label("x min", exact=True)
+    assert banner.is_hidden()
+
+    x_min.fill("5")
+    x_min.press("Tab")  # `change` fires when the field loses focus, as when a user tabs away
+    banner.wait_for(state="visible", timeout=15_000)
+    assert "Expected min < max" in banner.inner_text(), banner.inner_text()
+    page.wait_for_timeout(300)  # a (wrong) redraw would come with the same reply
+    trace = _derivative(run)
+    assert (trace["x"][0], trace["x"][-1]) == (-3, 3), "the last good curve must stay plotted"
+    layout = run.plotly_traces(CURVES)["layout"]
+    assert layout["xaxis"]["range"] == [-3, 3], layout["xaxis"]
+    assert run.execute("print(e.x_range)").strip() == "(-3.0, 3.0)"
+
+    x_min.fill("-2")
+    x_min.press("Tab")
+    banner.wait_for(state="hidden", timeout=15_000)
+    _wait_for(run, lambda: abs(_derivative(run)["x"][0] + 2) < TOL, "the plot to start at x = -2",
+              describe=lambda: f"plotted x[0] = {_derivative(run)['x'][0]}")
+    assert abs(_derivative(run)["x"][-1] - 3) < TOL
+    assert run.plotly_traces(CURVES)["layout"]["xaxis"]["range"] == [-2, 3]
+    run.assert_clean()
+
+
+# 60 input events over ~1 s, values 0.01 .. 0.60, as a quick drag produces (one per
+# 16 ms frame). Each event is due at t0 + i * 16 ms; when the page was busy (redrawing a
+# reply) past that time, the overdue events are dispatched back to back, which is what a
+# user's drag amounts to when the browser catches up with the pointer.
+_DRAG_JS = r"""
+async (selector) => {
+  const input = document.querySelector(selector);
+  input.focus();
+  const t0 = performance.now();
+  let late = 0;
+  for (let i = 1; i <= 60; i++) {
+    const wait = t0 + i * 16 - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    else late += 1;
+    input.value = (i / 100).toFixed(2);
+    input.dispatchEvent(new Event('input', {bubbles: true}));
+  }
+  input.dispatchEvent(new Event('change', {bubbles: true}));
+  return {ms: performance.now() - t0, late, value: input.value};
+}
+"""
+
+
+def test_fast_drag_settles_on_last_value_without_backlog(notebook_page, jupyter_server, tmp_path):
+    """A 60-event drag ends on its last value quickly, and the kernel computed fewer than 60 times."""
+    run = _open(notebook_page, jupyter_server, tmp_path, "explorer_drag")
+    before = int(run.execute("print(e.computations)"))
+
+    drag = run.page.evaluate(_DRAG_JS, SLOPE_SLIDER)
+    assert drag["value"] == "0.60" or drag["value"] == "0.6", drag
+    assert drag["ms"] < 1500, f"the drag itself took {drag['ms']:.0f} ms"
+    released = time.monotonic()
+    _wait_for(run, lambda: abs((_left_slope(run) or 0) - 0.6) < TOL, "the plot to settle on the last value 0.6",
+              timeout=5.0, describe=lambda: f"plotted f′(-3) = {_left_slope(run)}")
+    settle = time.monotonic() - released
+    run.page.wait_for_timeout(500)
+    assert abs(_left_slope(run) - 0.6) < TOL, "a late (stale) reply overwrote the last value"
+
+    after = int(run.execute("print(e.computations)"))
+    computed = after - before
+    assert run.execute("print(e.negative_slope)").strip() == "0.6"
+    assert 1 <= computed < 60, (
+        f"60 input events made the kernel compute the curves {computed} times "
+        f"(computations {before} -> {after}); coalescing must keep it under 60"
+    )
+    print(f"drag: 60 events in {drag['ms']:.0f} ms ({drag['late']} overdue) -> {computed} computations; "
+          f"settled {settle:.2f} s after release")
+    run.assert_clean()
+
+
+def test_renders_in_notebook7(notebook_page, jupyter_server, tmp_path):
+    """Notebook 7: the widget, both Plotly plots with data, and formulas as native MathML."""
+    run = _open(notebook_page, jupyter_server, tmp_path, "explorer_nb7", ui="notebook7")
+    page = run.page
+
+    for selector in (CURVES, DEPTH):
+        run.wait_for_selector(f"{selector}.js-plotly-plot")
+        _wait_for(run, lambda s=selector: bool((run.plotly_traces(s) or {}).get("data")), f"{selector} to have traces")
+        plot = run.plotly_traces(selector)
+        with_points = [t for t in plot["data"] if len(t["x"]) > 0 and len(t["y"]) > 0]
+        assert with_points, f"{selector}: no trace has points: {[t['name'] for t in plot['data']]}"
+
+    formulas = page.locator(f"{ROOT} .nbk-card .nbk-formula math")
+    assert formulas.count() >= 1, "the formula card has no <math> element"
+    info = formulas.first.evaluate(
+        """m => { const r = m.getBoundingClientRect();
+                  return {ns: m.namespaceURI, w: r.width, h: r.height, text: m.textContent}; }"""
+    )
+    assert info["ns"] == "http://www.w3.org/1998/Math/MathML", info
+    assert info["w"] > 0 and info["h"] > 0, f"MathML is not laid out (rendered natively): {info}"
+    assert info["text"].strip(), info
+    run.assert_clean()

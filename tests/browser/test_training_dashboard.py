@@ -1,0 +1,224 @@
+"""The live training dashboard in a real browser, against a kernel that really trains.
+
+What only a browser can show: that the binary deltas arrive and become a growing curve,
+that the Stop button reaches a training thread and ends the run with its history intact,
+that a blocking ``model.fit`` ends with the right final picture, and that the smoothing
+the page computes is the smoothing the kernel computes (the static report uses the
+kernel's; a user compares the two).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import numpy as np
+import pytest
+from harness import NotebookRun, run_notebook
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ROOT = ".nbkeras-widget.nbkeras-training-dashboard"
+METRICS = f"{ROOT} .nbk-metrics"
+RUN_TIMEOUT = 240.0  # TensorFlow import + a short blocking fit on CPU
+
+SETUP = """\
+import keras
+import nbkeras
+
+(x, y), _ = nbkeras.datasets.spirals(n_samples=4000)
+model = keras.Sequential([
+    keras.Input((2,)),
+    keras.layers.Dense(32, activation="relu"),
+    keras.layers.Dense(32, activation="relu"),
+    keras.layers.Dense(1, activation="sigmoid"),
+])
+model.compile(optimizer="adam", loss="binary_crossentropy")
+"""
+
+# Records, from the very first page load, every text the controls' reason line shows and
+# whether Stop was ever enabled: a blocking fit's mid-run state is over by the time
+# run_notebook returns, but the page showed it and this remembers it.
+_WATCH_CONTROLS_JS = r"""
+(() => {
+  window.__nbkControls = {reasons: [], times: [], stopEnabled: false};
+  const seen = new Set();
+  const look = () => {
+    for (const el of document.querySelectorAll('.nbk-controls-reason')) {
+      const text = el.textContent;
+      if (text && !seen.has(text)) {
+        seen.add(text); window.__nbkControls.reasons.push(text); window.__nbkControls.times.push(performance.now());
+      }
+    }
+    for (const b of document.querySelectorAll('.nbk-stop')) if (!b.disabled) window.__nbkControls.stopEnabled = true;
+  };
+  new MutationObserver(look).observe(document, {subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['disabled']});
+})();
+"""
+
+
+def _notebook(tmp_path: Path, name: str, *cells: str) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(source) for source in cells]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    path = tmp_path / f"{name}.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def _trace(run: NotebookRun, key: str, series: str) -> dict[str, Any] | None:
+    """The metrics trace whose meta[key] is `series` ("series": raw, "smooth": smoothed)."""
+    plot = run.plotly_traces(METRICS)
+    if not plot:
+        return None
+    found = [t for t in plot["data"] if (t["meta"] or {}).get(key) == series]
+    return found[0] if found else None
+
+
+def _points(run: NotebookRun, series: str = "batch/loss") -> int:
+    trace = _trace(run, "series", series)
+    return 0 if trace is None else len(trace["y"])
+
+
+def _wait_for(run: NotebookRun, done, what: str, timeout: float = 30.0, describe=lambda: "") -> None:
+    deadline = time.monotonic() + timeout
+    while not done():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}; {describe()}")
+        run.page.wait_for_timeout(100)
+
+
+def _python(run: NotebookRun, expression: str) -> Any:
+    """Evaluate `expression` in the notebook's kernel and return it, through JSON."""
+    return json.loads(run.execute(f"import json as _j; print(_j.dumps({expression}))"))
+
+
+def test_stop_button_ends_background_run_and_keeps_history(notebook_page, jupyter_server, tmp_path):
+    """nbkeras.fit: the loss curve grows live, Stop reaches the training thread, history stays."""
+    path = _notebook(tmp_path, "dashboard_stop", SETUP, "run = nbkeras.fit(model, x, y, epochs=300, batch_size=32)")
+    run = run_notebook(notebook_page, jupyter_server, path, timeout=RUN_TIMEOUT)
+    page = run.page
+    run.wait_for_selector(ROOT)
+    assert page.locator(ROOT).count() == 1
+    badge, stop = page.locator(f"{ROOT} .nbk-state"), page.locator(f"{ROOT} .nbk-stop")
+
+    _wait_for(run, lambda: _points(run) > 0, "the batch/loss trace to get points")
+    first = _points(run)
+    page.wait_for_timeout(1200)
+    second = _points(run)
+    assert second > first, f"the loss curve did not grow while training ({first} -> {second} points)"
+    assert badge.inner_text() == "running"
+    assert stop.is_enabled(), "Stop must be live during nbkeras.fit"
+    assert page.locator(f"{ROOT} .nbk-controls-reason").inner_text() == ""
+    assert "step" in page.locator(f"{ROOT} .nbk-status").inner_text()
+
+    stop.click()
+    _wait_for(run, lambda: badge.inner_text() == "stopped", 'the badge to show "stopped"',
+              describe=lambda: f"badge: {badge.inner_text()!r}")
+    state, epochs, step, held = _python(
+        run, "[run.state, len(run.history['loss']), run.monitor.recorder.step, len(run.monitor.batch_history['loss'])]"
+    )
+    assert state == "stopped"
+    assert 0 < epochs < 300, f"Stop did not end the run early: {epochs} epochs"
+    assert step > 0
+    assert stop.is_disabled(), "after the run the controls have nothing to act on"
+    # The final snapshot leaves the page holding exactly what Python holds.
+    _wait_for(run, lambda: _points(run) == held, f"the page to hold the kernel's {held} loss points",
+              timeout=10, describe=lambda: f"page holds {_points(run)}")
+    assert _points(run) >= second, "stopping lost points the page already showed"
+    print(f"stop: {epochs} epochs, {step} steps, {held} loss points in the page")
+    run.assert_clean()
+
+
+def test_blocking_fit_ends_finished_with_every_step(notebook_page, jupyter_server, tmp_path):
+    """model.fit + LiveMonitor: final state "finished", one point per step, controls explained."""
+    notebook_page.add_init_script(_WATCH_CONTROLS_JS)
+    path = _notebook(
+        tmp_path, "dashboard_blocking", SETUP,
+        "monitor = nbkeras.LiveMonitor()\n"
+        "model.fit(x, y, epochs=3, batch_size=32, callbacks=[monitor], verbose=0)",
+    )
+    run = run_notebook(notebook_page, jupyter_server, path, timeout=RUN_TIMEOUT)
+    page = run.page
+    run.wait_for_selector(ROOT)
+    assert page.locator(ROOT).count() == 1
+    badge = page.locator(f"{ROOT} .nbk-state")
+    _wait_for(run, lambda: badge.inner_text() == "finished", 'the badge to show "finished"', timeout=10,
+              describe=lambda: f"badge: {badge.inner_text()!r}")
+
+    state, step, per_epoch, held = _python(
+        run, "[monitor.state, monitor.recorder.step, monitor.recorder.steps_per_epoch, len(monitor.batch_history['loss'])]"
+    )
+    assert state == "finished"
+    assert per_epoch == 100 and step == 3 * per_epoch, (step, per_epoch)  # 3200 samples / 32
+    assert held == step
+    _wait_for(run, lambda: _points(run) == held, f"{held} loss points (3 epochs × {per_epoch} steps)",
+              timeout=10, describe=lambda: f"page holds {_points(run)}")
+    assert _points(run, "epoch/loss") == 3
+
+    # During a blocking fit the kernel cannot hear the buttons: the page must say so and
+    # offer nbkeras.fit, and after the run the controls are off.
+    seen = page.evaluate("window.__nbkControls")
+    assert any("nbkeras.fit" in reason for reason in seen["reasons"]), (
+        f"the controls never explained the blocking fit; reason texts seen: {seen['reasons']}"
+    )
+    print(f"blocking fit: reason texts {[r[:40] for r in seen['reasons']]} at {[round(t) for t in seen['times']]} ms")
+    assert not seen["stopEnabled"], "Stop was enabled during a blocking model.fit, where it cannot act"
+    for control in (".nbk-stop", ".nbk-set-lr", ".nbk-checkpoint"):
+        assert page.locator(f"{ROOT} {control}").is_disabled(), control
+    assert page.locator(f"{ROOT} .nbk-controls-reason").inner_text() == "Run finished."
+    run.assert_clean()
+
+
+_SMOOTH_PY = (
+    "{'alpha': monitor.dashboard.smoothing, 'steps': monitor.batch_history['loss'].steps.tolist(),"
+    " 'values': monitor.batch_history['loss'].values.tolist(),"
+    " 'smoothed': __import__('nbkeras.training.recorder', fromlist=['smooth'])"
+    ".smooth(monitor.batch_history['loss'].values, monitor.dashboard.smoothing).tolist()}"
+)
+
+
+def _assert_same_smoothing(run: NotebookRun) -> float:
+    kernel = _python(run, _SMOOTH_PY)
+    raw, smoothed = _trace(run, "series", "batch/loss"), _trace(run, "smooth", "batch/loss")
+    assert raw is not None and smoothed is not None, "the loss panel lacks its raw or smoothed trace"
+    n = len(kernel["values"])
+    assert len(raw["y"]) == len(smoothed["y"]) == n > 0, (len(raw["y"]), len(smoothed["y"]), n)
+    np.testing.assert_array_equal(np.float32(smoothed["x"]), np.float32(kernel["steps"]))
+    # The page receives the values as float32; both sides must smooth the same values.
+    np.testing.assert_allclose(np.float32(raw["y"]), np.float32(kernel["values"]), rtol=1e-6)
+    np.testing.assert_allclose(
+        np.asarray(smoothed["y"], dtype=np.float32), np.asarray(kernel["smoothed"], dtype=np.float32),
+        rtol=1e-4, atol=1e-7,
+        err_msg=f"the page's smoothing (alpha={kernel['alpha']}) differs from nbkeras.training.recorder.smooth",
+    )
+    # And it is a real smoothing, not the raw curve drawn twice.
+    assert not np.allclose(smoothed["y"], raw["y"], rtol=1e-4)
+    return kernel["alpha"]
+
+
+def test_browser_smoothing_matches_kernel_smoothing(notebook_page, jupyter_server, tmp_path):
+    """The smoothed curve in the page equals recorder.smooth(values, alpha), at two alphas."""
+    path = _notebook(
+        tmp_path, "dashboard_smoothing", SETUP,
+        "monitor = nbkeras.LiveMonitor()\n"
+        "model.fit(x, y, epochs=2, batch_size=32, callbacks=[monitor], verbose=0)",
+    )
+    run = run_notebook(notebook_page, jupyter_server, path, timeout=RUN_TIMEOUT)
+    run.wait_for_selector(ROOT)
+    held = _python(run, "len(monitor.batch_history['loss'])")
+    _wait_for(run, lambda: _points(run) == held, f"the page to hold all {held} loss points",
+              timeout=10, describe=lambda: f"page holds {_points(run)}")
+
+    assert _assert_same_smoothing(run) == 0.6  # TensorBoard's default
+
+    # The page's slider changes its curve at once and the kernel's attribute follows.
+    slider = run.page.locator(f'{ROOT} input[type=range][aria-label="smoothing"]')
+    slider.fill("0.9")
+    _wait_for(run, lambda: _python(run, "monitor.dashboard.smoothing") == 0.9, "dashboard.smoothing to become 0.9")
+    run.page.wait_for_timeout(300)  # the redraw is on the next animation frame
+    assert _assert_same_smoothing(run) == 0.9
+    run.assert_clean()
