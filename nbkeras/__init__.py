@@ -31,6 +31,8 @@ _LAZY: dict[str, str] = {
     "fit": "nbkeras.training",
     "TrainingRun": "nbkeras.training",
     "RunComparison": "nbkeras.training",
+    "SequenceExactMatch": "nbkeras.training",
+    "sequence_exact_match": "nbkeras.training",
     "compare_runs": "nbkeras.training",
     # plots
     "FigureView": "nbkeras.plots",

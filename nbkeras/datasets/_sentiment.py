@@ -3,8 +3,9 @@
 Every sentence carries exactly one opinion word (an adjective), optionally negated:
 "the movie was not good" is negative, "the food was never bad" is positive. Half the
 sentences are negated, independently of the label, so neither the opinion word alone
-nor the presence of "not" says anything about the label: the model has to read the
-negation and the adjective together, in order. Intensifiers ("very", "really") and
+nor the presence of "not" says anything about the label: the model has to combine the
+negation with the adjective (an interaction no *linear* bag of words can express; an
+LSTM, or a bag of words followed by a hidden layer, can). Intensifiers ("very", "really") and
 neutral openings and endings ("honestly", "to be honest") add variety and length but
 no signal.
 """

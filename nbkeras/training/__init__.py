@@ -56,6 +56,8 @@ _LAZY: dict[str, str] = {
     "TrainingRun": "nbkeras.training.run",
     "TrainingDashboard": "nbkeras.training.dashboard",
     "RunComparison": "nbkeras.training.compare",
+    "SequenceExactMatch": "nbkeras.training.metrics",
+    "sequence_exact_match": "nbkeras.training.metrics",
     "compare_runs": "nbkeras.training.compare",
 }
 
