@@ -248,14 +248,14 @@ def test_training_device_on_cpu(keras_mod):
     from nbkeras.training.device import training_device
 
     info = training_device()
-    assert set(info) == {"kind", "name", "count", "memory_in_use_bytes", "strategy"}
+    assert set(info) == {"kind", "name", "count", "memory_in_use_bytes", "strategy", "replicas"}
     if info["kind"] == "CPU":
         assert info["memory_in_use_bytes"] is None
     else:
         assert isinstance(info["memory_in_use_bytes"], int)
     assert isinstance(info["name"], str) and info["name"]
     assert info["count"] >= 1
-    assert info["strategy"] is None
+    assert info["strategy"] is None and info["replicas"] == 1
 
 
 # -- tf.distribute -----------------------------------------------------------------------------

@@ -213,7 +213,7 @@ function statusText(st) {
   if (st.elapsed !== void 0) parts.push(`elapsed ${duration(st.elapsed)}`);
   if (st.learning_rate) parts.push(`lr ${fmt(st.learning_rate)}`);
   const d = st.device || {};
-  if (d.kind) parts.push(`${d.kind}${d.name ? ` (${d.name})` : ""}${d.memory_in_use_bytes ? `, ${(d.memory_in_use_bytes / 2 ** 20).toFixed(0)} MiB in use` : ""}${d.count > 1 ? ` ×${d.count}` : ""}${d.strategy ? `, ${d.strategy}` : ""}`);
+  if (d.kind) parts.push(`${d.kind}${d.name ? ` (${d.name})` : ""}${d.memory_in_use_bytes ? `, ${(d.memory_in_use_bytes / 2 ** 20).toFixed(0)} MiB in use` : ""}${d.count > 1 ? ` ×${d.count}` : ""}${d.strategy ? `, ${d.strategy}${d.replicas > 1 ? ` (${d.replicas} replicas)` : ""}` : ""}`);
   return parts.join(" · ");
 }
 function render({ model, el }) {

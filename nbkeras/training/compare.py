@@ -57,6 +57,7 @@ class RunComparison(NbKerasWidget):
         from nbkeras.training.monitor import LiveMonitor
 
         monitor_kwargs.setdefault("display", "none")
+        monitor_kwargs.setdefault("histograms", False)  # the board draws epoch curves only
         mon = LiveMonitor(**monitor_kwargs)
         self.add(mon, label)
         return mon

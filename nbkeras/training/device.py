@@ -56,11 +56,13 @@ def training_device() -> dict[str, Any]:
           (``None`` on CPU, or when the allocator does not report it).
         - ``strategy``: class name of the active ``tf.distribute`` strategy when
           called inside a strategy's scope (``"MirroredStrategy"``), else ``None``.
+        - ``replicas``: replicas training in sync (1 without a strategy; 2 for a
+          MirroredStrategy over two logical devices, whatever ``count`` says).
 
     Example:
 
         >>> sorted(training_device())
-        ['count', 'kind', 'memory_in_use_bytes', 'name', 'strategy']
+        ['count', 'kind', 'memory_in_use_bytes', 'name', 'replicas', 'strategy']
     """
     t = tf()
     gpus = t.config.list_physical_devices("GPU")
@@ -81,6 +83,7 @@ def training_device() -> dict[str, Any]:
             "count": len(gpus),
             "memory_in_use_bytes": memory,
             "strategy": _strategy_name(t),
+            "replicas": t.distribute.get_strategy().num_replicas_in_sync,
         }
     return {
         "kind": "CPU",
@@ -88,4 +91,5 @@ def training_device() -> dict[str, Any]:
         "count": len(t.config.list_physical_devices("CPU")),
         "memory_in_use_bytes": None,
         "strategy": _strategy_name(t),
+        "replicas": t.distribute.get_strategy().num_replicas_in_sync,
     }

@@ -258,7 +258,10 @@ class LiveMonitor(keras().callbacks.Callback):
         if self.histograms_enabled and (not self._snapshots or self._snapshots[-1].step != self.recorder.step):
             self._guard("weight histograms", lambda: self._histograms(step=self.recorder.step, now=time.perf_counter(), force=True))
         if self.state == "running":
-            self.state = "stopped" if getattr(self.model, "stop_training", False) and self._stopped_by_user else "finished"
+            stopped = getattr(self.model, "stop_training", False)
+            self.state = "stopped" if stopped and self._stopped_by_user else "finished"
+            if stopped and not self._stopped_by_user:
+                self.notices.append(f"Stopped early by a callback (e.g. EarlyStopping) after epoch {self._epoch + 1}.")
         self._guard("dashboard", self._finish_display)
         for listener in self.epoch_listeners:  # a last redraw with the final state
             self._guard("epoch listener", lambda: listener(self))
