@@ -1,0 +1,313 @@
+"""The model builder, driven like a user would in a real browser.
+
+Kernel-side tests prove what ``ModelBuilder`` computes; these prove the loop a user sees:
+a click, a drag or a typed value in the page -> a request to the kernel -> the core's
+check -> a redrawn stack with shapes, parameter counts and errors in place. Every number
+asserted is read from the page, and where it matters cross-checked with the kernel.
+
+The notebook is ``b = nbkeras.ModelBuilder(template="cnn")`` on an (8, 8, 1) input:
+
+====  ============  ================  ======
+pos   layer         output            params
+====  ============  ================  ======
+1     Conv2D(16,3)  (None, 6, 6, 16)  160
+2     MaxPooling2D  (None, 3, 3, 16)  0
+3     Flatten       (None, 144)       0
+4     Dropout       (None, 144)       0
+5     Dense(10)     (None, 10)        1,450
+====  ============  ================  ======
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+from harness import NotebookRun, run_notebook
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ROOT = ".nbkeras-widget.nbkeras-model-builder"
+ROWS = f"{ROOT} .nbk-mb-stack > .nbk-layer:not(.nbk-layer-input)"
+TOTALS = f"{ROOT} .nbk-mb-totals"
+
+# The kernel imports TensorFlow (~5-20 s) before the builder exists.
+RUN_TIMEOUT = 180.0
+# One request -> kernel check (a Keras build per changed layer) -> redraw.
+REPLY_TIMEOUT = 20.0
+
+XSS_NAME = "<img src=x onerror=alert(1)>"
+
+
+def _notebook(tmp_path: Path, name: str) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell('import nbkeras\nb = nbkeras.ModelBuilder(template="cnn")\nb')]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    path = tmp_path / f"{name}.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def _open(notebook_page, jupyter_server, tmp_path: Path, name: str, ui: str = "lab") -> NotebookRun:
+    run = run_notebook(notebook_page, jupyter_server, _notebook(tmp_path, name), ui=ui, timeout=RUN_TIMEOUT)
+    run.wait_for_selector(ROOT)
+    assert run.page.locator(ROOT).count() == 1, "`b` as the cell's last expression must display exactly once"
+    _wait_for(run, lambda: len(_rows(run)) == 5, "the five layers of the cnn template",
+              describe=lambda: f"rows: {_rows(run)}")
+    return run
+
+
+# Reads the stack as the user sees it: per layer row its position, class, name, shape,
+# parameter count (text), status and error/note text.
+_ROWS_JS = r"""
+(selector) => Array.from(document.querySelectorAll(selector)).map((li) => {
+  const text = (sel) => { const n = li.querySelector(sel); return n ? n.textContent : null; };
+  return {
+    position: Number(li.getAttribute('data-position')),
+    cls: li.getAttribute('data-class'),
+    status: li.getAttribute('data-status'),
+    name: text(':scope > .nbk-layer-header .nbk-layer-name'),
+    shape: text(':scope > .nbk-layer-header .nbk-layer-shape'),
+    params: text(':scope > .nbk-layer-header .nbk-layer-params'),
+    error: text(':scope > .nbk-layer-error'),
+    note: text(':scope > .nbk-layer-note'),
+  };
+})
+"""
+
+
+def _rows(run: NotebookRun) -> list[dict[str, Any]]:
+    return run.page.evaluate(_ROWS_JS, ROWS)
+
+
+def _params(text: str | None) -> int | None:
+    """``"1,450 params"`` -> 1450; an empty cell (not checked / error) -> None."""
+    match = re.fullmatch(r"([\d,]+) params", (text or "").strip())
+    return int(match.group(1).replace(",", "")) if match else None
+
+
+def _total(run: NotebookRun) -> int:
+    text = run.page.locator(TOTALS).inner_text()
+    match = re.match(r"Total params: ([\d,]+)", text)
+    assert match, f"unexpected totals line: {text!r}"
+    return int(match.group(1).replace(",", ""))
+
+
+def _wait_for(run: NotebookRun, done, what: str, timeout: float = REPLY_TIMEOUT, describe=lambda: "") -> None:
+    deadline = time.monotonic() + timeout
+    while not done():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}; {describe()}")
+        run.page.wait_for_timeout(50)
+
+
+def _row(run: NotebookRun, position: int):
+    return run.page.locator(f'{ROWS}[data-position="{position}"]')
+
+
+def _field(run: NotebookRun, position: int, name: str):
+    """The input of argument ``name`` in the form of the layer at ``position`` (form opened)."""
+    row = _row(run, position)
+    form = row.locator(":scope > details.nbk-layer-form")
+    if form.get_attribute("open") is None:
+        form.locator(":scope > summary").click()
+    field = row.locator(f'label.nbk-field[data-field="{name}"]')
+    field.wait_for(state="visible")
+    return field
+
+
+def _cnn_rows() -> list[tuple[str, str, int]]:
+    return [
+        ("Conv2D", "(None, 6, 6, 16)", 160),
+        ("MaxPooling2D", "(None, 3, 3, 16)", 0),
+        ("Flatten", "(None, 144)", 0),
+        ("Dropout", "(None, 144)", 0),
+        ("Dense", "(None, 10)", 1450),
+    ]
+
+
+def _summary(rows: list[dict[str, Any]]) -> list[tuple[str, str, int | None]]:
+    return [(r["cls"], r["shape"], _params(r["params"])) for r in rows]
+
+
+def test_builder_add_layer_from_palette(notebook_page, jupyter_server, tmp_path):
+    """A palette click appends a row with its shape and params; the total follows, as in the kernel."""
+    run = _open(notebook_page, jupyter_server, tmp_path, "builder_add")
+    assert _summary(_rows(run)) == _cnn_rows()
+    before = _total(run)
+    assert before == 1610 == int(run.execute("print(b.check().total_params)"))
+
+    run.page.locator(f'{ROOT} .nbk-mb-palette button[data-class="Dense"]').click()
+    _wait_for(run, lambda: len(_rows(run)) == 6, "a sixth row", describe=lambda: f"rows: {_rows(run)}")
+    _wait_for(run, lambda: _total(run) != before, "the total params line to change",
+              describe=lambda: run.page.locator(TOTALS).inner_text())
+
+    new = _rows(run)[-1]
+    assert (new["position"], new["cls"], new["status"]) == (6, "Dense", "ok"), new
+    units = int(run.execute("print(b.spec['layers'][5]['config']['units'])"))
+    # Dense(units) on the previous Dense(10): 10 * units weights + units biases.
+    assert new["shape"] == f"(None, {units})", new
+    assert _params(new["params"]) == 10 * units + units, new
+    assert _summary(_rows(run)[:5]) == _cnn_rows(), "adding at the end must not change earlier rows"
+
+    after = _total(run)
+    assert after == before + 10 * units + units
+    assert after == int(run.execute("print(b.check().total_params)")), "the page and the kernel disagree"
+    run.assert_clean()
+
+
+# HTML5 drag and drop, as a browser fires it for a mouse drag: dragstart on the handle,
+# dragover + drop on the target row at a given height, dragend on the handle, all sharing
+# one DataTransfer. Used only if Playwright's mouse-driven drag_to does not reach the
+# handlers (it does in Chromium; this is the fallback the brief allows).
+_HTML5_DRAG_JS = r"""
+({source, target, fraction}) => {
+  const src = document.querySelector(source);
+  const dst = document.querySelector(target);
+  const data = new DataTransfer();
+  const s = src.getBoundingClientRect();
+  const d = dst.getBoundingClientRect();
+  const at = (r, f) => ({clientX: r.left + 10, clientY: r.top + r.height * f});
+  const fire = (el, type, where) => el.dispatchEvent(new DragEvent(type, {bubbles: true, cancelable: true, dataTransfer: data, ...where}));
+  fire(src, 'dragstart', at(s, 0.5));
+  fire(dst, 'dragenter', at(d, fraction));
+  fire(dst, 'dragover', at(d, fraction));
+  fire(dst, 'drop', at(d, fraction));
+  fire(src, 'dragend', at(d, fraction));
+}
+"""
+
+
+def test_builder_drag_flatten_above_conv2d_then_undo(notebook_page, jupyter_server, tmp_path):
+    """Dragging Flatten above Conv2D breaks Conv2D in place (rank 4); undo restores the stack."""
+    run = _open(notebook_page, jupyter_server, tmp_path, "builder_drag")
+    page = run.page
+    assert [r["cls"] for r in _rows(run)] == ["Conv2D", "MaxPooling2D", "Flatten", "Dropout", "Dense"]
+
+    handle = _row(run, 3).locator(":scope > .nbk-layer-header .nbk-drag")
+    target = _row(run, 1)
+    box = target.bounding_box()
+    assert box is not None
+    # Drop on the upper quarter of the Conv2D row: "insert before it".
+    handle.drag_to(target, target_position={"x": 40, "y": max(2, box["height"] * 0.25)})
+    moved = lambda: [r["cls"] for r in _rows(run)][:2] == ["Flatten", "Conv2D"]  # noqa: E731
+    try:
+        _wait_for(run, moved, "Flatten to move above Conv2D (mouse drag)", timeout=5)
+        how = "mouse"
+    except AssertionError:
+        page.evaluate(_HTML5_DRAG_JS, {
+            "source": f'{ROWS}[data-position="3"] .nbk-drag',
+            "target": f'{ROWS}[data-position="1"]',
+            "fraction": 0.25,
+        })
+        _wait_for(run, moved, "Flatten to move above Conv2D (HTML5 drag events)",
+                  describe=lambda: f"rows: {_rows(run)}")
+        how = "dispatched"
+    print(f"drag: {how}")
+
+    rows = _rows(run)
+    assert [r["cls"] for r in rows] == ["Flatten", "Conv2D", "MaxPooling2D", "Dropout", "Dense"], rows
+    flatten, conv = rows[0], rows[1]
+    # Earlier layers keep their shapes: Flatten on (8, 8, 1) -> 64 features, no weights.
+    assert (flatten["status"], flatten["shape"], _params(flatten["params"])) == ("ok", "(None, 64)", 0), flatten
+    assert flatten["error"] is None
+    assert conv["status"] == "error", conv
+    assert conv["error"] and "rank 4" in conv["error"], conv
+    assert page.locator(f'{ROWS}[data-position="2"] > .nbk-layer-error').is_visible()
+    assert all(r["status"] == "not checked" for r in rows[2:]), rows
+    assert run.execute("print(b.check().ok, [l['class_name'] for l in b.spec['layers']][:2])").strip() == (
+        "False ['Flatten', 'Conv2D']"
+    )
+
+    page.locator(f"{ROOT} .nbk-undo").click()
+    _wait_for(run, lambda: page.locator(f"{ROOT} .nbk-layer-error").count() == 0, "the error to go after undo",
+              describe=lambda: f"rows: {_rows(run)}")
+    assert _summary(_rows(run)) == _cnn_rows()
+    assert all(r["status"] == "ok" for r in _rows(run))
+    assert _total(run) == 1610
+    run.assert_clean()
+
+
+def test_builder_edit_argument_and_refused_value(notebook_page, jupyter_server, tmp_path):
+    """filters=32 updates the row and the ones after it; filters=-3 is refused at the field."""
+    run = _open(notebook_page, jupyter_server, tmp_path, "builder_edit")
+    page = run.page
+
+    filters = _field(run, 1, "filters").locator("input")
+    assert filters.input_value() == "16"
+    filters.fill("32")
+    filters.press("Tab")  # `change` fires when the field loses focus
+    _wait_for(run, lambda: _params(_rows(run)[0]["params"]) == 320, "Conv2D params to become 320",
+              describe=lambda: f"rows: {_rows(run)}")
+    # (3*3*1 + 1) * 32 = 320; 3*3*32 = 288 features into Dense(10): 2,890.
+    assert _summary(_rows(run)) == [
+        ("Conv2D", "(None, 6, 6, 32)", 320),
+        ("MaxPooling2D", "(None, 3, 3, 32)", 0),
+        ("Flatten", "(None, 288)", 0),
+        ("Dropout", "(None, 288)", 0),
+        ("Dense", "(None, 10)", 2890),
+    ]
+    assert _total(run) == 3210 == int(run.execute("print(b.check().total_params)"))
+
+    field = _field(run, 1, "filters")
+    field.locator("input").fill("-3")
+    field.locator("input").press("Tab")
+    message = _row(run, 1).locator(".nbk-field-message")
+    message.wait_for(state="visible", timeout=REPLY_TIMEOUT * 1000)
+    assert "Received: filters=-3" in message.inner_text(), message.inner_text()
+    assert "nbk-field-invalid" in (_field(run, 1, "filters").get_attribute("class") or "")
+    page.wait_for_timeout(300)  # a (wrong) redraw would come with the same reply
+    assert _params(_rows(run)[0]["params"]) == 320, "the last valid value must be kept"
+    assert _total(run) == 3210
+    assert run.execute("print(b.spec['layers'][0]['config']['filters'])").strip() == "32"
+
+    field = _field(run, 1, "filters")
+    field.locator("input").fill("24")
+    field.locator("input").press("Tab")
+    _wait_for(run, lambda: _params(_rows(run)[0]["params"]) == 240, "Conv2D params to become (9+1)*24 = 240",
+              describe=lambda: f"rows: {_rows(run)}")
+    _wait_for(run, lambda: page.locator(f"{ROOT} .nbk-field-message").count() == 0, "the field message to go")
+    assert page.locator(f"{ROOT} .nbk-field-invalid").count() == 0
+    assert page.locator(f"{ROOT} > .nbk-error").is_hidden()
+    run.assert_clean()
+
+
+def test_builder_layer_name_from_python_is_text(notebook_page, jupyter_server, tmp_path):
+    """A name with HTML in it is shown as text: no element is created and no script runs."""
+    run = _open(notebook_page, jupyter_server, tmp_path, "builder_name")
+    page = run.page
+    dialogs: list[str] = []
+
+    def on_dialog(dialog) -> None:
+        dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    run.execute(f"b.set_argument(1, 'name', {XSS_NAME!r})")
+    _wait_for(run, lambda: _rows(run)[0]["name"] == XSS_NAME, "the name to be shown in the Conv2D row",
+              describe=lambda: f"row 1: {_rows(run)[0]}")
+
+    root = page.locator(ROOT)
+    assert XSS_NAME in root.text_content()
+    assert root.locator("img").count() == 0, "the layer name was parsed as HTML"
+    assert page.locator("img[src=x]").count() == 0
+    # The name also reaches the generated code and the summary: both as text.
+    assert XSS_NAME in page.locator(f"{ROOT} .nbk-mb-code").text_content()
+    page.wait_for_timeout(500)  # an onerror handler would fire right after the failed load
+    assert dialogs == [], f"a dialog opened: {dialogs}"
+    assert page.evaluate("() => document.querySelectorAll('img[onerror]').length") == 0
+    run.assert_clean()
+
+
+def test_builder_renders_in_notebook7(notebook_page, jupyter_server, tmp_path):
+    """Notebook 7: the builder, its palette, its five rows with shapes and params, no errors."""
+    run = _open(notebook_page, jupyter_server, tmp_path, "builder_nb7", ui="notebook7")
+    assert _summary(_rows(run)) == _cnn_rows()
+    assert run.page.locator(f'{ROOT} .nbk-mb-palette button[data-class="Dense"]').count() == 1
+    assert _total(run) == 1610
+    assert run.page.locator(f"{ROOT} .nbk-layer-error").count() == 0
+    run.assert_clean()
