@@ -208,6 +208,7 @@ class LiveMonitor(keras().callbacks.Callback):
         self.recorder.begin(self.params or {}, samples_per_epoch=self.run_info.get("samples"), batch_size=self.run_info.get("batch_size"), now=now)
         self._scheduler.begin(now)
         self._guard("device info", self._read_device)
+        self._lr_cache = self._read_learning_rate()
         if self.probe is not None:
             self._probe = self._guard("health probe", self._build_probe)
         self._guard("dashboard", self._begin_display)
@@ -216,11 +217,12 @@ class LiveMonitor(keras().callbacks.Callback):
 
     def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         self._epoch = epoch
+        self._lr_cache = self._read_learning_rate()  # LearningRateScheduler & co. act between epochs
         self.recorder.epoch_begin(epoch, now=time.perf_counter())
 
     def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         now = time.perf_counter()
-        record = self.recorder.batch_end(self._epoch, batch, logs or {}, now=now, learning_rate=self._learning_rate())
+        record = self.recorder.batch_end(self._epoch, batch, logs or {}, now=now, learning_rate=self._learning_rate_now())
         self._last_record = record
         if record.new_nonfinite:
             self._nonfinite(record.step, record.new_nonfinite, "batch")
@@ -268,11 +270,25 @@ class LiveMonitor(keras().callbacks.Callback):
         self.controls_live = False  # the next fit says again whether the kernel is free
 
     # -- pieces --------------------------------------------------------------------------
-    def _learning_rate(self) -> float | None:
+    _lr_cache: float | None = None
+    _lr_is_schedule = False
+
+    def _read_learning_rate(self) -> float | None:
+        optimizer = getattr(self.model, "optimizer", None)
+        schedule_type = keras().optimizers.schedules.LearningRateSchedule
+        self._lr_is_schedule = isinstance(getattr(optimizer, "_learning_rate", None), schedule_type)
         try:
-            return float(self.model.optimizer.learning_rate)
+            return float(optimizer.learning_rate)
         except Exception:  # noqa: BLE001 - an optimizer without a readable rate
             return None
+
+    def _learning_rate_now(self) -> float | None:
+        # Reading the variable costs ~25 us, most of this hook: read it per step only
+        # when a schedule changes it per step; otherwise at train and epoch begin and
+        # after a learning-rate command (ReduceLROnPlateau and schedulers act between epochs).
+        if self._lr_is_schedule:
+            self._lr_cache = self._read_learning_rate()
+        return self._lr_cache
 
     def _read_device(self) -> None:
         from nbkeras.training.device import training_device
@@ -286,8 +302,16 @@ class LiveMonitor(keras().callbacks.Callback):
     def _build_probe(self) -> Any:
         from nbkeras.training.health import HealthProbe
 
+        # Building a probe and tracing its measurement costs ~0.1 s: keep it across fits
+        # of the same model with the same probe batch (a reused monitor, a continued run).
+        key = (id(self.model), id(self.probe))
+        cached = self.__dict__.get("_probe_cache")
+        if cached is not None and cached[0] == key and cached[1].model is self.model:
+            return cached[1]
         x, y = self.probe
-        return HealthProbe(self.model, x, y)
+        probe = HealthProbe(self.model, x, y)
+        self._probe_cache = (key, probe)
+        return probe
 
     def _measure_health(self, epoch: int) -> None:
         report = self._probe.measure()
@@ -355,6 +379,7 @@ class LiveMonitor(keras().callbacks.Callback):
             self.model.optimizer.learning_rate = value
         except TypeError as exc:  # compiled with a LearningRateSchedule
             raise ValueError(f"The learning rate cannot be set during this run: {exc}") from None
+        self._lr_cache = self._read_learning_rate()
         self.notices.append(f"Learning rate set to {value:g} at step {self.recorder.step}.")
 
     def save_checkpoint(self) -> Path:
