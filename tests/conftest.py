@@ -19,10 +19,3 @@ def wire():
     with CommRecorder() as recorder:
         yield recorder
 
-
-def pytest_collection_modifyitems(config, items):
-    """Keep each notebook's cells on one xdist worker (nbval runs a notebook's cells in
-    order in one kernel); everything else may spread across workers (``--dist loadgroup``)."""
-    for item in items:
-        if item.path.suffix == ".ipynb":
-            item.add_marker(pytest.mark.xdist_group(name=item.path.name))

@@ -215,7 +215,11 @@ def test_a_run_can_be_awaited(wire):
         run = nbkeras.fit(_model(), X, Y, epochs=2, batch_size=64, monitor=_widget_monitor())
         return run, await run
 
-    run, done = asyncio.run(cell())
+    # In a thread of its own: the test runner may already have an event loop in this one.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        run, done = pool.submit(asyncio.run, cell()).result()
     assert done is run and len(run.history["loss"]) == 2
 
 

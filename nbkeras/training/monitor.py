@@ -32,7 +32,7 @@ log = logging.getLogger("nbkeras")
 
 MAX_HISTOGRAM_SNAPSHOTS = 200  # per run; older ones are thinned (every other one dropped)
 SNAPSHOT_SECONDS = 5.0  # late views resync from a snapshot at most this old
-HEALTH_SECONDS = 1.0  # the health chart is redrawn at most this often (every report is kept)
+HEALTH_SECONDS = 1.0  # health and histogram charts are redrawn at most this often (all data is kept)
 BLOCKING_REASON = (
     "This cell is running model.fit, so the kernel cannot hear the buttons until it ends. "
     "For live Stop / learning-rate / checkpoint controls run: run = nbkeras.fit(model, x, y, ...)"
@@ -158,6 +158,8 @@ class LiveMonitor(keras().callbacks.Callback):
         self._last_record: Any = None
         self._stopped_by_user = False
         self._pending_health: Any = None
+        self._pending_histogram: Any = None
+        self._last_histogram_draw = -math.inf
         self._last_health_draw = -math.inf
 
     @property
@@ -342,7 +344,17 @@ class LiveMonitor(keras().callbacks.Callback):
         if not snap.finite.all():
             bad = [n for n, ok in zip(snap.names, snap.finite) if not ok]
             self._nonfinite(step, [f"weights {', '.join(bad[:3])}"], "weights")
-        if self.dashboard is not None:
+        self._pending_histogram = snap
+        self._draw_histograms(now, force=force)
+
+    def _draw_histograms(self, now: float, *, force: bool = False) -> None:
+        # Redrawn at most once per HEALTH_SECONDS: a snapshot is cheap, its figure is not.
+        snap = self._pending_histogram
+        if self.dashboard is None or snap is None:
+            return
+        if force or now - self._last_histogram_draw >= HEALTH_SECONDS:
+            self._pending_histogram = None
+            self._last_histogram_draw = now
             self.dashboard.set_histograms(histogram_figure(snap.names, snap.edges, snap.counts, step=snap.step, epoch=snap.epoch))
 
     def _nonfinite(self, step: int, keys: list[str], where: str) -> None:
@@ -447,6 +459,7 @@ class LiveMonitor(keras().callbacks.Callback):
         if self.dashboard is None:
             return
         self._draw_health(now)
+        self._draw_histograms(now)
         keys = tuple(self.recorder.batch_history)
         if keys != self._metric_keys or len(self._nonfinite_steps) != self.__dict__.get("_drawn_nonfinite", 0):
             self._metric_keys = keys
@@ -466,6 +479,7 @@ class LiveMonitor(keras().callbacks.Callback):
     def _finish_display(self) -> None:
         if self.dashboard is not None:
             self._draw_health(time.perf_counter(), force=True)
+            self._draw_histograms(time.perf_counter(), force=True)
             self.dashboard.set_metric_layout(self._layout())
             self.dashboard.controls = {"enabled": False, "reason": f"Run {self.state}."}
             self.dashboard.send_snapshot(self.series(), self._status())
