@@ -57,7 +57,7 @@ def test_records_history_like_keras_per_batch_values_histograms_and_health():
     assert mon.batch_history["learning_rate"].values[-1] == pytest.approx(0.01)
     hist = mon.weight_histograms
     assert set(hist) == {w.path for w in mon.model.trainable_weights}
-    step0, epoch0, edges, counts = hist["sequential/dense/kernel"][0]
+    step0, epoch0, edges, counts = hist[mon.model.layers[0].kernel.path][0]
     assert (step0, counts.sum()) == (0, 2 * 16)  # the snapshot before training covers every weight
     assert [epoch for epoch, _ in mon.health] == [0, 1, 2]
     assert all(layer.grad_norm > 0 for layer in mon.health[-1][1].layers if layer.grad_norm is not None)
