@@ -8,7 +8,6 @@ the next step.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -63,9 +62,9 @@ class TrainingDashboard(NbKerasWidget):
         self._on_command("stop", None)
 
     def _on_set_learning_rate(self, value: Any = None) -> None:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
-            raise ValueError(f"Invalid value for argument `learning_rate`. Received: learning_rate={value!r}. Expected a number > 0.")
-        self._on_command("learning_rate", float(value))
+        from nbkeras.training.monitor import check_learning_rate  # monitor imports Keras: only when used
+
+        self._on_command("learning_rate", check_learning_rate(value))
 
     def _on_checkpoint(self) -> None:
         self._on_command("checkpoint", None)

@@ -62,6 +62,13 @@ def _is_chief(model: Any = None) -> bool:
     return kind == "worker" and int(task.get("index", 0)) == 0 and "chief" not in (config.get("cluster") or {})
 
 
+def check_learning_rate(value: Any) -> float:
+    """A learning rate a user typed or passed, as a float; ValueError in Keras's wording otherwise."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+        raise ValueError(f"Invalid value for argument `learning_rate`. Received: learning_rate={value!r}. Expected a number > 0.")
+    return float(value)
+
+
 def _in_kernel() -> bool:
     """True inside a Jupyter kernel, where a widget can be displayed."""
     shell = sys.modules.get("IPython") and __import__("IPython").get_ipython()
@@ -471,9 +478,12 @@ class LiveMonitor(keras().callbacks.Callback):
         else:
             self.dashboard.push(self.series(), self._status())
 
+    def _metric_log_keys(self) -> list[str]:
+        """The per-batch series that are Keras metrics (not the learning rate or throughput)."""
+        return [k for k in self.recorder.batch_history if k != "learning_rate" and not k.endswith("_per_second")]
+
     def _layout(self) -> dict[str, Any]:
-        keys = [k for k in self.recorder.batch_history if k not in ("learning_rate",) and not k.endswith("_per_second")]
-        return metric_layout(metric_names(keys), log_scale=self.dashboard.log_scale if self.dashboard else False,
+        return metric_layout(metric_names(self._metric_log_keys()), log_scale=self.dashboard.log_scale if self.dashboard else False,
                              nonfinite_steps=self._nonfinite_steps)
 
     def _finish_display(self) -> None:
@@ -491,11 +501,10 @@ class LiveMonitor(keras().callbacks.Callback):
         """The run's curves as a standalone SVG (what a saved notebook shows without a kernel)."""
         from nbkeras.training.snapshot import run_svg
 
-        keys = [k for k in self.recorder.batch_history if k != "learning_rate" and not k.endswith("_per_second")]
         smoothing = self.dashboard.smoothing if self.dashboard is not None else 0.6
         name = (self.dashboard.title if self.dashboard else self.title) or getattr(self.model, "name", "training")
         title = f"{name} — {self.state} after {self.recorder.step} steps"
-        return run_svg(self.series(), metric_names(keys), title=title, smoothing=smoothing)
+        return run_svg(self.series(), metric_names(self._metric_log_keys()), title=title, smoothing=smoothing)
 
     def _keep_static_snapshot(self) -> None:
         handle = getattr(self, "_display_handle", None)
@@ -527,9 +536,8 @@ class LiveMonitor(keras().callbacks.Callback):
     # -- static forms ------------------------------------------------------------------------
     def figures(self) -> list[tuple[str, dict[str, Any]]]:
         """(title, figure spec) of the dashboard's charts with their data, for reports."""
-        keys = [k for k in self.recorder.batch_history if k != "learning_rate" and not k.endswith("_per_second")]
         smoothing = self.dashboard.smoothing if self.dashboard is not None else 0.6
-        out = [("loss and metrics", fill_metric_figure(metric_layout(metric_names(keys), log_scale=False, nonfinite_steps=self._nonfinite_steps), self.series(), smoothing=smoothing))]
+        out = [("loss and metrics", fill_metric_figure(metric_layout(metric_names(self._metric_log_keys()), log_scale=False, nonfinite_steps=self._nonfinite_steps), self.series(), smoothing=smoothing))]
         if self._snapshots:
             s = self._snapshots[-1]
             out.append(("weight histograms", histogram_figure(s.names, s.edges, s.counts, step=s.step, epoch=s.epoch)))

@@ -14,7 +14,7 @@ import weakref
 from collections.abc import Generator
 from typing import Any
 
-from nbkeras.training.monitor import LiveMonitor
+from nbkeras.training.monitor import LiveMonitor, check_learning_rate
 
 # One run per model at a time: two threads stepping one optimizer corrupt it silently.
 _active: weakref.WeakKeyDictionary[Any, TrainingRun] = weakref.WeakKeyDictionary()
@@ -76,7 +76,7 @@ class TrainingRun:
 
     def set_learning_rate(self, value: float) -> None:
         """Use ``value`` from the next step on (drawn on the learning-rate chart)."""
-        self.monitor.dashboard._on_set_learning_rate(value) if self.monitor.dashboard else self.monitor.command("learning_rate", float(value))
+        self.monitor.command("learning_rate", check_learning_rate(value))
 
     def save_checkpoint(self) -> None:
         """Save the model at the next step boundary (``monitor.checkpoints`` lists the files)."""
