@@ -438,9 +438,9 @@ def section_overhead(args, data, tmpdir: str) -> None:
                 notes.append(
                     f"{kind}, steps/exec {spe}, (c): {snaps:.0f} histogram snapshots per timed fit ({snap_ms:.0f} ms in all, "
                     f"budget 1 %); health probe: {len(hs) // len(runs)} measurements per fit, median {1000 * statistics.median(hs):.1f} ms, "
-                    f"first of each fit (traces) median {1000 * statistics.median(r['health_s'][0] for r in runs):.0f} ms. A new HealthProbe is built at every fit's "
-                    f"train begin: {1000 * build_s:.0f} ms to build + {1000 * first_s:.0f} ms for its first (tracing) measure, "
-                    f"vs {1000 * later_s:.1f} ms for a later one.")
+                    f"first of each timed fit median {1000 * statistics.median(r['health_s'][0] for r in runs):.1f} ms (the probe is kept "
+                    f"across fits of one model; only the very first fit pays {1000 * build_s:.0f} ms to build it + {1000 * first_s:.0f} ms "
+                    f"for its first, tracing, measure, vs {1000 * later_s:.1f} ms for a later one).")
     print()
     if not tb_ok:
         print(f"(e) not measured: TensorBoard is not installed here: {tb_why}.")
