@@ -22,6 +22,8 @@ from typing import Any
 import numpy as np
 import pytest
 
+from nbkeras.widgets.picture import picture_svg
+
 jupyter_client = pytest.importorskip("jupyter_client")
 pytest.importorskip("ipykernel")
 
@@ -237,6 +239,8 @@ class KernelDriver:
             self.km.shutdown_kernel(now=True)
 
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
 SETUP = """
 import gc, json, math, time
 import numpy as np
@@ -445,6 +449,17 @@ def test_blocking_fit_shows_controls_disabled_with_the_reason(kernel, fresh):
     assert "nbkeras.fit" in first["reason"]
     assert controls[-1]["enabled"] is False  # and the finished run keeps them off
     assert len(deltas(log, comm_id)) >= 1  # it still streamed the run
+
+    # The run's end adds a static picture to the dashboard's own output (what a saved
+    # notebook shows without a kernel): the update must name the display id of that output.
+    (shown,) = [m for m in log if m["msg_type"] == "display_data"
+                and m["content"]["data"].get(WIDGET_VIEW, {}).get("model_id") == comm_id]
+    (update,) = [m for m in log if m["msg_type"] == "update_display_data"]
+    display_id = (shown["content"].get("transient") or {}).get("display_id")
+    assert display_id and update["content"]["transient"]["display_id"] == display_id
+    assert update["content"]["data"][WIDGET_VIEW]["model_id"] == comm_id
+    svg = picture_svg(update["content"]["data"]["text/html"])
+    assert svg is not None and svg.startswith("<svg") and "finished after" in svg
 
     result = kernel.run_json(
         "print(json.dumps({'live': monitor.controls_live, 'state': monitor.state,"

@@ -423,15 +423,16 @@ def depth_figure(result: DepthResult, *, title: str) -> dict[str, Any]:
     return {
         "data": ridges + lines,
         "layout": {
-            "title": {"text": title, "font": {"size": 13}}, "height": 360,
-            "margin": {"l": 50, "r": 10, "t": 40, "b": 40}, "plot_bgcolor": "white",
+            "title": {"text": title, "font": {"size": 13}}, "height": 380,
+            "margin": {"l": 50, "r": 10, "t": 64, "b": 44}, "plot_bgcolor": "white",
             "xaxis": {"domain": [0, 0.3], "title": {"text": "activation value"}, "gridcolor": "#eee"},
             "yaxis": {"title": {"text": "layer"}, "gridcolor": "#eee", "dtick": max(1, len(layers) // 10)},
             "xaxis2": {"domain": [0.37, 0.64], "title": {"text": "layer"}, "gridcolor": "#eee"},
             "yaxis2": {"anchor": "x2", "gridcolor": "#eee", "rangemode": "tozero"},
             "xaxis3": {"domain": [0.72, 1], "title": {"text": "layer"}, "gridcolor": "#eee"},
             "yaxis3": {"anchor": "x3", "type": "log", "title": {"text": "‖dL/dW‖ (log)"}, "gridcolor": "#eee", "exponentformat": "e"},
-            "legend": {"orientation": "h", "y": -0.18}, "uirevision": "depth",
+            # Above the plots, under the title: below them it would cover the axis titles.
+            "legend": {"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"}, "uirevision": "depth",
         },
     }
 

@@ -105,7 +105,8 @@ def histogram_figure(names: Sequence[str], edges: np.ndarray, counts: np.ndarray
     return {
         "data": [{"type": "heatmap", "z": counts / peak, "y": ranges, "x": np.arange(counts.shape[1], dtype=float),
                   "text": hover, "hoverinfo": "text", "colorscale": "Viridis", "showscale": False}],
-        "layout": {"height": 90 + 22 * len(names), "margin": {"l": 260, "r": 10, "t": 30, "b": 30},
+        # b: room for the tick labels *and* the axis title under them.
+        "layout": {"height": 110 + 22 * len(names), "margin": {"l": 260, "r": 10, "t": 30, "b": 56},
                    "title": {"text": f"weight histograms at step {step} (epoch {epoch + 1})", "font": {"size": 13}},
                    "xaxis": {"title": {"text": "bin (each row spans that weight's own min … max)"}, "showgrid": False},
                    "yaxis": {"autorange": "reversed", "automargin": True}, "uirevision": "histograms"},

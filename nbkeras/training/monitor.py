@@ -429,14 +429,12 @@ class LiveMonitor(keras().callbacks.Callback):
         """
         if self.display_mode == "none" or not self.is_chief or self._text_mode() or self.dashboard is not None:
             return self.dashboard
-        from IPython.display import display
-
         from nbkeras.training.dashboard import TrainingDashboard
 
         self.dashboard = TrainingDashboard(on_command=self.command, figures=self.figures)
         # A display id lets the run's end add a static picture to this same output,
         # from whichever thread trains (see _finish_display).
-        self._display_handle = display(self.dashboard, display_id=True)
+        self._display_handle = self.dashboard.display_once(display_id=True)
         return self.dashboard
 
     def _begin_display(self) -> None:
@@ -502,18 +500,23 @@ class LiveMonitor(keras().callbacks.Callback):
         from nbkeras.training.snapshot import run_svg
 
         smoothing = self.dashboard.smoothing if self.dashboard is not None else 0.6
+        return run_svg(self.series(), metric_names(self._metric_log_keys()), title=self._caption(), smoothing=smoothing)
+
+    def _caption(self) -> str:
         name = (self.dashboard.title if self.dashboard else self.title) or getattr(self.model, "name", "training")
-        title = f"{name} — {self.state} after {self.recorder.step} steps"
-        return run_svg(self.series(), metric_names(self._metric_log_keys()), title=title, smoothing=smoothing)
+        return f"{name} — {self.state} after {self.recorder.step} steps"
 
     def _keep_static_snapshot(self) -> None:
         handle = getattr(self, "_display_handle", None)
         if handle is None:
             return
+        from nbkeras.widgets.picture import picture_bundle
+
         data, metadata = self.dashboard._repr_mimebundle_()
-        # Live front ends keep rendering the widget (highest-ranked mime type); GitHub,
-        # nbviewer and exports, which have no widget state, fall back to the picture.
-        handle.update({**data, "image/svg+xml": self.static_svg()}, metadata=metadata, raw=True)
+        # Live front ends keep rendering the widget (highest-ranked mime type); JupyterLab
+        # without the kernel, GitHub, nbviewer and exports fall back to the picture.
+        picture = picture_bundle(self.static_svg(), f"Training dashboard: {self._caption()}")
+        handle.update({**data, **picture}, metadata=metadata, raw=True)
 
     def _print_epoch(self, epoch: int, values: dict[str, Any]) -> None:
         parts = [f"epoch {epoch + 1}/{self.params.get('epochs', '?')}"]

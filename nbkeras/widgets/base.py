@@ -143,16 +143,26 @@ class NbKerasWidget(anywidget.AnyWidget):
         # `nbkeras.explore_activations(...)` displays the widget and returns it; as a
         # cell's last expression IPython would display the return value again. Show a
         # widget at most once per cell execution (a later cell may show it again).
+        self.display_once()
+
+    def display_once(self, *, display_id: bool | str | None = None) -> Any:
+        """Display the widget unless it was already displayed by this cell execution.
+
+        With ``display_id=True`` (or a string) the output gets a display id and the
+        ``DisplayHandle`` is returned, so that its output can be updated later (the
+        training dashboard adds its static picture that way). Returns None when the
+        widget was already shown by this cell.
+        """
         from IPython import get_ipython
         from IPython.display import display
 
         shell = get_ipython()
         count = getattr(shell, "execution_count", None)
         if count is not None and self.__dict__.get("_displayed_in") == count:
-            return
+            return None
         self._displayed_in = count
         data, metadata = self._repr_mimebundle_()
-        display(data, metadata=metadata, raw=True)
+        return display(data, metadata=metadata, raw=True, display_id=display_id)
 
     # -- text form ---------------------------------------------------------------------
     def _repr_fields(self) -> dict[str, Any]:

@@ -652,20 +652,21 @@ def _as_page(page_or_context: Page | BrowserContext) -> Page:
     return page_or_context.new_page()  # type: ignore[union-attr]
 
 
-def _stage_notebook(server: JupyterServer, notebook_path: Path, ui: str) -> str:
+def _stage_notebook(server: JupyterServer, notebook_path: Path, ui: str, *, keep_outputs: bool = False) -> str:
     """Copy the notebook into the server root, cleared, and return its server-relative path.
 
-    Outputs and execution counts are removed so that (a) "every cell has an execution
-    count" proves the cells ran in *this* browser session and (b) stale widget outputs
-    saved in the file cannot show "Error displaying widget: model not found". The
-    kernelspec is pointed at ``python3`` (the server's own interpreter) when the notebook
-    names one this server does not have, which would otherwise open a kernel dialog.
+    Outputs and execution counts are removed (unless ``keep_outputs``) so that (a) "every
+    cell has an execution count" proves the cells ran in *this* browser session and (b)
+    stale widget outputs saved in the file cannot show "Error displaying widget: model not
+    found". The kernelspec is pointed at ``python3`` (the server's own interpreter) when
+    the notebook names one this server does not have, which would otherwise open a kernel
+    dialog.
     """
     import nbformat
 
     notebook = nbformat.read(notebook_path, as_version=4)
     for cell in notebook.cells:
-        if cell.cell_type == "code":
+        if cell.cell_type == "code" and not keep_outputs:
             cell.outputs = []
             cell.execution_count = None
     spec = notebook.metadata.get("kernelspec") or {}
@@ -684,6 +685,39 @@ def _raise_if_problems(ui: str, path: str, log: PageLog, since: int, widget_erro
     lines += [f"  widget: {text}" for text in widget_errors]
     lines += [f"  {entry.render()}" for entry in problems]
     raise AssertionError("\n".join(lines))
+
+
+def _notebook_url(server: JupyterServer, path: str, ui: str) -> str:
+    return server.url(f"lab/tree/{path}", reset=True) if ui == "lab" else server.url(f"notebooks/{path}")
+
+
+def open_stored_notebook(page: Page, server: JupyterServer, notebook_path: str | os.PathLike[str], ui: UI = "lab",
+                         timeout: float = 60.0) -> NotebookRun:
+    """Open ``notebook_path`` as stored (outputs kept), run nothing; fail on any error shown.
+
+    What a reader sees before running anything: the stored outputs. Waits until the
+    notebook panel exists, then listens ``1 s`` more; wait for the outputs you expect.
+    """
+    if ui not in ("lab", "notebook7"):
+        raise ValueError(f"ui must be 'lab' or 'notebook7', not {ui!r}")
+    log = page_log(page)
+    log_start = len(log.entries)
+    log.ui = ui
+    path = _stage_notebook(server, Path(notebook_path), ui, keep_outputs=True)
+    page.goto(_notebook_url(server, path, ui), timeout=timeout * 1000)
+    deadline = time.monotonic() + timeout
+    state: dict[str, Any] = {}
+    while True:
+        state = page.evaluate(_STATE_JS, path)
+        if state.get("phase") == "notebook":
+            break
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{path} in {ui}: not shown within {timeout:.0f}s; last state: {json.dumps(state)}")
+        page.wait_for_timeout(200)
+    page.wait_for_timeout(1000)
+    state = page.evaluate(_STATE_JS, path)
+    _raise_if_problems(ui, path, log, log_start, state.get("widgetErrors", []))
+    return NotebookRun(page=page, ui=ui, path=path, log=log, timings={}, state=state, log_start=log_start)
 
 
 def run_notebook(
@@ -713,8 +747,7 @@ def run_notebook(
     deadline = started + timeout
     timings: dict[str, float] = {}
     path = _stage_notebook(server, Path(notebook_path), ui)
-    url = server.url(f"lab/tree/{path}", reset=True) if ui == "lab" else server.url(f"notebooks/{path}")
-    page.goto(url, timeout=timeout * 1000)
+    page.goto(_notebook_url(server, path, ui), timeout=timeout * 1000)
 
     state: dict[str, Any] = {}
 
