@@ -407,3 +407,19 @@ def test_recovered_values_match_directly_computed_batch_losses(keras_mod, sample
     assert rec.step == 2 * n_batches
     series = rec.batch_history["loss"]
     assert len(series) == 2 * len(hooks) and series.steps[-1] == 2 * n_batches
+
+
+def test_smoothed_throughput_does_not_jump_with_one_slow_interval():
+    rec = TrainingRecorder(smoothing=0.9)
+    rec.begin({"epochs": 1, "steps": 20}, batch_size=10, samples_per_epoch=200, now=0.0)
+    now, records = 1.0, []
+    for b in range(20):
+        now += 1.0 if b == 15 else 0.1  # one interval 10x slower (a pause, a Stop cutting in)
+        records.append(rec.batch_end(0, b, {"loss": 1.0}, now=now, learning_rate=None))
+    assert math.isnan(records[0].throughput_smoothed)  # the first hook has no interval
+    assert records[14].throughput == pytest.approx(100.0) and records[14].throughput_smoothed == pytest.approx(100.0)
+    slow = records[15]
+    assert slow.throughput == pytest.approx(10.0)
+    # EMA with weight 0.1 on the new value: 100 + 0.1 * (10 - 100)
+    assert slow.throughput_smoothed == pytest.approx(91.0)
+    assert records[19].throughput_smoothed == pytest.approx(100 - 9 * 0.9**4)

@@ -454,7 +454,7 @@ class LiveMonitor(keras().callbacks.Callback):
         }
         if r is not None:
             status.update(
-                throughput=None if math.isnan(r.throughput) else r.throughput, throughput_unit=r.throughput_unit,
+                throughput=None if math.isnan(r.throughput_smoothed) else r.throughput_smoothed, throughput_unit=r.throughput_unit,
                 eta_run=None if math.isnan(r.eta_run) else r.eta_run, elapsed=r.elapsed,
                 learning_rate=r.learning_rate, last={k: (v if math.isfinite(v) else None) for k, v in r.values.items()},
             )
@@ -522,8 +522,8 @@ class LiveMonitor(keras().callbacks.Callback):
         parts = [f"epoch {epoch + 1}/{self.params.get('epochs', '?')}"]
         parts += [f"{k} {v:.4g}" for k, v in values.items() if isinstance(v, (int, float)) and k != "learning_rate"]
         r = self._last_record
-        if r is not None and not math.isnan(r.throughput):
-            parts.append(f"{r.throughput:,.0f} {r.throughput_unit}")
+        if r is not None and not math.isnan(r.throughput_smoothed):
+            parts.append(f"{r.throughput_smoothed:,.0f} {r.throughput_unit}")
         print("nbkeras: " + " · ".join(parts), flush=True)
 
     def mark(self, state: str, exception: BaseException | None = None) -> None:

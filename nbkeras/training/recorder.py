@@ -77,6 +77,9 @@ class BatchRecord:
             batch size is known, else steps per second (``"steps/s"``), over this
             hook's interval; NaN when not measurable (the run's first hook).
         throughput_unit: ``"samples/s"`` or ``"steps/s"``.
+        throughput_smoothed: The same, as an exponential moving average over the run's
+            training intervals (what a status line shows: one slow interval, e.g. the
+            one a Stop cut short, does not make it jump). NaN until measurable.
         eta_epoch: Seconds left in this epoch's training steps (NaN when unknown).
         eta_run: Seconds left in the run, including the measured per-epoch overhead
             (validation, epoch-end callbacks) when known (NaN when unknown).
@@ -95,6 +98,7 @@ class BatchRecord:
     eta_epoch: float
     eta_run: float
     new_nonfinite: list[str]
+    throughput_smoothed: float = _NAN
 
 
 @dataclass(slots=True)
@@ -265,6 +269,7 @@ class TrainingRecorder:
         # training steps: not the run's first (tracing) nor one spanning validation.
         self._interval_ok = False
         self._step_seconds = _NAN  # EMA of seconds per optimizer step
+        self._throughput = _NAN  # EMA of samples (or steps) per second
         self._overhead_seconds = _NAN  # EMA of epoch-end overhead (validation, ...)
 
     def epoch_begin(self, epoch: int, *, now: float | None = None) -> None:
@@ -390,6 +395,8 @@ class TrainingRecorder:
         throughput = _NAN
         if self._interval_ok and dt > 0:
             throughput = (d_s if bs else dn) / dt
+            tp = self._throughput
+            self._throughput = throughput if tp != tp else tp + self._alpha_new * (throughput - tp)
             per_step = dt / dn
             st = self._step_seconds
             self._step_seconds = per_step if st != st else st + self._alpha_new * (per_step - st)
@@ -430,6 +437,7 @@ class TrainingRecorder:
             eta_epoch,
             eta_run,
             new_nonfinite,
+            self._throughput,
         )
 
     def epoch_end(self, epoch: int, logs: Mapping[str, Any] | None, *, now: float | None = None) -> EpochRecord:
