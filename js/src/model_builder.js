@@ -368,6 +368,8 @@ function render({ model, el, host }) {
         h("span", { class: "nbk-layer-params", text: r.input_dtype || "" }),
       ]),
     ]));
+    // The name column takes room only when some layer has a name (see nbkeras.css).
+    stack.classList.toggle("nbk-has-names", layers.some((entry) => Boolean(entry && entry.config && entry.config.name)));
     layers.forEach((entry, i) => stack.append(layerRow(entry, rows[i], i + 1)));
     for (const issue of r.errors || []) {
       if (issue.position === null && issue.class_name !== "compile") {
