@@ -495,12 +495,18 @@ class LiveMonitor(keras().callbacks.Callback):
         elif self._text_mode() and self.state != "running":
             print(f"nbkeras: {self.state} after {self.recorder.step} steps", flush=True)
 
-    def static_svg(self) -> str:
-        """The run's curves as a standalone SVG (what a saved notebook shows without a kernel)."""
-        from nbkeras.training.snapshot import run_svg
+    def static_svg(self) -> str | None:
+        """The dashboard's charts (metrics, last histograms, last health) as one standalone SVG.
 
-        smoothing = self.dashboard.smoothing if self.dashboard is not None else 0.6
-        return run_svg(self.series(), metric_names(self._metric_log_keys()), title=self._caption(), smoothing=smoothing)
+        What a saved notebook shows without a kernel; drawn from the same figure specs as the
+        live charts and the HTML report (:meth:`figures`). None before any data.
+        """
+        from nbkeras.plots.svg import figures_svg
+
+        figures = self.figures()
+        title, spec = figures[0]
+        figures[0] = (f"{self._caption()} · {title}", spec)
+        return figures_svg(figures, width=720)
 
     def _caption(self) -> str:
         name = (self.dashboard.title if self.dashboard else self.title) or getattr(self.model, "name", "training")
@@ -515,7 +521,8 @@ class LiveMonitor(keras().callbacks.Callback):
         data, metadata = self.dashboard._repr_mimebundle_()
         # Live front ends keep rendering the widget (highest-ranked mime type); JupyterLab
         # without the kernel, GitHub, nbviewer and exports fall back to the picture.
-        picture = picture_bundle(self.static_svg(), f"Training dashboard: {self._caption()}")
+        svg = self.static_svg()
+        picture = picture_bundle(svg, f"Training dashboard: {self._caption()}") if svg is not None else {}
         handle.update({**data, **picture}, metadata=metadata, raw=True)
 
     def _print_epoch(self, epoch: int, values: dict[str, Any]) -> None:

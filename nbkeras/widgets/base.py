@@ -24,6 +24,7 @@ import anywidget
 import traitlets
 from ipywidgets import widget_serialization
 
+from nbkeras.widgets.picture import picture_bundle
 from nbkeras.widgets.runtime import PlotlyRuntime, plotly_runtime
 from nbkeras.widgets.static import bundle
 
@@ -32,6 +33,7 @@ log = logging.getLogger("nbkeras")
 # Every nbkeras widget alive in this kernel, by model id: a headless run
 # (``nbkeras demo --headless``) asks them for their static figures at the end.
 _live_widgets: weakref.WeakValueDictionary[str, NbKerasWidget] = weakref.WeakValueDictionary()
+_svg_failure_reported = False  # a failing static picture is logged as a warning once per process
 
 
 def live_widgets() -> dict[str, NbKerasWidget]:
@@ -71,6 +73,16 @@ class NbKerasWidget(anywidget.AnyWidget):
         The same specs the live view draws; :mod:`nbkeras.report` inlines them.
         """
         return []
+
+    def static_svg(self) -> str | None:
+        """:meth:`static_figures` drawn as one SVG (stacked, each with its title); None without data.
+
+        Displayed outputs carry it beside the widget view, so that a notebook read without
+        a kernel (GitHub, nbviewer) still shows the charts.
+        """
+        from nbkeras.plots.svg import figures_svg  # numpy-heavy: only when something is shown
+
+        return figures_svg(self.static_figures())
 
     # -- front-end requests ------------------------------------------------------------
     def _on_frontend_msg(self, _widget: Any, content: Any, buffers: list[Any]) -> None:
@@ -162,7 +174,24 @@ class NbKerasWidget(anywidget.AnyWidget):
             return None
         self._displayed_in = count
         data, metadata = self._repr_mimebundle_()
+        svg = self._svg_or_none()
+        if svg is not None:
+            # Live front ends still render the widget (its mime type ranks first).
+            data = {**data, **picture_bundle(svg, f"{type(self).__name__} charts")}
         return display(data, metadata=metadata, raw=True, display_id=display_id)
+
+    def _svg_or_none(self) -> str | None:
+        # The picture is a courtesy to kernel-less readers: never let it break display.
+        global _svg_failure_reported
+        try:
+            return self.static_svg()
+        except Exception:  # noqa: BLE001 - any spec a user passes may surprise the renderer
+            if not _svg_failure_reported:
+                _svg_failure_reported = True
+                log.warning("nbkeras: no static picture for %s (shown only with a kernel)", type(self).__name__, exc_info=True)
+            else:
+                log.debug("nbkeras: no static picture for %s", type(self).__name__, exc_info=True)
+            return None
 
     # -- text form ---------------------------------------------------------------------
     def _repr_fields(self) -> dict[str, Any]:
