@@ -123,3 +123,35 @@ def test_course_notebook(course_servers, notebook_page, notebook, ui):
         f"\n{notebook.stem} [{ui}]: {total:.1f}s total; {run.timings}; "
         f"{widgets} nbkeras widgets; dashboards: {states or 'none'}"
     )
+
+
+def _stored_pictures(path) -> int:
+    import nbformat
+
+    from nbkeras.widgets.picture import picture_svg
+
+    notebook = nbformat.read(path, as_version=4)
+    return sum(picture_svg(out.get("data", {}).get("text/html", "")) is not None
+               for cell in notebook.cells if cell.cell_type == "code" for out in cell.get("outputs", []))
+
+
+# Every notebook in Lab; one in Notebook 7 (same renderers, a second server).
+STORED = [(path, "lab") for path in NOTEBOOKS] + [(path, "notebook7") for path in NOTEBOOKS if path.stem == "03_live_training"]
+
+
+@pytest.mark.parametrize(("notebook", "ui"), STORED, ids=[f"{path.stem}-{ui}" for path, ui in STORED])
+def test_stored_notebook_shows_its_pictures_before_running(course_servers, notebook_page, notebook, ui):
+    """A reader who opens the notebook sees its stored dashboards (SVG), not widget errors."""
+    expected = _stored_pictures(notebook)
+    if notebook.stem != "02_build_a_model":  # the builder has no chart to picture
+        assert expected >= 1, f"{notebook.name} stores no picture (run tools/store_notebook_outputs.py)"
+    run = harness.open_stored_notebook(notebook_page, course_servers[ui], notebook, ui=ui)
+    # The notebook is untrusted (nobody ran it here): a picture must still show.
+    images = "Array.from(document.querySelectorAll('.jp-OutputArea-output img[src^=\"data:image/svg+xml\"]'))"
+    run.page.wait_for_function(f"() => {images}.length >= {expected} && {images}.every(i => i.complete)", timeout=30_000)
+    sizes = run.page.evaluate(f"() => {images}.map(i => [i.naturalWidth, i.naturalHeight])")
+    assert len(sizes) == expected, sizes
+    assert all(w > 200 and h > 100 for w, h in sizes), f"a stored picture did not render: {sizes}"
+    run.page.wait_for_timeout(500)  # let the page settle before judging its log
+    assert run.page.locator(".nbkeras-widget").count() == 0  # no live widget without running
+    run.assert_clean()
