@@ -535,3 +535,15 @@ def test_memory_stays_flat_over_a_thousand_edits():
     assert growth < 100, f"RSS grew by {growth:.1f} MB over 1,000 edits"
     # The checked layers' deferred weights never pile up in Keras's global list.
     assert len(_pending_variables() or []) == pending_before
+
+
+def test_summary_numbers_repeated_layer_names_as_keras_does():
+    spec = {"input": {"shape": [2]}, "layers": [
+        {"class_name": "Dense", "config": {"units": 3}},
+        {"class_name": "Dense", "config": {"units": 3, "name": "hidden"}},
+        {"class_name": "Dense", "config": {"units": 3}},
+        {"class_name": "Dense", "config": {"units": 1}},
+    ]}
+    lines = check_spec(spec).summary_text().splitlines()
+    names = [line.split()[1] for line in lines if line[:1].isdigit()]
+    assert names == ["dense", "hidden", "dense_1", "dense_2"]

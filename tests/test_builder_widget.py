@@ -514,3 +514,28 @@ def test_a_field_edit_on_a_30_layer_stack_answers_quickly(wire):
     print(f"\nset_argument on a 30-layer stack, kernel side: median {median_ms:.1f} ms over {len(times) - 1} requests")
     assert b.report["layers"][14]["output_shape"] == [None, 17 + 41 % 2]
     assert median_ms < 500  # a loose bound: tests assert behaviour, the number is printed
+
+
+def test_saved_output_shows_the_stack_as_a_summary_table(wire, monkeypatch):
+    """Read without a kernel (GitHub, JupyterLab before Run) the builder shows its layers."""
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda data, **kwargs: shown.append(data))
+    b = ModelBuilder(template="cnn")
+    b.display_once()
+    (bundle,) = shown
+    assert "application/vnd.jupyter.widget-view+json" in bundle  # live front ends: the widget
+    html = bundle["text/html"]
+    assert html.startswith('<pre class="nbk-builder-summary">') and html.endswith("</pre>")
+    report = b.check()
+    assert f"Total params: {report.total_params:,}" in html
+    for layer in report.layers:
+        assert str(layer.output_shape) in html
+    # a broken stack shows the error at its layer, escaped
+    b.spec = {**b.spec, "layers": [*b.spec["layers"][:1], {"class_name": "Dense", "config": {"units": "<b>x</b>"}}]}
+    shown.clear()
+    monkeypatch.setattr(IPython, "get_ipython", lambda: None)
+    b.display_once()
+    html = shown[0]["text/html"]
+    assert "<b>" not in html and "&lt;b&gt;" in html and "error" in html

@@ -168,9 +168,14 @@ class SpecReport:
             Non-trainable params: 0
         """
         rows = []
+        seen: dict[str, int] = {}  # unnamed layers numbered as Keras names them in a fresh session
         for layer in self.layers:
             spec = layer_spec(layer.class_name)
-            label = layer.name or (spec.auto_name if spec else "?")
+            label = layer.name
+            if not label:
+                base = spec.auto_name if spec else "?"
+                label = base if base not in seen else f"{base}_{seen[base]}"
+                seen[base] = seen.get(base, 0) + 1
             if layer.ok:
                 shape, params = str(layer.output_shape), f"{layer.params:,}"
             else:

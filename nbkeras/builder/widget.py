@@ -571,6 +571,12 @@ class ModelBuilder(NbKerasWidget):
     def static_figures(self) -> list[tuple[str, dict[str, Any]]]:
         return []
 
+    def static_bundle(self) -> dict[str, str]:
+        """The stack as ``model.summary()`` text (with errors), for readers without a kernel."""
+        from html import escape
+
+        return {"text/html": f'<pre class="nbk-builder-summary">{escape(self.check().summary_text())}</pre>'}
+
     def _repr_fields(self) -> dict[str, Any]:
         report = self.check()
         fields: dict[str, Any] = {"layers": len(report.layers), "params": report.total_params}

@@ -174,24 +174,31 @@ class NbKerasWidget(anywidget.AnyWidget):
             return None
         self._displayed_in = count
         data, metadata = self._repr_mimebundle_()
-        svg = self._svg_or_none()
-        if svg is not None:
-            # Live front ends still render the widget (its mime type ranks first).
-            data = {**data, **picture_bundle(svg, f"{type(self).__name__} charts")}
+        # Live front ends still render the widget (its mime type ranks first).
+        data = {**data, **self._static_bundle_or_empty()}
         return display(data, metadata=metadata, raw=True, display_id=display_id)
 
-    def _svg_or_none(self) -> str | None:
+    def static_bundle(self) -> dict[str, str]:
+        """Mime entries that show this widget's state without a kernel (may be empty).
+
+        By default a picture of :meth:`static_svg`; a widget without charts (the model
+        builder) gives a table instead.
+        """
+        svg = self.static_svg()
+        return {} if svg is None else picture_bundle(svg, f"{type(self).__name__} charts")
+
+    def _static_bundle_or_empty(self) -> dict[str, str]:
         # The picture is a courtesy to kernel-less readers: never let it break display.
         global _svg_failure_reported
         try:
-            return self.static_svg()
+            return self.static_bundle()
         except Exception:  # noqa: BLE001 - any spec a user passes may surprise the renderer
             if not _svg_failure_reported:
                 _svg_failure_reported = True
                 log.warning("nbkeras: no static picture for %s (shown only with a kernel)", type(self).__name__, exc_info=True)
             else:
                 log.debug("nbkeras: no static picture for %s", type(self).__name__, exc_info=True)
-            return None
+            return {}
 
     # -- text form ---------------------------------------------------------------------
     def _repr_fields(self) -> dict[str, Any]:
