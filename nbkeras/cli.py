@@ -131,6 +131,18 @@ def demo_headless(out: Path, timeout: int) -> int:
     return 0
 
 
+def share_command(source: Path, out: Path | None, *, drop_stderr: bool) -> int:
+    from nbkeras.notebook_outputs import share_notebook
+
+    try:
+        target, report = share_notebook(source, out, drop_stderr=drop_stderr)
+    except (FileNotFoundError, ValueError) as exc:
+        raise CliError(str(exc)) from None
+    print(f"wrote {target}: {report.widget_views} widget views removed ({report.kept} keep a picture), "
+          f"widget state {'removed' if report.widget_state else 'none'}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="nbkeras", description="Jupyter-native widgets for Keras.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -139,8 +151,14 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--port", type=int, default=None, help="port for JupyterLab (default: a free one)")
     demo.add_argument("--no-browser", action="store_true", help="do not open a web browser")
     demo.add_argument("--timeout", type=int, default=600, help="seconds per cell in headless mode (default 600)")
+    share = sub.add_parser("share", help="copy a saved notebook so that it reads without its kernel (widget views out, their pictures kept)")
+    share.add_argument("notebook", type=Path, help="the .ipynb to clean")
+    share.add_argument("-o", "--output", type=Path, default=None, help="where to write (default: NAME.shared.ipynb; may be the notebook itself)")
+    share.add_argument("--drop-stderr", action="store_true", help="also remove stderr outputs (warnings)")
     args = parser.parse_args(argv)
     try:
+        if args.command == "share":
+            return share_command(args.notebook, args.output, drop_stderr=args.drop_stderr)
         if args.headless:
             return demo_headless(args.headless, args.timeout)
         return demo_lab(args.port, open_browser=not args.no_browser)

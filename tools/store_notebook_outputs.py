@@ -21,6 +21,7 @@ A notebook that ends up over ``MAX_BYTES`` is an error (the course keeps each un
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -29,44 +30,21 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from nbkeras.notebook_outputs import clean_outputs
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
 MAX_BYTES = 1_000_000
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 SKIP_MARK = "# NBVAL_SKIP"
 
 
-def keep_output(output: nbformat.NotebookNode) -> nbformat.NotebookNode | None:
-    """The part of one output worth storing, or None to drop it."""
-    if output.get("output_type") == "stream" and output.get("name") == "stderr":
-        return None
-    data = output.get("data")
-    if data is not None and WIDGET_VIEW in data:
-        data = {k: v for k, v in data.items() if k != WIDGET_VIEW}
-        if not data:
-            return None
-        output["data"] = data
-        output.get("metadata", {}).pop(WIDGET_VIEW, None)
-    return output
-
-
 def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Drop widget state and widget views; keep static outputs."""
-    nb.metadata.pop("widgets", None)
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        kept = [o for o in (keep_output(o) for o in cell.get("outputs", [])) if o is not None]
-        # Streams split across many messages (text progress) read as one block.
-        merged: list[nbformat.NotebookNode] = []
-        for o in kept:
-            if merged and o.output_type == "stream" and merged[-1].output_type == "stream" and merged[-1].name == o.name:
-                merged[-1].text += o.text
-            else:
-                merged.append(o)
-        cell.outputs = merged
-        cell.metadata.pop("execution", None)
-    return nb
+    """Drop widget state, widget views and stderr; keep static outputs (nbkeras share does the same)."""
+    plain = json.loads(nbformat.writes(nb))
+    clean_outputs(plain, drop_stderr=True)
+    for cell in plain["cells"]:
+        cell.get("metadata", {}).pop("execution", None)
+    return nbformat.reads(json.dumps(plain), as_version=4)
 
 
 def execute(path: Path, timeout: int) -> nbformat.NotebookNode:

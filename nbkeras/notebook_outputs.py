@@ -1,0 +1,113 @@
+"""Make a saved notebook read well without its kernel: widget views out, their pictures kept.
+
+A notebook saved after a live session holds, for each widget, an output whose first choice
+is the widget view (``application/vnd.jupyter.widget-view+json``). Reopened without the
+kernel, JupyterLab and Notebook 7 then show "Error displaying widget: model not found" in
+its place, even though nbkeras put a picture of the charts (``text/html``) in the same
+output. Removing the widget views lets every reader (JupyterLab before Run, GitHub,
+nbviewer, exports) see the pictures; running a cell again brings the live widget back.
+
+Plain JSON in, plain JSON out: no nbformat, no kernel.
+
+    nbkeras share lesson.ipynb                # writes lesson.shared.ipynb
+    nbkeras share lesson.ipynb -o lesson.ipynb  # in place
+
+Example:
+
+    >>> nb = {"metadata": {"widgets": {}}, "cells": [{"cell_type": "code", "outputs": [
+    ...     {"output_type": "display_data", "metadata": {}, "data": {
+    ...         "application/vnd.jupyter.widget-view+json": {"model_id": "m"},
+    ...         "text/plain": "FigureView(traces=1)", "text/html": "<img alt='chart' src='data:...'/>"}}]}]}
+    >>> report = clean_outputs(nb)
+    >>> report.widget_views, report.kept, sorted(nb["cells"][0]["outputs"][0]["data"])
+    (1, 1, ['text/html', 'text/plain'])
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+# What a reader can see in place of a widget (beyond its one-line text/plain repr).
+_VISIBLE = ("text/html", "image/svg+xml", "image/png", "image/jpeg", "text/markdown")
+
+
+@dataclass(frozen=True)
+class CleanReport:
+    """What :func:`clean_outputs` changed.
+
+    Attributes:
+        widget_views: widget-view entries removed.
+        kept: of those outputs, how many still show something besides text (a picture).
+        widget_state: whether saved widget state (``metadata.widgets``) was removed.
+        stderr: stderr stream outputs removed (only with ``drop_stderr``).
+    """
+
+    widget_views: int
+    kept: int
+    widget_state: bool
+    stderr: int
+
+
+def clean_outputs(notebook: dict[str, Any], *, drop_stderr: bool = False) -> CleanReport:
+    """Remove widget views and saved widget state from ``notebook`` (a parsed .ipynb), in place.
+
+    Outputs that had only a widget view are removed; outputs that also carry text or a
+    picture keep those. With ``drop_stderr`` stderr streams go too (machine-specific
+    warnings that do not belong in a published notebook); consecutive stream outputs of
+    the same name are merged.
+    """
+    if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
+        raise ValueError(f"Expected a notebook (a JSON object with a 'cells' list). Received: {type(notebook).__name__}.")
+    views = kept = stderr = 0
+    for cell in notebook["cells"]:
+        if cell.get("cell_type") != "code":
+            continue
+        outputs: list[dict[str, Any]] = []
+        for output in cell.get("outputs", []):
+            if drop_stderr and output.get("output_type") == "stream" and output.get("name") == "stderr":
+                stderr += 1
+                continue
+            data = output.get("data")
+            if isinstance(data, dict) and WIDGET_VIEW in data:
+                views += 1
+                data = {k: v for k, v in data.items() if k != WIDGET_VIEW}
+                if not data:
+                    continue
+                kept += any(k in data for k in _VISIBLE)
+                output = {**output, "data": data, "metadata": {k: v for k, v in output.get("metadata", {}).items() if k != WIDGET_VIEW}}
+            if (outputs and output.get("output_type") == "stream" and outputs[-1].get("output_type") == "stream"
+                    and outputs[-1].get("name") == output.get("name")):
+                outputs[-1] = {**outputs[-1], "text": _text(outputs[-1].get("text")) + _text(output.get("text"))}
+                continue
+            outputs.append(output)
+        cell["outputs"] = outputs
+    metadata = notebook.setdefault("metadata", {})
+    had_state = "widgets" in metadata
+    metadata.pop("widgets", None)
+    return CleanReport(widget_views=views, kept=kept, widget_state=had_state, stderr=stderr)
+
+
+def _text(value: Any) -> str:
+    return "".join(value) if isinstance(value, list) else str(value or "")
+
+
+def share_notebook(source: str | Path, out: str | Path | None = None, *, drop_stderr: bool = False) -> tuple[Path, CleanReport]:
+    """Write a copy of ``source`` that reads well without a kernel; returns (path, report).
+
+    ``out`` defaults to ``NAME.shared.ipynb`` beside the source; it may be the source itself.
+    """
+    source = Path(source)
+    try:
+        notebook = json.loads(source.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise FileNotFoundError(f"No notebook at {source}.") from None
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{source} is not a notebook (invalid JSON: {exc}).") from None
+    report = clean_outputs(notebook, drop_stderr=drop_stderr)
+    target = Path(out) if out is not None else source.with_name(f"{source.stem}.shared.ipynb")
+    target.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return target, report
