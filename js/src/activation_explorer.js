@@ -4,7 +4,7 @@
 import { h, clear, errorBanner } from "./lib/dom.js";
 import { channel } from "./lib/channel.js";
 import { bindFigure } from "./lib/plotly.js";
-import { mathml } from "./lib/mathml.js";
+import { mathml, fixUnstretchedFences } from "./lib/mathml.js";
 
 /**
  * A numeric control: a range slider with the value beside it. Sends while dragging.
@@ -138,6 +138,7 @@ function render({ model, el }) {
         table,
       ]));
     }
+    fixUnstretchedFences(cards);
   }
 
   function drawExcluded() {

@@ -344,7 +344,7 @@ class ActivationExplorer(NbKerasWidget):
                 "xaxis": {**axis, "domain": [0, 0.47], "title": {"text": "x"}},
                 "xaxis2": {**axis, "domain": [0.53, 1], "title": {"text": "x"}},
                 "yaxis": {"title": {"text": "f(x)"}, "gridcolor": "#eee"},
-                "yaxis2": {"title": {"text": "f′(x)  (autodiff)"}, "anchor": "x2", "gridcolor": "#eee"},
+                "yaxis2": {"title": {"text": "f′(x) = df/dx  (autodiff)"}, "anchor": "x2", "gridcolor": "#eee"},
                 "legend": {"orientation": "h", "y": 1.12},
                 "plot_bgcolor": "white", "uirevision": "curves",
             },

@@ -192,6 +192,20 @@ function mathml(node) {
   for (const child of children || []) el.appendChild(mathml(child));
   return el;
 }
+function fixUnstretchedFences(root) {
+  requestAnimationFrame(() => {
+    for (const mo of root.querySelectorAll("mo[stretchy='true'][form='prefix']")) {
+      const table = mo.nextElementSibling;
+      if (!table || table.localName !== "mtable") continue;
+      const fence = mo.getBoundingClientRect().height;
+      const rows = table.getBoundingClientRect().height;
+      if (rows > 0 && fence < 0.75 * rows) {
+        mo.classList.add("nbk-unstretched");
+        table.classList.add("nbk-cases");
+      }
+    }
+  });
+}
 
 // src/activation_explorer.js
 function slider(spec, onInput) {
@@ -326,6 +340,7 @@ function render({ model, el }) {
         table
       ]));
     }
+    fixUnstretchedFences(cards);
   }
   function drawExcluded() {
     const ex = catalog().excluded || {};

@@ -203,3 +203,28 @@ def test_renders_in_notebook7(notebook_page, jupyter_server, tmp_path):
     assert info["w"] > 0 and info["h"] > 0, f"MathML is not laid out (rendered natively): {info}"
     assert info["text"].strip(), info
     run.assert_clean()
+
+
+def test_piecewise_formula_has_a_brace_as_tall_as_its_cases(notebook_page, jupyter_server, tmp_path):
+    """leaky_relu's formula is two cases: either the browser stretches the `{` (a math font)
+    or nbkeras hides it and draws a bracket beside the table; never a one-line brace."""
+    run = _open(notebook_page, jupyter_server, tmp_path, "explorer_cases")
+    run.page.wait_for_timeout(300)  # the check runs one frame after the cards are drawn
+    found = run.page.evaluate(
+        """(root) => Array.from(document.querySelectorAll(`${root} .nbk-formula mo[form='prefix'][stretchy='true']`))
+             .filter((mo) => mo.nextElementSibling && mo.nextElementSibling.localName === 'mtable')
+             .map((mo) => {
+               const table = mo.nextElementSibling;
+               return {fence: mo.getBoundingClientRect().height, rows: table.getBoundingClientRect().height,
+                       hidden: getComputedStyle(mo).display === 'none',
+                       border: parseFloat(getComputedStyle(table).borderLeftWidth)};
+             })""",
+        ROOT,
+    )
+    assert len(found) >= 2, f"leaky_relu's f and f′ are both piecewise; found {found}"
+    for item in found:
+        assert item["rows"] > 0
+        stretched = not item["hidden"] and item["fence"] >= 0.75 * item["rows"]
+        drawn = item["hidden"] and item["border"] > 0
+        assert stretched or drawn, f"a cases brace is neither stretched nor replaced: {item}"
+    run.assert_clean()

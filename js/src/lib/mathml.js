@@ -28,3 +28,26 @@ export function mathml(node) {
   for (const child of children || []) el.appendChild(mathml(child));
   return el;
 }
+
+/**
+ * Browsers stretch a fence such as the `{` of `\begin{cases}` only with an OpenType MATH
+ * font; without one (many Linux machines) the brace stays one line tall beside a
+ * two-row table. After layout, a prefix fence much shorter than the table that follows
+ * it is hidden and the table gets a drawn left bracket instead (class `nbk-cases`).
+ * Where a math font stretches the brace, nothing changes.
+ * @param {Element} root an element that contains rendered <math>
+ */
+export function fixUnstretchedFences(root) {
+  requestAnimationFrame(() => {
+    for (const mo of root.querySelectorAll("mo[stretchy='true'][form='prefix']")) {
+      const table = mo.nextElementSibling;
+      if (!table || table.localName !== "mtable") continue;
+      const fence = mo.getBoundingClientRect().height;
+      const rows = table.getBoundingClientRect().height;
+      if (rows > 0 && fence < 0.75 * rows) {
+        mo.classList.add("nbk-unstretched");
+        table.classList.add("nbk-cases");
+      }
+    }
+  });
+}
