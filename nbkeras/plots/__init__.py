@@ -67,6 +67,7 @@ class FigureView(NbKerasWidget):
         """Replace the figure (the view redraws)."""
         self._spec = _as_spec(figure)
         self.figure = to_wire(self._spec)
+        self.refresh_static_output()
 
     def static_figures(self) -> list[tuple[str, dict[str, Any]]]:
         return [("", self._spec)]

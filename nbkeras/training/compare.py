@@ -49,6 +49,7 @@ class RunComparison(NbKerasWidget):
         self.title = title
         self.runs: dict[str, Any] = {}  # label -> LiveMonitor
         self._last_draw = -float("inf")
+        self._pictured_epochs = 0  # epochs (over all runs) in the last picture sent to the outputs
         super().__init__(**kwargs)
         self.figure = to_wire(self.figure_spec())
 
@@ -74,9 +75,15 @@ class RunComparison(NbKerasWidget):
 
     def _redraw(self, force: bool = False) -> None:
         now = time.perf_counter()
-        if force or now - self._last_draw >= self.min_interval or all(m.state != "running" for m in self.runs.values()):
+        idle = all(m.state != "running" for m in self.runs.values())
+        if force or now - self._last_draw >= self.min_interval or idle:
             self._last_draw = now
             self.figure = to_wire(self.figure_spec())
+        epochs = sum(len(next(iter(m.history.values()), ())) for m in self.runs.values())
+        if idle and epochs != self._pictured_epochs:
+            # A run ended: the saved output keeps a picture of every run so far.
+            self._pictured_epochs = epochs
+            self.refresh_static_output()
 
     def refresh(self) -> None:
         """Redraw now (runs call this themselves at epoch ends, throttled)."""

@@ -176,7 +176,26 @@ class NbKerasWidget(anywidget.AnyWidget):
         data, metadata = self._repr_mimebundle_()
         # Live front ends still render the widget (its mime type ranks first).
         data = {**data, **self._static_bundle_or_empty()}
-        return display(data, metadata=metadata, raw=True, display_id=display_id)
+        # Every output gets a display id, so refresh_static_output() can update its picture.
+        handle = display(data, metadata=metadata, raw=True, display_id=display_id or True)
+        if handle is not None:
+            self.__dict__.setdefault("_output_handles", []).append(handle)
+        return handle if display_id else None
+
+    def refresh_static_output(self) -> None:
+        """Redraw the static picture in every output this widget was displayed in.
+
+        For widgets whose charts fill in after they were shown (a comparison of runs that
+        train in later cells): the saved notebook then keeps the final picture, not the
+        empty one. Sends one ``update_display_data`` per output; the live view is unaffected.
+        """
+        handles = self.__dict__.get("_output_handles")
+        if not handles:
+            return
+        data, metadata = self._repr_mimebundle_()
+        data = {**data, **self._static_bundle_or_empty()}
+        for handle in handles:
+            handle.update(data, metadata=metadata, raw=True)
 
     def static_bundle(self) -> dict[str, str]:
         """Mime entries that show this widget's state without a kernel (may be empty).
