@@ -94,10 +94,24 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+def _numeric(values: Any) -> np.ndarray | None:
+    """A flat list of numbers, numeric strings and None as floats (None -> NaN), in C;
+    None when some value is neither (text: a category axis). Numeric strings count as
+    numbers, as in plotly.js's axis auto-typing."""
+    try:
+        array = np.array(values, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    return array if array.ndim == 1 else None
+
+
 def _floats(values: Any) -> np.ndarray:
     """Numbers as floats; anything else (None, strings) as NaN."""
     if not isinstance(values, (list, tuple)):
         return np.zeros(0)
+    fast = _numeric(values)
+    if fast is not None:
+        return fast
     return np.array([float(v) if _is_number(v) else np.nan for v in values], dtype=float)
 
 
@@ -250,7 +264,7 @@ class _Axis:
         """See an array of this axis's raw values before placing anything (category order)."""
         if not isinstance(values, (list, tuple)):
             return
-        text = any(isinstance(v, str) for v in values)
+        text = _numeric(values) is None and any(isinstance(v, str) for v in values)
         self.saw_text = self.saw_text or text
         if text or self.spec.get("type") == "category":
             for v in values:

@@ -38,6 +38,16 @@ def to_wire(spec: Any) -> Any:
     return spec
 
 
+def _finite_list(values: np.ndarray) -> list[float | None]:
+    """A 1-D float array as a list with None for NaN/inf (done in C: 1e6 values in ~30 ms)."""
+    finite = np.isfinite(values)
+    if finite.all():
+        return values.tolist()
+    out = values.astype(object)
+    out[~finite] = None
+    return out.tolist()
+
+
 def to_static(spec: Any) -> Any:
     """Replace numpy arrays (or wire bytes) by JSON lists with None for non-finite values."""
     if isinstance(spec, (bytes, bytearray, memoryview)):
@@ -46,7 +56,7 @@ def to_static(spec: Any) -> Any:
         spec = np.frombuffer(spec["f32"], dtype="<f4").reshape(spec["shape"])
     if _is_numeric_array(spec):
         values = spec.astype(float)
-        return [None if not math.isfinite(v) else v for v in values.ravel().tolist()] if values.ndim == 1 else [
+        return _finite_list(values) if values.ndim == 1 else [
             to_static(row) for row in values
         ]
     if isinstance(spec, dict):
