@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 import traitlets
@@ -161,3 +163,16 @@ def test_repr_is_deterministic(wire):
 def test_unknown_keyword_is_refused_with_the_valid_ones(wire):
     with pytest.raises(TypeError, match=r"Received: slope=0.1\. Expected a parameter of leaky_relu: negative_slope"):
         ActivationExplorer(activations=("leaky_relu",), slope=0.1)
+
+
+def test_the_saved_picture_follows_the_controls_once_they_settle(wire, outputs):
+    from nbkeras.widgets.picture import picture_svg
+
+    explorer = ActivationExplorer(activations=("relu",))
+    explorer.display_once()
+    explorer.activations = ["relu", "tanh"]
+    explorer.activations = ["relu", "tanh", "sigmoid"]
+    outputs.wait_for_updates()
+    ((update,),) = [o.updates for o in outputs]  # two quick changes, one redraw
+    svg = picture_svg(update["text/html"])
+    assert {"relu", "tanh", "sigmoid"} <= set(re.findall(r">(\w+)</text>", svg))

@@ -516,17 +516,14 @@ def test_a_field_edit_on_a_30_layer_stack_answers_quickly(wire):
     assert median_ms < 500  # a loose bound: tests assert behaviour, the number is printed
 
 
-def test_saved_output_shows_the_stack_as_a_summary_table(wire, monkeypatch):
+def test_saved_output_shows_the_stack_as_a_summary_table(wire, outputs, monkeypatch):
     """Read without a kernel (GitHub, JupyterLab before Run) the builder shows its layers."""
-    import IPython.display
+    import IPython
 
-    shown = []
-    monkeypatch.setattr(IPython.display, "display", lambda data, **kwargs: shown.append(data))
     b = ModelBuilder(template="cnn")
     b.display_once()
-    (bundle,) = shown
-    assert "application/vnd.jupyter.widget-view+json" in bundle  # live front ends: the widget
-    html = bundle["text/html"]
+    html = outputs[0].data["text/html"]
+    assert "application/vnd.jupyter.widget-view+json" in outputs[0].data  # live front ends: the widget
     assert html.startswith('<pre class="nbk-builder-summary">') and html.endswith("</pre>")
     report = b.check()
     assert f"Total params: {report.total_params:,}" in html
@@ -534,8 +531,18 @@ def test_saved_output_shows_the_stack_as_a_summary_table(wire, monkeypatch):
         assert str(layer.output_shape) in html
     # a broken stack shows the error at its layer, escaped
     b.spec = {**b.spec, "layers": [*b.spec["layers"][:1], {"class_name": "Dense", "config": {"units": "<b>x</b>"}}]}
-    shown.clear()
     monkeypatch.setattr(IPython, "get_ipython", lambda: None)
     b.display_once()
-    html = shown[0]["text/html"]
+    html = outputs[1].data["text/html"]
     assert "<b>" not in html and "&lt;b&gt;" in html and "error" in html
+
+
+def test_saved_summary_table_follows_the_edits(wire, outputs):
+    b = ModelBuilder(template="mlp")
+    b.display_once()
+    b.add_layer("Dropout")
+    b.add_layer("Dense")  # two quick edits, one redraw
+    outputs.wait_for_updates()
+    ((update,),) = [o.updates for o in outputs]
+    assert f"Total params: {b.check().total_params:,}" in update["text/html"]
+    assert update["text/html"].count("(Dropout)") == 1 and "dense_2 (Dense)" in update["text/html"]

@@ -30,28 +30,21 @@ def test_anything_else_is_refused_with_what_was_received(wire):
         nbkeras.FigureView([1, 2, 3])
 
 
-def test_update_redraws_the_picture_in_every_output_it_was_shown_in(wire, monkeypatch):
+def test_update_redraws_the_picture_in_every_output_it_was_shown_in(wire, outputs, monkeypatch):
     import IPython
-    import IPython.display
 
     from nbkeras.widgets.picture import picture_svg
 
-    class Handle:
-        def __init__(self):
-            self.updates = []
-
-        def update(self, data, metadata=None, raw=False):
-            self.updates.append(data)
-
-    handles = []
-    monkeypatch.setattr(IPython.display, "display", lambda data, **kwargs: handles.append(Handle()) or handles[-1])
     cell = iter(range(1, 10))
     monkeypatch.setattr(IPython, "get_ipython", lambda: type("Shell", (), {"execution_count": next(cell)})())
     view = nbkeras.FigureView({"data": [{"type": "bar", "x": [1.0, 2.0], "y": [3.0, 4.0]}]})
     view.display_once()
     view.display_once()  # shown again by a later cell: a second output
-    view.update({"data": [{"type": "heatmap", "z": [[1.0, 2.0], [3.0, 4.0]]}]})
-    assert len(handles) == 2 and all(len(h.updates) == 1 for h in handles)
-    svg = picture_svg(handles[0].updates[0]["text/html"])
+    view.update({"data": [{"type": "scatter", "x": [0.0], "y": [0.0]}]})
+    view.update({"data": [{"type": "heatmap", "z": [[1.0, 2.0], [3.0, 4.0]]}]})  # within the settle time
+    outputs.wait_for_updates()
+    # one redraw per output, after the changes settled, showing the last figure
+    assert len(outputs) == 2 and all(len(o.updates) == 1 for o in outputs)
+    svg = picture_svg(outputs[0].updates[0]["text/html"])
     assert svg.count("<rect") >= 4  # the heatmap's cells, not the bars
-    assert handles[0].updates[0]["text/plain"] == "FigureView(traces=1)"
+    assert outputs[0].updates[0]["text/plain"] == "FigureView(traces=1)"

@@ -91,6 +91,7 @@ class ActivationExplorer(NbKerasWidget):
 
     # Results, computed in Python and read by the view.
     catalog = traitlets.Dict(help="names, parameter specs and exclusions (sent once)").tag(sync=True)
+    _picture_traits = ("curves_figure", "depth_figure")
     curves_figure = traitlets.Dict().tag(sync=True)
     cards = traitlets.List(help="per activation: formula trees and properties rows").tag(sync=True)
     depth_figure = traitlets.Dict().tag(sync=True)

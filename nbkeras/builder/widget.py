@@ -170,6 +170,7 @@ class ModelBuilder(NbKerasWidget):
     _esm = bundle("model_builder.js")
 
     spec = _SpecTrait(help="the model spec: the single source of truth").tag(sync=True)
+    _picture_traits = ("summary",)  # the saved output's table follows the edits
     report = traitlets.Dict(help="check_spec(spec).to_dict(): per-layer shapes, params, errors").tag(sync=True)
     code = traitlets.Unicode("", help="Keras code for the spec; empty while the report has errors").tag(sync=True)
     summary = traitlets.Unicode("", help="a model.summary()-like table of the report").tag(sync=True)
@@ -575,7 +576,7 @@ class ModelBuilder(NbKerasWidget):
         """The stack as ``model.summary()`` text (with errors), for readers without a kernel."""
         from html import escape
 
-        return {"text/html": f'<pre class="nbk-builder-summary">{escape(self.check().summary_text())}</pre>'}
+        return {"text/html": f'<pre class="nbk-builder-summary">{escape(self.summary)}</pre>'}
 
     def _repr_fields(self) -> dict[str, Any]:
         report = self.check()

@@ -57,6 +57,7 @@ class FigureView(NbKerasWidget):
     """
 
     _esm = bundle("figure_view.js")
+    _picture_traits = ("figure",)
     figure = traitlets.Dict(help="the figure spec, arrays as float32 buffers").tag(sync=True)
 
     def __init__(self, figure: Any, **kwargs: Any) -> None:
@@ -66,8 +67,7 @@ class FigureView(NbKerasWidget):
     def update(self, figure: Any) -> None:
         """Replace the figure (the view redraws)."""
         self._spec = _as_spec(figure)
-        self.figure = to_wire(self._spec)
-        self.refresh_static_output()
+        self.figure = to_wire(self._spec)  # the outputs' pictures follow (see _picture_traits)
 
     def static_figures(self) -> list[tuple[str, dict[str, Any]]]:
         return [("", self._spec)]

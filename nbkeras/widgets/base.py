@@ -61,11 +61,38 @@ class NbKerasWidget(anywidget.AnyWidget):
     _settable: ClassVar[tuple[str, ...]] = ()
     _actions: ClassVar[dict[str, str]] = {}
 
+    # Traits whose changes make the outputs' static pictures stale: after they settle for
+    # PICTURE_SETTLE_SECONDS, every output's picture is redrawn (refresh_static_output), so a
+    # notebook saved after the user moved the controls shows what they last saw.
+    _picture_traits: ClassVar[tuple[str, ...]] = ()
+    PICTURE_SETTLE_SECONDS: ClassVar[float] = 1.5
+
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("_plotly", plotly_runtime())
         super().__init__(**kwargs)
         self.on_msg(self._on_frontend_msg)
         _live_widgets[self.model_id] = self
+        if self._picture_traits:
+            self.observe(self._picture_changed, names=list(self._picture_traits))
+
+    def _picture_changed(self, _change: Any) -> None:
+        if not self.__dict__.get("_output_handles"):
+            return  # not shown yet: the first display draws the picture
+        import threading
+
+        timer = self.__dict__.get("_picture_timer")
+        if timer is not None:
+            timer.cancel()
+        timer = threading.Timer(self.PICTURE_SETTLE_SECONDS, self._refresh_after_settle)
+        timer.daemon = True
+        self._picture_timer = timer
+        timer.start()
+
+    def _refresh_after_settle(self) -> None:
+        try:
+            self.refresh_static_output()
+        except Exception:  # noqa: BLE001 - a courtesy picture must never raise in a timer thread
+            log.debug("nbkeras: picture refresh failed for %s", type(self).__name__, exc_info=True)
 
     def static_figures(self) -> list[tuple[str, dict[str, Any]]]:
         """(title, Plotly figure spec) pairs that show this widget's state without a kernel.
