@@ -260,19 +260,12 @@ def test_save_html_writes_a_standalone_report(tmp_path):
     assert "state: finished" in page and '"name": "epoch (validation)"' in page
 
 
-def test_a_finished_run_leaves_a_static_picture_in_its_output(wire, monkeypatch):
-    updates = []
-
-    class Handle:
-        def update(self, data, metadata=None, raw=False):
-            updates.append(data)
-
-    import IPython.display
-
-    monkeypatch.setattr(IPython.display, "display", lambda *a, **k: Handle())
+def test_a_finished_run_leaves_a_static_picture_in_its_output(wire, outputs):
     mon = nbkeras.LiveMonitor(display="widget")
     _model().fit(X, Y, epochs=2, validation_data=(XT, YT), callbacks=[mon], verbose=0)
-    (bundle,) = updates
+    (output,) = outputs
+    assert "text/html" not in output.data  # shown before any step: nothing to picture yet
+    (bundle,) = output.updates
     # the live widget stays the first choice; renderers without widget state show the SVG
     assert "application/vnd.jupyter.widget-view+json" in bundle
     svg = picture_svg(bundle["text/html"])
