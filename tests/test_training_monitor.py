@@ -103,6 +103,27 @@ def test_learning_rate_schedule_cannot_be_set_and_says_why():
     assert any("cannot be set during this run" in n for n in mon.notices)
 
 
+@pytest.mark.parametrize("steps_per_execution", [1, 4])
+def test_a_per_step_schedule_is_recorded_at_every_step_without_reading_the_optimizer(steps_per_execution, monkeypatch):
+    schedule = keras.optimizers.schedules.ExponentialDecay(0.1, decay_steps=3, decay_rate=0.5)
+    m = _model()
+    m.compile(optimizer=keras.optimizers.SGD(schedule), loss="sparse_categorical_crossentropy", steps_per_execution=steps_per_execution)
+    mon = nbkeras.LiveMonitor(display="none", histograms=False, probe=None)
+    reads = []
+    optimizer_type = type(m.optimizer)
+    real = optimizer_type.learning_rate
+    monkeypatch.setattr(optimizer_type, "learning_rate", property(lambda self: reads.append(1) or real.fget(self), real.fset))
+    m.fit(X, Y, epochs=2, batch_size=32, callbacks=[mon], verbose=0)
+    lr = mon.batch_history["learning_rate"]
+    # the value the optimizer's schedule gives after each recorded step (what it uses next)
+    expected = [float(schedule(step)) for step in lr.steps]
+    np.testing.assert_allclose(lr.values, expected, rtol=1e-6)
+    assert lr.steps[-1] == int(m.optimizer.iterations)
+    assert len(set(np.round(lr.values, 8))) > 2  # it really changes step by step
+    # read at train and epoch begins (a device-to-host sync each on a GPU), never once per step
+    assert len(reads) <= 6 < len(lr.values)
+
+
 def test_checkpoint_now_saves_a_loadable_model(tmp_path):
     mon = nbkeras.LiveMonitor(display="none", checkpoint_dir=tmp_path)
     m = _model()

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from nbkeras._keras import keras
+from nbkeras._keras import keras, tf
 from nbkeras.training.figures import fill_metric_figure, health_figure, histogram_figure, metric_layout, metric_names
 from nbkeras.training.histograms import HistogramScheduler, HistogramSnapshot, weight_histograms
 from nbkeras.training.recorder import TrainingRecorder
@@ -227,11 +227,13 @@ class LiveMonitor(keras().callbacks.Callback):
     def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         self._epoch = epoch
         self._lr_cache = self._read_learning_rate()  # LearningRateScheduler & co. act between epochs
+        if self._lr_schedule is not None:  # per-step schedules are evaluated on the host from here
+            self._lr_iterations0 = self._guard("learning rate", lambda: int(self.model.optimizer.iterations)) or 0
         self.recorder.epoch_begin(epoch, now=time.perf_counter())
 
     def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         now = time.perf_counter()
-        record = self.recorder.batch_end(self._epoch, batch, logs or {}, now=now, learning_rate=self._learning_rate_now())
+        record = self.recorder.batch_end(self._epoch, batch, logs or {}, now=now, learning_rate=self._learning_rate_now(batch))
         self._last_record = record
         if record.new_nonfinite:
             self._nonfinite(record.step, record.new_nonfinite, "batch")
@@ -280,23 +282,31 @@ class LiveMonitor(keras().callbacks.Callback):
 
     # -- pieces --------------------------------------------------------------------------
     _lr_cache: float | None = None
-    _lr_is_schedule = False
+    _lr_schedule: Any = None  # the optimizer's LearningRateSchedule, if it has one
+    _lr_iterations0 = 0  # optimizer.iterations when the current epoch began
 
     def _read_learning_rate(self) -> float | None:
         optimizer = getattr(self.model, "optimizer", None)
         schedule_type = keras().optimizers.schedules.LearningRateSchedule
-        self._lr_is_schedule = isinstance(getattr(optimizer, "_learning_rate", None), schedule_type)
+        schedule = getattr(optimizer, "_learning_rate", None)
+        self._lr_schedule = schedule if isinstance(schedule, schedule_type) else None
         try:
             return float(optimizer.learning_rate)
         except Exception:  # noqa: BLE001 - an optimizer without a readable rate
             return None
 
-    def _learning_rate_now(self) -> float | None:
-        # Reading the variable costs ~25 us, most of this hook: read it per step only
-        # when a schedule changes it per step; otherwise at train and epoch begin and
-        # after a learning-rate command (ReduceLROnPlateau and schedulers act between epochs).
-        if self._lr_is_schedule:
-            self._lr_cache = self._read_learning_rate()
+    def _learning_rate_now(self, batch: int) -> float | None:
+        # Reading the optimizer's variables is a device-to-host sync (on a GPU, one per step
+        # that Keras does not do). They are read at train and epoch begin and after a
+        # learning-rate command (ReduceLROnPlateau and schedulers act between epochs); a
+        # per-step schedule is evaluated here on the host at this step's iteration count,
+        # the value `optimizer.learning_rate` reads after the step.
+        if self._lr_schedule is not None:
+            try:
+                with tf().device("/CPU:0"):
+                    return float(self._lr_schedule(self._lr_iterations0 + batch + 1))
+            except Exception:  # noqa: BLE001 - a schedule that needs more than a step number
+                return self._lr_cache
         return self._lr_cache
 
     def _read_device(self) -> None:
