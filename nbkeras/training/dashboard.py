@@ -43,10 +43,12 @@ class TrainingDashboard(NbKerasWidget):
         *,
         on_command: Callable[[str, Any], None],
         figures: Callable[[], list[tuple[str, dict[str, Any]]]] | None = None,
+        picture: Callable[[], dict[str, str]] | None = None,
         **kwargs: Any,
     ) -> None:
         self._on_command = on_command
         self._figures = figures
+        self._picture = picture
         self._stream = SeriesStream()
         super().__init__(**kwargs)
 
@@ -114,6 +116,10 @@ class TrainingDashboard(NbKerasWidget):
     def static_figures(self) -> list[tuple[str, dict[str, Any]]]:
         """The run's charts with their data (from the monitor), for standalone reports."""
         return self._figures() if self._figures is not None else []
+
+    def static_bundle(self) -> dict[str, str]:
+        """The run's picture as the monitor draws it (titled with its state), else the default."""
+        return self._picture() if self._picture is not None else super().static_bundle()
 
     def _repr_fields(self) -> dict[str, Any]:
         return {"title": self.title}

@@ -441,10 +441,10 @@ class LiveMonitor(keras().callbacks.Callback):
             return self.dashboard
         from nbkeras.training.dashboard import TrainingDashboard
 
-        self.dashboard = TrainingDashboard(on_command=self.command, figures=self.figures)
-        # A display id lets the run's end add a static picture to this same output,
-        # from whichever thread trains (see _finish_display).
-        self._display_handle = self.dashboard.display_once(display_id=True)
+        self.dashboard = TrainingDashboard(on_command=self.command, figures=self.figures, picture=self._picture)
+        # The output gets a display id: the run's end redraws its picture from whichever
+        # thread trains (see _finish_display).
+        self.dashboard.display_once()
         return self.dashboard
 
     def _begin_display(self) -> None:
@@ -501,7 +501,9 @@ class LiveMonitor(keras().callbacks.Callback):
             self.dashboard.set_metric_layout(self._layout())
             self.dashboard.controls = {"enabled": False, "reason": f"Run {self.state}."}
             self.dashboard.send_snapshot(self.series(), self._status())
-            self._guard("static snapshot", self._keep_static_snapshot)
+            # Live front ends keep rendering the widget (highest-ranked mime type); JupyterLab
+            # without the kernel, GitHub, nbviewer and exports show the picture.
+            self._guard("static snapshot", self.dashboard.refresh_static_output)
         elif self._text_mode() and self.state != "running":
             print(f"nbkeras: {self.state} after {self.recorder.step} steps", flush=True)
 
@@ -522,18 +524,12 @@ class LiveMonitor(keras().callbacks.Callback):
         name = (self.dashboard.title if self.dashboard else self.title) or getattr(self.model, "name", "training")
         return f"{name} — {self.state} after {self.recorder.step} steps"
 
-    def _keep_static_snapshot(self) -> None:
-        handle = getattr(self, "_display_handle", None)
-        if handle is None:
-            return
+    def _picture(self) -> dict[str, str]:
+        """The dashboard output's picture (see TrainingDashboard.static_bundle); none before a step."""
         from nbkeras.widgets.picture import picture_bundle
 
-        data, metadata = self.dashboard._repr_mimebundle_()
-        # Live front ends keep rendering the widget (highest-ranked mime type); JupyterLab
-        # without the kernel, GitHub, nbviewer and exports fall back to the picture.
-        svg = self.static_svg()
-        picture = picture_bundle(svg, f"Training dashboard: {self._caption()}") if svg is not None else {}
-        handle.update({**data, **picture}, metadata=metadata, raw=True)
+        svg = self.static_svg() if self.recorder.step else None
+        return {} if svg is None else picture_bundle(svg, f"Training dashboard: {self._caption()}")
 
     def _print_epoch(self, epoch: int, values: dict[str, Any]) -> None:
         parts = [f"epoch {epoch + 1}/{self.params.get('epochs', '?')}"]
