@@ -95,6 +95,24 @@ def _text(value: Any) -> str:
     return "".join(value) if isinstance(value, list) else str(value or "")
 
 
+def notebook_pictures(notebook: dict[str, Any]) -> list[tuple[str, str]]:
+    """Every nbkeras picture a (parsed) notebook's outputs carry, as ``(html, svg)`` in order.
+
+    ``html`` is the output's ``<img>`` tag (its ``alt`` says what it shows, e.g. "Training
+    dashboard: ..."); ``svg`` the picture itself.
+    """
+    from nbkeras.widgets.picture import picture_svg
+
+    found = []
+    for cell in notebook.get("cells", []):
+        for output in cell.get("outputs", []):
+            html = _text(output.get("data", {}).get("text/html"))
+            svg = picture_svg(html)
+            if svg is not None:
+                found.append((html, svg))
+    return found
+
+
 def share_notebook(source: str | Path, out: str | Path | None = None, *, drop_stderr: bool = False) -> tuple[Path, CleanReport]:
     """Write a copy of ``source`` that reads well without a kernel; returns (path, report).
 

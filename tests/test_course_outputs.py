@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from nbkeras.widgets.picture import picture_svg
+from nbkeras.notebook_outputs import notebook_pictures
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -27,10 +27,6 @@ TRAINING = {"00_tour", "03_live_training", "04_objectives_and_optimizers", "05_c
 
 def _load(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
-
-
-def _text(value: str | list[str]) -> str:
-    return "".join(value) if isinstance(value, list) else value
 
 
 def _code_cells(nb: dict) -> list[dict]:
@@ -70,11 +66,7 @@ def test_stored_outputs_come_from_one_run_of_every_cell(path):
 
 @pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.stem in TRAINING], ids=lambda p: p.stem)
 def test_training_notebooks_keep_a_picture_of_the_final_dashboard(path):
-    pictures = [
-        picture_svg(_text(out["data"]["text/html"]))
-        for cell in _code_cells(_load(path)) for out in cell.get("outputs", [])
-        if "Training dashboard" in _text(out.get("data", {}).get("text/html", ""))
-    ]
+    pictures = [svg for html, svg in notebook_pictures(_load(path)) if "Training dashboard" in html]
     assert pictures, f"{path.name}: no static dashboard kept"
     for svg in pictures:
         assert svg is not None and svg.startswith("<svg") and "<script" not in svg

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from nbkeras.cli import main
-from nbkeras.notebook_outputs import WIDGET_VIEW, clean_outputs, share_notebook
+from nbkeras.notebook_outputs import WIDGET_VIEW, clean_outputs, notebook_pictures, share_notebook
 
 PICTURE = '<img alt="FigureView charts" src="data:image/svg+xml;base64,PHN2Zy8+"/>'
 
@@ -47,6 +47,7 @@ def test_widget_views_and_state_go_pictures_and_text_stay():
     second = nb["cells"][2]["outputs"]  # untouched without drop_stderr
     assert [o.get("name") for o in second] == ["stdout", "stderr", "stdout", None]
     assert nb["cells"][0] == {"cell_type": "markdown", "source": "# title", "metadata": {}}
+    assert notebook_pictures(nb) == [(PICTURE, "<svg/>")]
 
 
 def test_drop_stderr_merges_the_streams_around_it():

@@ -25,6 +25,7 @@ CPU): run it with ``pytest -m course``.
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Iterator
@@ -126,13 +127,9 @@ def test_course_notebook(course_servers, notebook_page, notebook, ui):
 
 
 def _stored_pictures(path) -> int:
-    import nbformat
+    from nbkeras.notebook_outputs import notebook_pictures
 
-    from nbkeras.widgets.picture import picture_svg
-
-    notebook = nbformat.read(path, as_version=4)
-    return sum(picture_svg(out.get("data", {}).get("text/html", "")) is not None
-               for cell in notebook.cells if cell.cell_type == "code" for out in cell.get("outputs", []))
+    return len(notebook_pictures(json.loads(path.read_text(encoding="utf-8"))))
 
 
 # Every notebook in Lab; one in Notebook 7 (same renderers, a second server).

@@ -15,8 +15,7 @@ import harness
 import nbformat
 import pytest
 
-from nbkeras.notebook_outputs import WIDGET_VIEW, share_notebook
-from nbkeras.widgets.picture import picture_svg
+from nbkeras.notebook_outputs import WIDGET_VIEW, notebook_pictures, share_notebook
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -29,11 +28,6 @@ CELLS = [
     "x = np.random.default_rng(0).normal(size=(256, 2)).astype('float32')\n"
     "history = model.fit(x, x[:, :1] * 2, epochs=3, batch_size=32, verbose=0, callbacks=[nbkeras.LiveMonitor()])",
 ]
-
-
-def _pictures(notebook: dict) -> int:
-    return sum(picture_svg("".join(o.get("data", {}).get("text/html", ""))) is not None
-               for c in notebook["cells"] for o in c.get("outputs", []))
 
 
 def test_a_notebook_saved_live_and_shared_shows_its_pictures_without_the_kernel(jupyter_server, notebook_page, tmp_path):
@@ -54,7 +48,7 @@ def test_a_notebook_saved_live_and_shared_shows_its_pictures_without_the_kernel(
     saved = json.loads(saved_path.read_text(encoding="utf-8"))
     # What JupyterLab saved: the widget views first, the pictures beside them.
     assert WIDGET_VIEW in json.dumps(saved)
-    assert _pictures(saved) == 2, "the figure's and the finished dashboard's pictures"
+    assert len(notebook_pictures(saved)) == 2, "the figure's and the finished dashboard's pictures"
 
     shared_path, report = share_notebook(saved_path, tmp_path / "lesson-shared.ipynb")
     assert report.widget_views >= 2 and report.kept == 2
