@@ -51,6 +51,7 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ["MPLBACKEND"] = "Agg"  # livelossplot draws with matplotlib; never open a window
 
 import numpy as np
+from _logs import LogCounter  # bench/ is on sys.path when a script here runs
 
 import nbkeras
 from nbkeras import datasets
@@ -70,23 +71,7 @@ MB = 1e6
 
 
 # -- capture what would otherwise go to the terminal -----------------------------------------------
-class _LogCounter(logging.Filter):
-    """Counts (and swallows) records of a logger, so the tables stay readable; reported at the end."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.counts: Counter[str] = Counter()
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        msg = record.getMessage().splitlines()[0]
-        if "triggered tf.function retracing" in msg:
-            fn = msg.split("calls to ")[-1].split(" at 0x")[0] if "calls to " in msg else "?"
-            msg = f"tf.function retracing warning for {fn}"
-        self.counts[f"{record.name} {record.levelname}: {msg[:160]}"] += 1
-        return False
-
-
-LOGS = _LogCounter()
+LOGS = LogCounter()
 
 
 def _quiet_logs() -> None:

@@ -44,26 +44,12 @@ os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
 import numpy as np
+from _logs import LogCounter  # bench/ is on sys.path when a script here runs
 
 BATCH = 32
 DEADLINE_S = 300.0  # stop adding repetitions past this, so the whole script ends within 6 minutes
 FAILURES: list[str] = []
-
-
-class _LogCounter(logging.Filter):
-    def __init__(self) -> None:
-        super().__init__()
-        self.counts: Counter[str] = Counter()
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        msg = record.getMessage().splitlines()[0]
-        if "triggered tf.function retracing" in msg:
-            msg = "tf.function retracing warning for " + (msg.split("calls to ")[-1].split(" at 0x")[0] if "calls to " in msg else "?")
-        self.counts[f"{record.name} {record.levelname}: {msg[:160]}"] += 1
-        return False
-
-
-LOGS = _LogCounter()
+LOGS = LogCounter()
 
 
 class _Sink(io.TextIOBase):
