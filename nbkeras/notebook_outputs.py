@@ -1,11 +1,14 @@
 """Make a saved notebook read well without its kernel: widget views out, their pictures kept.
 
-A notebook saved after a live session holds, for each widget, an output whose first choice
-is the widget view (``application/vnd.jupyter.widget-view+json``). Reopened without the
-kernel, JupyterLab and Notebook 7 then show "Error displaying widget: model not found" in
-its place, even though nbkeras put a picture of the charts (``text/html``) in the same
-output. Removing the widget views lets every reader (JupyterLab before Run, GitHub,
-nbviewer, exports) see the pictures; running a cell again brings the live widget back.
+A notebook saved after a live session holds, for each nbkeras widget, two outputs: the
+widget's (a widget view, ``application/vnd.jupyter.widget-view+json``, and its one-line
+``text/plain``), then its picture output (the picture as ``text/html``, behind a widget view
+naming no model, which live front ends hide: see :mod:`nbkeras.widgets.picture`).
+Reopened without the kernel, JupyterLab and Notebook 7 show "Error displaying widget: model
+not found" for the first and still hide the second. Cleaning leaves the picture alone in
+place of the pair, so every reader (JupyterLab before Run, GitHub, nbviewer, exports) sees
+it; running a cell again brings the live widget back. Other widget outputs keep what they
+carry besides the view (text, or a picture from an older nbkeras in the same output).
 
 Plain JSON in, plain JSON out: no nbformat, no kernel.
 
@@ -14,13 +17,16 @@ Plain JSON in, plain JSON out: no nbformat, no kernel.
 
 Example:
 
+    >>> view = {"model_id": "m", "version_major": 2, "version_minor": 0}
+    >>> hidden = {**view, "model_id": ""}
     >>> nb = {"metadata": {"widgets": {}}, "cells": [{"cell_type": "code", "outputs": [
     ...     {"output_type": "display_data", "metadata": {}, "data": {
-    ...         "application/vnd.jupyter.widget-view+json": {"model_id": "m"},
-    ...         "text/plain": "FigureView(traces=1)", "text/html": "<img alt='chart' src='data:...'/>"}}]}]}
+    ...         "application/vnd.jupyter.widget-view+json": view, "text/plain": "FigureView(traces=1)"}},
+    ...     {"output_type": "display_data", "metadata": {"nbkeras_picture_of": "m"}, "data": {
+    ...         "application/vnd.jupyter.widget-view+json": hidden, "text/html": "<img alt='chart' src='data:...'/>"}}]}]}
     >>> report = clean_outputs(nb)
-    >>> report.widget_views, report.kept, sorted(nb["cells"][0]["outputs"][0]["data"])
-    (1, 1, ['text/html', 'text/plain'])
+    >>> report.widget_views, report.kept, [sorted(o["data"]) for o in nb["cells"][0]["outputs"]]
+    (1, 1, [['text/html']])
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+from nbkeras.widgets.picture import PICTURE_OF, WIDGET_VIEW, is_picture_output
 # What a reader can see in place of a widget (beyond its one-line text/plain repr).
 _VISIBLE = ("text/html", "image/svg+xml", "image/png", "image/jpeg", "text/markdown")
 
@@ -55,17 +61,24 @@ class CleanReport:
 def clean_outputs(notebook: dict[str, Any], *, drop_stderr: bool = False) -> CleanReport:
     """Remove widget views and saved widget state from ``notebook`` (a parsed .ipynb), in place.
 
-    Outputs that had only a widget view are removed; outputs that also carry text or a
-    picture keep those. With ``drop_stderr`` stderr streams go too (machine-specific
-    warnings that do not belong in a published notebook); consecutive stream outputs of
-    the same name are merged.
+    A widget whose picture output shows something is replaced by that picture: its own
+    output goes, the picture output loses its hidden view. A picture output with nothing
+    to show goes. Other outputs with a widget view lose the view and keep what else they
+    carry (text, or a picture); those left empty go. With ``drop_stderr`` stderr streams go
+    too (machine-specific warnings that do not belong in a published notebook);
+    consecutive stream outputs of the same name are merged.
     """
     if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
         raise ValueError(f"Expected a notebook (a JSON object with a 'cells' list). Received: {type(notebook).__name__}.")
+    code_cells = [c for c in notebook["cells"] if isinstance(c, dict) and c.get("cell_type") == "code"]
+    # Widgets (model ids) whose picture output shows something.
+    pictured = {
+        output.get("metadata", {}).get(PICTURE_OF)
+        for cell in code_cells for output in cell.get("outputs", [])
+        if is_picture_output(output) and _visible(output["data"])
+    }
     views = kept = stderr = 0
-    for cell in notebook["cells"]:
-        if cell.get("cell_type") != "code":
-            continue
+    for cell in code_cells:
         outputs: list[dict[str, Any]] = []
         for output in cell.get("outputs", []):
             if drop_stderr and output.get("output_type") == "stream" and output.get("name") == "stderr":
@@ -73,11 +86,17 @@ def clean_outputs(notebook: dict[str, Any], *, drop_stderr: bool = False) -> Cle
                 continue
             data = output.get("data")
             if isinstance(data, dict) and WIDGET_VIEW in data:
-                views += 1
+                picture = is_picture_output(output)
+                if not picture:
+                    views += 1
+                    view = data[WIDGET_VIEW]
+                    if isinstance(view, dict) and view.get("model_id") in pictured:
+                        kept += 1
+                        continue  # its picture output shows it
                 data = {k: v for k, v in data.items() if k != WIDGET_VIEW}
-                if not data:
+                if not data or (picture and not _visible(data)):
                     continue
-                kept += any(k in data for k in _VISIBLE)
+                kept += not picture and _visible(data)
                 output = {**output, "data": data, "metadata": {k: v for k, v in output.get("metadata", {}).items() if k != WIDGET_VIEW}}
             if (outputs and output.get("output_type") == "stream" and outputs[-1].get("output_type") == "stream"
                     and outputs[-1].get("name") == output.get("name")):
@@ -89,6 +108,11 @@ def clean_outputs(notebook: dict[str, Any], *, drop_stderr: bool = False) -> Cle
     had_state = "widgets" in metadata
     metadata.pop("widgets", None)
     return CleanReport(widget_views=views, kept=kept, widget_state=had_state, stderr=stderr)
+
+
+def _visible(data: dict[str, Any]) -> bool:
+    """Whether a reader sees something in ``data`` beyond a one-line text repr."""
+    return any(k in data for k in _VISIBLE)
 
 
 def _text(value: Any) -> str:

@@ -522,8 +522,10 @@ def test_saved_output_shows_the_stack_as_a_summary_table(wire, outputs, monkeypa
 
     b = ModelBuilder(template="cnn")
     b.display_once()
-    html = outputs[0].data["text/html"]
-    assert "application/vnd.jupyter.widget-view+json" in outputs[0].data  # live front ends: the widget
+    widget, picture = outputs
+    assert "text/html" not in widget.data  # live front ends: the widget, in its own output
+    assert picture.data["application/vnd.jupyter.widget-view+json"]["model_id"] == ""  # hidden where the widget shows
+    html = picture.data["text/html"]
     assert html.startswith('<pre class="nbk-builder-summary">') and html.endswith("</pre>")
     report = b.check()
     assert f"Total params: {report.total_params:,}" in html
@@ -533,16 +535,21 @@ def test_saved_output_shows_the_stack_as_a_summary_table(wire, outputs, monkeypa
     b.spec = {**b.spec, "layers": [*b.spec["layers"][:1], {"class_name": "Dense", "config": {"units": "<b>x</b>"}}]}
     monkeypatch.setattr(IPython, "get_ipython", lambda: None)
     b.display_once()
-    html = outputs[1].data["text/html"]
+    html = outputs[3].data["text/html"]
     assert "<b>" not in html and "&lt;b&gt;" in html and "error" in html
 
 
-def test_saved_summary_table_follows_the_edits(wire, outputs):
+def test_saved_summary_table_follows_the_edits(wire, outputs, monkeypatch):
+    from nbkeras.widgets.base import NbKerasWidget
+
+    monkeypatch.setattr(NbKerasWidget, "PICTURE_SETTLE_SECONDS", 3600)  # settled when the test says
     b = ModelBuilder(template="mlp")
     b.display_once()
+    widget, picture = outputs
     b.add_layer("Dropout")
     b.add_layer("Dense")  # two quick edits, one redraw
-    outputs.wait_for_updates()
-    ((update,),) = [o.updates for o in outputs]
+    assert picture.updates == [] and b.flush_picture()
+    (update,) = picture.updates
+    assert widget.updates == []  # the live view's output is never updated
     assert f"Total params: {b.check().total_params:,}" in update["text/html"]
     assert update["text/html"].count("(Dropout)") == 1 and "dense_2 (Dense)" in update["text/html"]

@@ -8,23 +8,35 @@ import pytest
 
 from nbkeras.cli import main
 from nbkeras.notebook_outputs import WIDGET_VIEW, clean_outputs, notebook_pictures, share_notebook
+from nbkeras.widgets.picture import PICTURE_OF, is_picture_output
 
 PICTURE = '<img alt="FigureView charts" src="data:image/svg+xml;base64,PHN2Zy8+"/>'
+OLD_PICTURE = '<img alt="ActivationExplorer charts" src="data:image/svg+xml;base64,PHN2Zy8+"/>'
+
+
+def _view(model_id: str) -> dict:
+    return {"model_id": model_id, "version_major": 2, "version_minor": 0}
 
 
 def _saved_after_a_live_session() -> dict:
     """What JupyterLab saves after running a notebook with nbkeras widgets."""
-    view = {"model_id": "abc", "version_major": 2, "version_minor": 1}
     return {
         "nbformat": 4, "nbformat_minor": 5,
         "metadata": {"kernelspec": {"name": "python3"}, "widgets": {"application/vnd.jupyter.widget-state+json": {"state": {}}}},
         "cells": [
             {"cell_type": "markdown", "source": "# title", "metadata": {}},
             {"cell_type": "code", "execution_count": 1, "metadata": {}, "source": "show()", "outputs": [
+                # a widget, then its picture output (hidden where the widget shows)
+                {"output_type": "display_data", "metadata": {}, "data": {WIDGET_VIEW: _view("fig"), "text/plain": "FigureView(traces=1)"}},
+                {"output_type": "display_data", "metadata": {PICTURE_OF: "fig"}, "data": {WIDGET_VIEW: _view(""), "text/html": PICTURE}},
+                # a dashboard whose run never ended: its picture output has nothing to show
+                {"output_type": "display_data", "metadata": {}, "data": {WIDGET_VIEW: _view("run"), "text/plain": "TrainingDashboard(title='run')"}},
+                {"output_type": "display_data", "metadata": {PICTURE_OF: "run"}, "data": {WIDGET_VIEW: _view("")}},
+                # a view and nothing else; a widget of another library; an older nbkeras output (picture inside)
+                {"output_type": "display_data", "metadata": {}, "data": {WIDGET_VIEW: _view("bare")}},
+                {"output_type": "display_data", "metadata": {}, "data": {WIDGET_VIEW: _view("slider"), "text/plain": "IntSlider(value=0)"}},
                 {"output_type": "display_data", "metadata": {WIDGET_VIEW: {"x": 1}, "other": 2},
-                 "data": {WIDGET_VIEW: view, "text/plain": "FigureView(traces=1)", "text/html": PICTURE}},
-                {"output_type": "display_data", "metadata": {}, "data": {WIDGET_VIEW: view}},  # a view and nothing else
-                {"output_type": "display_data", "metadata": {}, "data": {WIDGET_VIEW: view, "text/plain": "Runtime()"}},
+                 "data": {WIDGET_VIEW: _view("old"), "text/plain": "ActivationExplorer()", "text/html": OLD_PICTURE}},
             ]},
             {"cell_type": "code", "execution_count": 2, "metadata": {}, "source": "fit()", "outputs": [
                 {"output_type": "stream", "name": "stdout", "text": ["epoch 1\n"]},
@@ -36,18 +48,38 @@ def _saved_after_a_live_session() -> dict:
     }
 
 
-def test_widget_views_and_state_go_pictures_and_text_stay():
+def test_a_widget_with_a_picture_becomes_its_picture_others_keep_their_text():
     nb = _saved_after_a_live_session()
     report = clean_outputs(nb)
-    assert (report.widget_views, report.kept, report.widget_state, report.stderr) == (3, 1, True, 0)
+    assert (report.widget_views, report.kept, report.widget_state, report.stderr) == (5, 2, True, 0)
     assert "widgets" not in nb["metadata"] and nb["metadata"]["kernelspec"] == {"name": "python3"}
     first = nb["cells"][1]["outputs"]
-    assert [sorted(o["data"]) for o in first] == [["text/html", "text/plain"], ["text/plain"]]
-    assert first[0]["data"]["text/html"] == PICTURE and first[0]["metadata"] == {"other": 2}
+    assert [o["data"] for o in first] == [
+        {"text/html": PICTURE},  # no "FigureView(traces=1)" line above the picture it names
+        {"text/plain": "TrainingDashboard(title='run')"},  # no picture to show: its text, as before
+        {"text/plain": "IntSlider(value=0)"},
+        {"text/plain": "ActivationExplorer()", "text/html": OLD_PICTURE},
+    ]
+    assert first[3]["metadata"] == {"other": 2}
     second = nb["cells"][2]["outputs"]  # untouched without drop_stderr
     assert [o.get("name") for o in second] == ["stdout", "stderr", "stdout", None]
     assert nb["cells"][0] == {"cell_type": "markdown", "source": "# title", "metadata": {}}
-    assert notebook_pictures(nb) == [(PICTURE, "<svg/>")]
+    assert notebook_pictures(nb) == [(PICTURE, "<svg/>"), (OLD_PICTURE, "<svg/>")]
+
+
+def test_what_a_widget_displays_is_cleaned_into_its_picture():
+    """The outputs display_once really makes, through clean_outputs."""
+    from nbkeras.widgets.picture import picture_output
+
+    data, metadata = picture_output({"text/html": PICTURE}, "m")
+    nb = {"cells": [{"cell_type": "code", "outputs": [
+        {"output_type": "display_data", "metadata": {}, "data": {WIDGET_VIEW: _view("m"), "text/plain": "FigureView(traces=1)"}},
+        {"output_type": "display_data", "metadata": metadata, "data": data},
+    ]}]}
+    assert is_picture_output(nb["cells"][0]["outputs"][1]) and not is_picture_output(nb["cells"][0]["outputs"][0])
+    report = clean_outputs(nb)
+    assert (report.widget_views, report.kept) == (1, 1)
+    assert [o["data"] for o in nb["cells"][0]["outputs"]] == [{"text/html": PICTURE}]
 
 
 def test_drop_stderr_merges_the_streams_around_it():
@@ -81,7 +113,7 @@ def test_share_command_writes_a_copy_beside_the_notebook(tmp_path, capsys):
     assert source.read_text(encoding="utf-8") == before  # the original is kept
     shared = json.loads((tmp_path / "lesson.shared.ipynb").read_text(encoding="utf-8"))
     assert WIDGET_VIEW not in json.dumps(shared) and "widgets" not in shared["metadata"]
-    assert "lesson.shared.ipynb: 3 widget views removed (1 keep a picture), widget state removed" in capsys.readouterr().out
+    assert "lesson.shared.ipynb: 5 widget views removed (2 keep a picture), widget state removed" in capsys.readouterr().out
 
 
 def test_share_in_place_and_errors(tmp_path, capsys):

@@ -30,21 +30,26 @@ def test_anything_else_is_refused_with_what_was_received(wire):
         nbkeras.FigureView([1, 2, 3])
 
 
-def test_update_redraws_the_picture_in_every_output_it_was_shown_in(wire, outputs, monkeypatch):
+def test_update_redraws_the_picture_in_every_picture_output_never_the_view(wire, outputs, monkeypatch):
     import IPython
 
-    from nbkeras.widgets.picture import picture_svg
+    from nbkeras.widgets.base import NbKerasWidget
+    from nbkeras.widgets.picture import WIDGET_VIEW, picture_svg
 
+    monkeypatch.setattr(NbKerasWidget, "PICTURE_SETTLE_SECONDS", 3600)  # the test says when changes settled
     cell = iter(range(1, 10))
     monkeypatch.setattr(IPython, "get_ipython", lambda: type("Shell", (), {"execution_count": next(cell)})())
     view = nbkeras.FigureView({"data": [{"type": "bar", "x": [1.0, 2.0], "y": [3.0, 4.0]}]})
     view.display_once()
-    view.display_once()  # shown again by a later cell: a second output
+    view.display_once()  # shown again by a later cell: a second widget output and picture output
+    widgets, pictures = outputs[0::2], outputs[1::2]
+    assert [o.data[WIDGET_VIEW]["model_id"] for o in outputs] == [view.model_id, "", view.model_id, ""]
     view.update({"data": [{"type": "scatter", "x": [0.0], "y": [0.0]}]})
     view.update({"data": [{"type": "heatmap", "z": [[1.0, 2.0], [3.0, 4.0]]}]})  # within the settle time
-    outputs.wait_for_updates()
-    # one redraw per output, after the changes settled, showing the last figure
-    assert len(outputs) == 2 and all(len(o.updates) == 1 for o in outputs)
-    svg = picture_svg(outputs[0].updates[0]["text/html"])
-    assert svg.count("<rect") >= 4  # the heatmap's cells, not the bars
-    assert outputs[0].updates[0]["text/plain"] == "FigureView(traces=1)"
+    assert all(o.updates == [] for o in outputs)  # nothing drawn while changes may still come
+    assert view.flush_picture()
+    # one redraw per picture output, showing the last figure; the widget outputs are never updated
+    assert all(o.updates == [] for o in widgets) and all(len(o.updates) == 1 for o in pictures)
+    update = pictures[0].updates[0]
+    assert update[WIDGET_VIEW]["model_id"] == "" and "text/plain" not in update
+    assert picture_svg(update["text/html"]).count("<rect") >= 4  # the heatmap's cells, not the bars

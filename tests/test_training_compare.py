@@ -52,17 +52,18 @@ def test_bad_arguments_are_refused(wire):
 
 
 def test_the_saved_output_keeps_a_picture_of_every_finished_run(wire, outputs):
-    from nbkeras.widgets.picture import picture_svg
+    from nbkeras.widgets.picture import WIDGET_VIEW, picture_svg
 
     board = nbkeras.compare_runs(("loss",), title="two optimizers")
-    (output,) = outputs
-    assert "text/html" not in output.data  # nothing trained yet: no picture
+    widget, picture = outputs
+    assert "text/html" not in picture.data  # nothing trained yet: no picture
     for name in ("sgd", "adam"):
         _model(name).fit(X, Y, epochs=2, callbacks=[board.monitor(name)], verbose=0)
-    # one update per finished run, each carrying the runs so far; the widget view stays first
-    assert len(output.updates) == 2
-    last = output.updates[-1]
-    assert "application/vnd.jupyter.widget-view+json" in last
+    # one update of the picture output per finished run, each carrying the runs so far;
+    # the widget's own output (its live view) is never updated
+    assert widget.updates == [] and len(picture.updates) == 2
+    last = picture.updates[-1]
+    assert last[WIDGET_VIEW]["model_id"] == "" and board.model_id == widget.data[WIDGET_VIEW]["model_id"]
     svg = picture_svg(last["text/html"])
     assert svg is not None and "two optimizers" in svg and "sgd" in svg and "adam" in svg
-    assert "adam" not in picture_svg(output.updates[0]["text/html"])
+    assert "adam" not in picture_svg(picture.updates[0]["text/html"])

@@ -450,14 +450,19 @@ def test_blocking_fit_shows_controls_disabled_with_the_reason(kernel, fresh):
     assert controls[-1]["enabled"] is False  # and the finished run keeps them off
     assert len(deltas(log, comm_id)) >= 1  # it still streamed the run
 
-    # The run's end adds a static picture to the dashboard's own output (what a saved
-    # notebook shows without a kernel): the update must name the display id of that output.
-    (shown,) = [m for m in log if m["msg_type"] == "display_data"
-                and m["content"]["data"].get(WIDGET_VIEW, {}).get("model_id") == comm_id]
+    # The run's end draws a static picture (what a saved notebook shows without a kernel)
+    # into the dashboard's picture output, the output right after its own; the dashboard's
+    # output is never updated (JupyterLab would re-create the live view).
+    displays = [m for m in log if m["msg_type"] == "display_data"]
+    (shown,) = [m for m in displays if m["content"]["data"].get(WIDGET_VIEW, {}).get("model_id") == comm_id]
+    (picture,) = [m for m in displays if m["content"]["metadata"].get("nbkeras_picture_of") == comm_id]
+    assert displays.index(picture) == displays.index(shown) + 1
+    assert picture["content"]["data"][WIDGET_VIEW]["model_id"] == ""  # hidden where the widget shows
     (update,) = [m for m in log if m["msg_type"] == "update_display_data"]
-    display_id = (shown["content"].get("transient") or {}).get("display_id")
+    display_id = (picture["content"].get("transient") or {}).get("display_id")
     assert display_id and update["content"]["transient"]["display_id"] == display_id
-    assert update["content"]["data"][WIDGET_VIEW]["model_id"] == comm_id
+    assert not (shown["content"].get("transient") or {}).get("display_id")
+    assert update["content"]["data"][WIDGET_VIEW]["model_id"] == ""
     svg = picture_svg(update["content"]["data"]["text/html"])
     assert svg is not None and svg.startswith("<svg") and "finished after" in svg
 

@@ -24,7 +24,7 @@ import anywidget
 import traitlets
 from ipywidgets import widget_serialization
 
-from nbkeras.widgets.picture import picture_bundle
+from nbkeras.widgets.picture import picture_bundle, picture_output
 from nbkeras.widgets.runtime import PlotlyRuntime, plotly_runtime
 from nbkeras.widgets.static import bundle
 
@@ -39,6 +39,62 @@ _svg_failure_reported = False  # a failing static picture is logged as a warning
 def live_widgets() -> dict[str, NbKerasWidget]:
     """The nbkeras widgets alive in this process, keyed by model id."""
     return dict(_live_widgets)
+
+
+def _start_timer(delay: float, action: Callable[[], None]) -> Any:
+    """A started daemon ``threading.Timer``; tests replace this to hold the clock."""
+    import threading
+
+    timer = threading.Timer(delay, action)
+    timer.daemon = True
+    timer.start()
+    return timer
+
+
+class _Settle:
+    """Run ``action`` once, ``delay()`` seconds after the last :meth:`changed` (a debounce).
+
+    :meth:`flush` runs a pending action at once (an explicit refresh, a test); the timer
+    comes from ``_start_timer``, looked up at each change so a test can hold the clock.
+    """
+
+    def __init__(self, delay: Callable[[], float], action: Callable[[], None]) -> None:
+        self._delay = delay
+        self._action = action
+        self._timer: Any = None
+        self._generation = 0  # a timer fires only if no change or cancel came after it started
+
+    @property
+    def pending(self) -> bool:
+        return self._timer is not None
+
+    def changed(self) -> None:
+        self.cancel()
+        generation = self._generation
+
+        def fire() -> None:
+            if self._generation == generation:
+                self._timer = None
+                self._generation += 1
+                self._action()
+
+        timer = _start_timer(self._delay(), fire)
+        if self._generation == generation:  # (a zero delay may already have fired)
+            self._timer = timer
+
+    def cancel(self) -> None:
+        self._generation += 1
+        timer, self._timer = self._timer, None
+        if timer is not None:
+            timer.cancel()
+
+    def flush(self) -> bool:
+        """Run the pending action now (once); False when none was pending."""
+        if self._timer is None:
+            return False
+        self.cancel()
+        self._action()
+        return True
 
 
 class NbKerasWidget(anywidget.AnyWidget):
@@ -61,8 +117,8 @@ class NbKerasWidget(anywidget.AnyWidget):
     _settable: ClassVar[tuple[str, ...]] = ()
     _actions: ClassVar[dict[str, str]] = {}
 
-    # Traits whose changes make the outputs' static pictures stale: after they settle for
-    # PICTURE_SETTLE_SECONDS, every output's picture is redrawn (refresh_static_output), so a
+    # Traits whose changes make the static picture stale: after they settle for
+    # PICTURE_SETTLE_SECONDS, the picture outputs are redrawn (refresh_static_output), so a
     # notebook saved after the user moved the controls shows what they last saw.
     _picture_traits: ClassVar[tuple[str, ...]] = ()
     PICTURE_SETTLE_SECONDS: ClassVar[float] = 1.5
@@ -72,27 +128,29 @@ class NbKerasWidget(anywidget.AnyWidget):
         super().__init__(**kwargs)
         self.on_msg(self._on_frontend_msg)
         _live_widgets[self.model_id] = self
+        # Set after super().__init__: traitlets would take a plain attribute for a trait default.
+        self._picture_settle = _Settle(lambda: self.PICTURE_SETTLE_SECONDS, self._refresh_after_settle)
+        self._picture_outputs: list[list[Any]] = []  # [display handle, bundle it shows] per picture output
         if self._picture_traits:
             self.observe(self._picture_changed, names=list(self._picture_traits))
 
     def _picture_changed(self, _change: Any) -> None:
-        if not self.__dict__.get("_output_handles"):
-            return  # not shown yet: the first display draws the picture
-        import threading
-
-        timer = self.__dict__.get("_picture_timer")
-        if timer is not None:
-            timer.cancel()
-        timer = threading.Timer(self.PICTURE_SETTLE_SECONDS, self._refresh_after_settle)
-        timer.daemon = True
-        self._picture_timer = timer
-        timer.start()
+        if self._picture_outputs:  # not shown yet: the first display draws the picture
+            self._picture_settle.changed()
 
     def _refresh_after_settle(self) -> None:
         try:
             self.refresh_static_output()
         except Exception:  # noqa: BLE001 - a courtesy picture must never raise in a timer thread
             log.debug("nbkeras: picture refresh failed for %s", type(self).__name__, exc_info=True)
+
+    def flush_picture(self) -> bool:
+        """Redraw the picture now if changes are waiting to settle; returns whether any were.
+
+        Pictures normally follow the controls ``PICTURE_SETTLE_SECONDS`` after the last
+        change; this does it at once (before saving a notebook from code, in tests).
+        """
+        return self._picture_settle.flush()
 
     def static_figures(self) -> list[tuple[str, dict[str, Any]]]:
         """(title, Plotly figure spec) pairs that show this widget's state without a kernel.
@@ -185,12 +243,15 @@ class NbKerasWidget(anywidget.AnyWidget):
         self.display_once()
 
     def display_once(self, *, display_id: bool | str | None = None) -> Any:
-        """Display the widget unless it was already displayed by this cell execution.
+        """Display the widget, and its picture below it, unless this cell execution already did.
 
-        With ``display_id=True`` (or a string) the output gets a display id and the
-        ``DisplayHandle`` is returned, so that its output can be updated later (the
-        training dashboard adds its static picture that way). Returns None when the
-        widget was already shown by this cell.
+        Two outputs: the widget's (its view, and ``text/plain``), which nbkeras never
+        updates, so the live view is never re-created; then its picture output (see
+        :mod:`nbkeras.widgets.picture`), hidden in live front ends and redrawn by
+        :meth:`refresh_static_output`. With ``display_id=True`` (or a string) the widget's
+        output gets that display id and its ``DisplayHandle`` is returned (updating it
+        would re-create the view: pictures go through :meth:`refresh_static_output`).
+        Returns None otherwise, or when the widget was already shown by this cell.
         """
         from IPython import get_ipython
         from IPython.display import display
@@ -201,28 +262,35 @@ class NbKerasWidget(anywidget.AnyWidget):
             return None
         self._displayed_in = count
         data, metadata = self._repr_mimebundle_()
-        # Live front ends still render the widget (its mime type ranks first).
-        data = {**data, **self._static_bundle_or_empty()}
-        # Every output gets a display id, so refresh_static_output() can update its picture.
-        handle = display(data, metadata=metadata, raw=True, display_id=display_id or True)
-        if handle is not None:
-            self.__dict__.setdefault("_output_handles", []).append(handle)
+        options: dict[str, Any] = {"display_id": display_id} if display_id else {}
+        handle = display(data, metadata=metadata, raw=True, **options)
+        picture, picture_metadata = self._picture_bundle()
+        picture_handle = display(picture, metadata=picture_metadata, raw=True, display_id=True)
+        if picture_handle is not None:
+            self._picture_outputs.append([picture_handle, picture])
         return handle if display_id else None
 
     def refresh_static_output(self) -> None:
-        """Redraw the static picture in every output this widget was displayed in.
+        """Redraw the picture in every picture output of this widget, now.
 
         For widgets whose charts fill in after they were shown (a comparison of runs that
-        train in later cells): the saved notebook then keeps the final picture, not the
-        empty one. Sends one ``update_display_data`` per output; the live view is unaffected.
+        train in later cells, a dashboard at the end of its run): the saved notebook then
+        keeps the final picture, not the empty one. Sends one ``update_display_data`` per
+        picture output whose picture changed; the widget's own output, and so its live
+        view, is never touched.
         """
-        handles = self.__dict__.get("_output_handles")
-        if not handles:
+        self._picture_settle.cancel()  # what a pending redraw would draw is drawn now
+        if not self._picture_outputs:
             return
-        data, metadata = self._repr_mimebundle_()
-        data = {**data, **self._static_bundle_or_empty()}
-        for handle in handles:
-            handle.update(data, metadata=metadata, raw=True)
+        picture, metadata = self._picture_bundle()
+        for shown in self._picture_outputs:
+            handle, previous = shown
+            if picture != previous:
+                handle.update(picture, metadata=metadata, raw=True)
+                shown[1] = picture
+
+    def _picture_bundle(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        return picture_output(self._static_bundle_or_empty(), self.model_id)
 
     def static_bundle(self) -> dict[str, str]:
         """Mime entries that show this widget's state without a kernel (may be empty).

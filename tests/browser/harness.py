@@ -484,7 +484,8 @@ _STATE_JS = r"""
       if (output.output_type === 'error') {
         state.errors.push(`cell ${index}: ${output.ename}: ${output.evalue}\n` + (output.traceback || []).join('\n'));
       }
-      if (output.data && output.data[WIDGET_VIEW_MIME]) {
+      // A view naming no model is an nbkeras picture output, hidden on purpose (nbkeras/widgets/picture.py).
+      if (output.data && output.data[WIDGET_VIEW_MIME] && output.data[WIDGET_VIEW_MIME].model_id !== '') {
         state.widgetOutputs += 1;
         const child = children.length === outputs.length ? children[i] : null;
         const rendered = child ? child.querySelector('.jp-OutputArea-output') : null;

@@ -1,9 +1,10 @@
 """`nbkeras share`, end to end: run in JupyterLab, save, share, reopen without the kernel.
 
 Why: a notebook saved after a live session, reopened once its kernel is gone, shows
-"Error displaying widget: model not found" where each widget was. `nbkeras share` must turn
-it into one where every widget output shows its picture instead; this proves it with the
-file JupyterLab itself saved.
+"Error displaying widget: model not found" where each widget was, and keeps each picture
+output hidden (nbkeras/widgets/picture.py). `nbkeras share` must turn it into one where
+every widget is replaced by its picture; this proves it with the file JupyterLab itself
+saved.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import nbformat
 import pytest
 
 from nbkeras.notebook_outputs import WIDGET_VIEW, notebook_pictures, share_notebook
+from nbkeras.widgets.picture import is_picture_output
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -46,12 +48,19 @@ def test_a_notebook_saved_live_and_shared_shows_its_pictures_without_the_kernel(
     while saved_path.stat().st_mtime == before and time.monotonic() < deadline:
         time.sleep(0.2)
     saved = json.loads(saved_path.read_text(encoding="utf-8"))
-    # What JupyterLab saved: the widget views first, the pictures beside them.
-    assert WIDGET_VIEW in json.dumps(saved)
+    # What JupyterLab saved: each widget's view, then its picture output (hidden while live),
+    # the dashboard's holding the end-of-run picture it was updated with.
     assert len(notebook_pictures(saved)) == 2, "the figure's and the finished dashboard's pictures"
+    for cell in saved["cells"]:
+        shown = [o for o in cell["outputs"] if WIDGET_VIEW in o.get("data", {})]
+        assert [is_picture_output(o) for o in shown] == [False, True], [sorted(o["data"]) for o in shown]
+        assert "text/html" not in shown[0]["data"] and "text/html" in shown[1]["data"]
 
     shared_path, report = share_notebook(saved_path, tmp_path / "lesson-shared.ipynb")
-    assert report.widget_views >= 2 and report.kept == 2
+    assert report.widget_views == 2 and report.kept == 2
+    shared = json.loads(shared_path.read_text(encoding="utf-8"))
+    # each widget became its picture alone: no view, no "FigureView(...)" line above it
+    assert [sorted(o["data"]) for c in shared["cells"] for o in c["outputs"] if "data" in o] == [["text/html"]] * 2
     run.page.close()
     jupyter_server.shutdown_kernels()
 
