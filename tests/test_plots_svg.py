@@ -287,16 +287,17 @@ def shown(monkeypatch):
 def test_a_figure_view_output_carries_its_picture(wire, shown):
     view = nbkeras.FigureView(go.Figure(go.Heatmap(z=np.arange(12).reshape(3, 4))))
     view.display_once()
-    (bundle,) = shown
-    assert WIDGET_MIME in bundle and bundle["text/plain"] == "FigureView(traces=1)"
-    assert len(_cells(_root(picture_svg(bundle["text/html"])))) == 12
+    widget, picture = shown  # the live view's output, then its picture output (hidden while live)
+    assert WIDGET_MIME in widget and widget["text/plain"] == "FigureView(traces=1)" and "text/html" not in widget
+    assert picture[WIDGET_MIME]["model_id"] == ""
+    assert len(_cells(_root(picture_svg(picture["text/html"])))) == 12
 
 
 def test_an_activation_explorer_output_shows_its_curves(wire, shown):
     explorer = nbkeras.ActivationExplorer(activations=("relu", "tanh"))
     explorer.display_once()
-    (bundle,) = shown
-    root = _root(picture_svg(bundle["text/html"]))
+    _, picture = shown
+    root = _root(picture_svg(picture["text/html"]))
     curves = [p for p in _paths(root) if p.get("stroke-width") == "2"]
     assert len(curves) >= 4  # f and f' of each activation
     assert {"f and f′", "Through depth", "relu", "tanh"} <= set(_texts(root))
@@ -304,13 +305,13 @@ def test_an_activation_explorer_output_shows_its_curves(wire, shown):
 
 def test_a_fresh_training_dashboard_has_no_picture(wire, shown):
     from nbkeras.training.dashboard import TrainingDashboard
-    from nbkeras.training.figures import fill_metric_figure, metric_layout
+    from nbkeras.training.figures import fill_metric_figure, metric_panels
 
     TrainingDashboard(on_command=lambda *_: None).display_once()
     # as the monitor shows it at the start of a run: its panels, no points yet
-    empty = [("loss and metrics", fill_metric_figure(metric_layout(["loss", "accuracy"], log_scale=False), {}, smoothing=0.6))]
+    empty = [(p["name"], fill_metric_figure(p, {}, smoothing=0.6)) for p in metric_panels(["loss", "accuracy"], log_scale=False)]
     TrainingDashboard(on_command=lambda *_: None, figures=lambda: empty).display_once()
-    assert len(shown) == 2 and all(WIDGET_MIME in b and "text/html" not in b for b in shown)
+    assert len(shown) == 4 and all(WIDGET_MIME in b and "text/html" not in b for b in shown)  # two widget + picture pairs
 
 
 def test_a_failing_picture_never_stops_the_widget_from_showing(wire, shown, caplog, monkeypatch):
@@ -322,5 +323,5 @@ def test_a_failing_picture_never_stops_the_widget_from_showing(wire, shown, capl
     with caplog.at_level(logging.DEBUG, logger="nbkeras"):
         view.display_once()
         view.display_once()
-    assert len(shown) == 2 and all(WIDGET_MIME in b and "text/html" not in b for b in shown)
+    assert len(shown) == 4 and all(WIDGET_MIME in b and "text/html" not in b for b in shown)  # two widget + picture pairs
     assert [r.levelname for r in caplog.records] == ["WARNING", "DEBUG"]  # said once, then quietly

@@ -284,11 +284,12 @@ def test_save_html_writes_a_standalone_report(tmp_path):
 def test_a_finished_run_leaves_a_static_picture_in_its_output(wire, outputs):
     mon = nbkeras.LiveMonitor(display="widget")
     _model().fit(X, Y, epochs=2, validation_data=(XT, YT), callbacks=[mon], verbose=0)
-    (output,) = outputs
-    assert "text/html" not in output.data  # shown before any step: nothing to picture yet
-    (bundle,) = output.updates
-    # the live widget stays the first choice; renderers without widget state show the SVG
-    assert "application/vnd.jupyter.widget-view+json" in bundle
+    widget, picture = outputs  # the dashboard's output, then its picture output
+    assert "text/html" not in picture.data  # shown before any step: nothing to picture yet
+    (bundle,) = picture.updates
+    assert widget.updates == []  # the live view's output is never updated (it would be re-created)
+    # hidden where the live widget shows; renderers without widget state show the SVG
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == ""
     svg = picture_svg(bundle["text/html"])
     assert svg.startswith("<svg") and "finished after" in svg and svg.count("<path") >= 2 * 3  # loss + accuracy panels
     assert "<script" not in svg
