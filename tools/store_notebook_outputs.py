@@ -10,8 +10,9 @@ what only a live kernel can show:
 - no saved widget state (``metadata.widgets`` is dropped) and no widget-view outputs
   (``application/vnd.jupyter.widget-view+json``): without the kernel those models do not
   exist, and JupyterLab would show "model not found" instead of the fallback;
-- what remains of a widget's output is its static fallback: the final dashboard of a training
-  run as SVG, a widget's text summary;
+- what remains of a widget is its picture output (nbkeras/widgets/picture.py), alone: the
+  final dashboard of a training run as SVG, a chart, the builder's summary table; a widget
+  with nothing to picture keeps its one-line text;
 - stderr streams (TensorFlow's machine-specific warnings) are dropped.
 
 A notebook that ends up over ``MAX_BYTES`` is an error (the course keeps each under 1 MB).
