@@ -458,7 +458,7 @@ def _classify(m) -> str:
     if m.method == "custom":
         return f"custom: {m.data.get('content', {}).get('type', '?')}"
     state = m.data.get("state", {})
-    for key in ("snapshot", "histogram_figure", "health_figure", "metrics_figure"):
+    for key in ("snapshot", "histogram_figure", "health_figure", "metric_panels"):
         if key in state:
             return f"state update with {key}"
     return "state update: " + ",".join(sorted(state)) if state else "update (other)"

@@ -304,3 +304,65 @@ def test_mirrored_variables_in_a_subprocess():
     assert result["variable_type"] == "MirroredVariable"
     assert result["ok"] == [True, True, True, True]
     assert result["inside"] == "MirroredStrategy" and result["outside"] is None
+
+
+# -- histograms over time ---------------------------------------------------------------
+def test_rebin_keeps_the_total_and_matches_a_histogram_of_the_same_values():
+    from nbkeras.training.histograms import rebin
+
+    rng = np.random.default_rng(0)
+    values = rng.uniform(-1.0, 1.0, 200_000)
+    counts, edges = np.histogram(values, bins=64, range=(-1.0, 1.0))
+    wider = np.linspace(-2.0, 2.0, 17)
+    spread = rebin(edges, counts, wider)
+    assert spread.sum() == pytest.approx(values.size)
+    np.testing.assert_allclose(spread, np.histogram(values, bins=wider)[0], rtol=0.02, atol=1)
+    # bins outside the source range get nothing; a partial overlap gets its share
+    assert spread[:4].sum() == 0 and spread[-4:].sum() == 0
+    assert rebin(np.array([0.0, 1.0]), np.array([10]), np.array([0.5, 2.0])).tolist() == [5.0]
+
+
+def _snapshot(step, names_edges_counts):
+    from nbkeras.training.histograms import HistogramSnapshot
+
+    names = tuple(n for n, _, _ in names_edges_counts)
+    edges = np.array([e for _, e, _ in names_edges_counts], dtype=np.float32)
+    counts = np.array([c for _, _, c in names_edges_counts], dtype=np.int32)
+    return HistogramSnapshot(step=step, epoch=0, names=names, edges=edges, counts=counts, finite=np.ones(len(names), bool))
+
+
+def test_histogram_history_puts_each_weight_on_one_range_and_thins_rows():
+    from nbkeras.training.histograms import histogram_history
+
+    snaps = []
+    for step in range(0, 100, 10):
+        width = 1.0 + step / 10  # the kernel's distribution widens as it trains
+        snaps.append(_snapshot(step, [
+            ("kernel", np.linspace(-width, width, 5), [1, 3, 3, 1]),
+            # a zero-initialised bias: constant (nominal ±0.5) at step 0, then small
+            ("bias", np.linspace(-0.5, 0.5, 5) if step == 0 else np.linspace(-0.1, 0.1, 5), [0, 4, 0, 0] if step == 0 else [1, 1, 1, 1]),
+        ]))
+    (kname, kedges, ksteps, kdensity), (bname, bedges, _, bdensity) = histogram_history(snaps, rows=4, bins=8)
+    assert (kname, bname) == ("kernel", "bias")
+    assert ksteps == [0, 30, 60, 90]  # first and last kept, evenly spaced
+    assert kedges[0] == pytest.approx(-10.0) and kedges[-1] == pytest.approx(10.0)  # the union of ranges
+    assert kdensity.shape == (4, 8) and np.allclose(kdensity.max(axis=1), 1.0)
+    # the first snapshot is narrow: its mass sits in the middle bins of the common range
+    assert kdensity[0, [0, 7]].tolist() == [0.0, 0.0] and kdensity[-1, 0] > 0
+    # the constant start does not set the bias's range
+    assert bedges[0] == pytest.approx(-0.1) and bedges[-1] == pytest.approx(0.1)
+    assert bdensity.shape == (4, 8)
+
+
+def test_histogram_history_figure_has_one_band_per_weight():
+    from nbkeras.training.figures import histogram_history_figure
+    from nbkeras.training.histograms import histogram_history
+
+    snaps = [_snapshot(s, [("a", np.linspace(-1, 1, 5), [1, 2, 2, 1]), ("b", np.linspace(0, 1, 5), [4, 0, 0, 0])]) for s in (0, 5, 9)]
+    fig = histogram_history_figure(histogram_history(snaps, rows=10, bins=4), step=9, epoch=2)
+    (trace,) = fig["data"]
+    assert trace["y"][:3] == ["a · step 0", "a · step 5", "a · step 9"] and trace["y"][4:] == ["b · step 0", "b · step 5", "b · step 9"]
+    assert np.isnan(trace["z"][3]).all()  # the gap between the bands
+    assert trace["z"].shape == (7, 4)
+    assert fig["layout"]["yaxis"]["ticktext"] == ["a  [-1, 1]", "b  [0, 1]"]
+    assert "step 9 (epoch 3)" in fig["layout"]["title"]["text"]

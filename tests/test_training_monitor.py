@@ -140,7 +140,9 @@ def test_nan_is_reported_once_and_streams_as_float_nan(wire):
     m.fit(X, np.eye(2)[Y], epochs=2, callbacks=[mon], verbose=0)
     loss_notices = [n for n in mon.notices if n.startswith("NaN/Inf in loss")]
     assert len(loss_notices) == 1
-    assert mon.dashboard.metrics_figure["layout"]["shapes"], "a marker at the step where it happened"
+    (loss_panel,) = [p for p in mon.dashboard.metric_panels if p["name"] == "loss"]
+    # a marker at each step where it happened (loss, then the weights)
+    assert {shape["x0"] for shape in loss_panel["layout"]["shapes"]} == set(mon._nonfinite_steps)
     snap = mon.dashboard.snapshot["series"]["batch/loss"]
     _, values = unpack_points(snap)
     assert np.isnan(values).any() or np.isinf(values).any()  # IEEE values in the buffer, never strings
@@ -277,7 +279,9 @@ def test_save_html_writes_a_standalone_report(tmp_path):
     mon = nbkeras.LiveMonitor(display="none", probe=(X[:32], Y[:32]))
     _model().fit(X, Y, epochs=2, validation_data=(XT, YT), callbacks=[mon], verbose=0)
     page = mon.save_html(tmp_path / "run.html").read_text(encoding="utf-8")
-    assert page.count('class="nbk-report-figure"') == 3  # metrics, histograms, health
+    titles = [title for title, _ in mon.figures()]
+    assert titles == ["loss", "accuracy", "learning rate", "weight histograms over time", "training health"]
+    assert page.count('class="nbk-report-figure"') == len(titles)
     assert "state: finished" in page and '"name": "epoch (validation)"' in page
 
 

@@ -5,8 +5,12 @@ import { h, clear, errorBanner, fmt } from "./lib/dom.js";
 import { channel } from "./lib/channel.js";
 import { loadPlotly, fromWire } from "./lib/plotly.js";
 import { smooth } from "./lib/smooth.js";
+import { minMax } from "./lib/decimate.js";
+import { redrawLoop } from "./lib/redraw.js";
 
 const BROWSER_CAP = 16384; // points per series kept in the page, whatever the run length
+const MAX_DRAWN = 1000; // points per trace drawn (min/max per bucket beyond that)
+const PLOT_CONFIG = { responsive: true, displaylogo: false };
 
 /** @param {DataView} view @returns {{x: number[], y: (number|null)[]}} */
 function unpack(view) {
@@ -38,12 +42,14 @@ function createStore(model) {
   const store = { series, seq: 0, status: model.get("status") || {}, listeners };
   const notify = () => { for (const fn of listeners) fn(); };
   const fromSnapshot = () => {
+    const t0 = performance.now();
     const snap = model.get("snapshot") || {};
     series.clear();
     for (const [key, view] of Object.entries(snap.series || {})) series.set(key, unpack(view));
     store.seq = snap.seq || 0;
     store.status = model.get("status") || store.status;
     notify();
+    globalThis.__nbkTimeline?.push(["snapshot", t0, performance.now() - t0]);
   };
   const onMessage = (msg, buffers) => {
     if (!msg || msg.type !== "delta" || msg.seq <= store.seq) return;
@@ -106,15 +112,19 @@ function render({ model, el }) {
   const notices = h("ul", { class: "nbk-notices" });
   const stop = h("button", { class: "nbk-button nbk-stop", text: "■ Stop", on: { click: () => rpc.request("stop", {}) } });
   const lrInput = h("input", { attrs: { type: "number", step: "any", min: "0", "aria-label": "learning rate" } });
-  const lrSet = h("button", { class: "nbk-button nbk-set-lr", text: "set learning rate", on: {
-    click: () => rpc.request("set_learning_rate", { value: lrInput.value.trim() === "" ? null : Number(lrInput.value) }),
-  } });
+  const setLearningRate = () => rpc.request("set_learning_rate", { value: lrInput.value.trim() === "" ? null : Number(lrInput.value) });
+  const lrSet = h("button", { class: "nbk-button nbk-set-lr", text: "set learning rate", on: { click: setLearningRate } });
+  // Enter applies the typed rate as the button does; Escape clears what was typed.
+  lrInput.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") { event.preventDefault(); event.stopPropagation(); setLearningRate(); }
+    else if (event.key === "Escape") { event.preventDefault(); event.stopPropagation(); lrInput.value = ""; }
+  });
   const ckpt = h("button", { class: "nbk-button nbk-checkpoint", text: "save checkpoint now", on: { click: () => rpc.request("checkpoint", {}) } });
   const reason = h("span", { class: "nbk-note nbk-controls-reason" });
   const smoothing = h("input", { attrs: { type: "range", min: "0", max: "0.99", step: "0.01", "aria-label": "smoothing" } });
   const smoothingOut = h("output");
   const logScale = h("input", { attrs: { type: "checkbox", "aria-label": "log scale" } });
-  const metricsPlot = h("div", { class: "nbk-plot nbk-metrics" });
+  const metricsBox = h("div", { class: "nbk-metrics" });
   const histPlot = h("div", { class: "nbk-plot nbk-histograms" });
   const healthPlot = h("div", { class: "nbk-plot nbk-health" });
   const root = h("div", { class: "nbkeras-widget nbkeras-training-dashboard" }, [
@@ -126,7 +136,7 @@ function render({ model, el }) {
       h("label", { class: "nbk-control" }, [h("span", { class: "nbk-control-name", text: "smoothing" }), smoothing, smoothingOut]),
       h("label", { class: "nbk-control" }, [logScale, h("span", { class: "nbk-control-name", text: "log scale" })]),
     ]),
-    notices, metricsPlot, histPlot, healthPlot,
+    notices, metricsBox, histPlot, healthPlot,
   ]);
   el.appendChild(root);
 
@@ -141,9 +151,13 @@ function render({ model, el }) {
     smoothingValue = Number(smoothing.value);
     smoothingOut.textContent = smoothing.value;
     rpc.set("smoothing", smoothingValue);
-    schedule();
+    for (const m of metricPanels) loop.mark(m.panel, true);
   });
-  logScale.addEventListener("change", () => { logValue = logScale.checked; rpc.set("log_scale", logValue); schedule(); });
+  logScale.addEventListener("change", () => {
+    logValue = logScale.checked;
+    rpc.set("log_scale", logValue);
+    for (const m of metricPanels) { m.layout = null; loop.mark(m.panel, true); }
+  });
 
   function drawControls() {
     const c = model.get("controls") || {};
@@ -151,72 +165,144 @@ function render({ model, el }) {
     reason.textContent = c.enabled ? "" : c.reason || "";
   }
 
+  // Each chart is a panel of one redraw loop (lib/redraw.js): only what changed is
+  // drawn, on an animation frame, never more often than its own draw time allows, and
+  // not while it is off screen. A metric panel draws at most MAX_DRAWN points per trace
+  // (min/max per bucket), so its cost does not grow with the run.
+  let Plotly = null;
+  const loop = redrawLoop();
+  histPlot.dataset.panel = "histograms";
+  healthPlot.dataset.panel = "health";
+  const statusPanel = loop.panel(drawStatus);
+  const figurePanels = [["histogram_figure", histPlot], ["health_figure", healthPlot]].map(([trait, node]) => {
+    // A figure is decoded once per change of its trait, not once per draw.
+    const panel = loop.panel(() => drawFigure(node, panel), node);
+    panel.spec = null;
+    panel.decode = () => {
+      const spec = model.get(trait);
+      panel.spec = spec && spec.data ? fromWire(spec) : null;
+      loop.mark(panel);
+    };
+    panel.decode();
+    return panel;
+  });
+  root.__nbkRedrawStats = loop.stats; // read by the browser benchmark and tests
+
+  /** @type {{spec: any, node: HTMLElement, panel: any, layout: any}[]} */
+  let metricPanels = [];
+  // One small figure per metric (nbkeras/training/figures.py metric_panels): each is
+  // redrawn on its own, so a draw is one panel's work, never all of them at once.
+  function buildMetricPanels() {
+    const specs = model.get("metric_panels") || [];
+    const same = specs.length === metricPanels.length && specs.every((spec, i) => spec.name === metricPanels[i].spec.name);
+    if (!same) {
+      for (const m of metricPanels) { loop.remove(m.panel); if (Plotly) Plotly.purge(m.node); }
+      clear(metricsBox);
+      metricPanels = specs.map((spec) => {
+        const node = h("div", { class: "nbk-plot nbk-metric", attrs: { "data-panel": `metric:${spec.name}` } });
+        metricsBox.append(node);
+        const m = { spec, node, panel: null, layout: null };
+        m.panel = loop.panel(() => drawMetric(m), node);
+        if (Plotly) linkZoom(node);
+        return m;
+      });
+    } else {
+      specs.forEach((spec, i) => { metricPanels[i].spec = spec; });
+    }
+    for (const m of metricPanels) { m.layout = null; loop.mark(m.panel, true); }
+  }
+
+  function layoutOf(m) {
+    if (!m.layout) {
+      const layout = structuredClone(m.spec.layout || {});
+      if (layout.meta?.log_scale_follows && layout.yaxis) layout.yaxis.type = logValue ? "log" : "linear";
+      m.layout = layout;
+    }
+    return m.layout;
+  }
+
+  function drawMetric(m) {
+    if (!Plotly) return;
+    const data = (m.spec.data || []).map((trace) => {
+      const meta = trace.meta || {};
+      const s = store.series.get(meta.series || meta.smooth) || { x: [], y: [] };
+      const y = meta.smooth ? smooth(s.y, smoothingValue) : s.y;
+      return { ...trace, ...minMax(s.x, y, MAX_DRAWN) };
+    });
+    Plotly.react(m.node, data, layoutOf(m), PLOT_CONFIG);
+  }
+
+  // Zooming the steps of one metric zooms them all (the panels share the step axis).
+  let syncing = false;
+  function linkZoom(node) {
+    node.on?.("plotly_relayout", (ev) => {
+      if (syncing) return;
+      const keys = Object.keys(ev).filter((k) => k.startsWith("xaxis.range") || k === "xaxis.autorange");
+      if (!keys.length) return;
+      const update = Object.fromEntries(keys.map((k) => [k, ev[k]]));
+      syncing = true;
+      try {
+        for (const m of metricPanels) if (m.node !== node && m.node.data) Plotly.relayout(m.node, update);
+      } finally {
+        syncing = false;
+      }
+    });
+  }
+
+  function drawFigure(node, panel) {
+    if (!Plotly) return;
+    if (panel.spec) Plotly.react(node, panel.spec.data, panel.spec.layout, PLOT_CONFIG);
+    else if (node.data) Plotly.purge(node);
+  }
+
+  let shownStatus = "";
+  let shownNotices = "";
   function drawStatus() {
     const st = store.status || {};
     title.textContent = model.get("title");
     badge.textContent = st.state || "";
     badge.dataset.state = st.state || "";
-    statusLine.textContent = statusText(st);
+    const text = statusText(st);
+    if (text !== shownStatus) statusLine.textContent = shownStatus = text;
     const total = st.epochs && st.steps_per_epoch ? st.epochs * st.steps_per_epoch : null;
     progress.value = total ? Math.min(1, (st.step || 0) / total) : 0;
     if (document.activeElement !== lrInput && st.learning_rate) lrInput.placeholder = fmt(st.learning_rate);
-    clear(notices);
-    for (const n of st.notices || []) notices.append(h("li", { text: n }));
-  }
-
-  let Plotly = null;
-  let pending = false;
-  function schedule() {
-    if (pending) return;
-    pending = true;
-    requestAnimationFrame(() => { pending = false; drawAll(); });
-  }
-
-  function metricsData() {
-    const spec = model.get("metrics_figure") || {};
-    const data = (spec.data || []).map((trace) => {
-      const meta = trace.meta || {};
-      const s = store.series.get(meta.series || meta.smooth) || { x: [], y: [] };
-      return { ...trace, x: s.x, y: meta.smooth ? smooth(s.y, smoothingValue) : s.y };
-    });
-    const layout = structuredClone(spec.layout || {});
-    for (const [key, axis] of Object.entries(layout)) {
-      if (key.startsWith("yaxis") && axis.title?.text !== "learning rate") axis.type = logValue ? "log" : "linear";
-    }
-    return { data, layout };
-  }
-
-  function drawAll() {
-    drawStatus();
-    if (!Plotly) return;
-    const { data, layout } = metricsData();
-    if (data.length) Plotly.react(metricsPlot, data, layout, { responsive: true, displaylogo: false });
-    for (const [trait, node] of [["histogram_figure", histPlot], ["health_figure", healthPlot]]) {
-      const spec = model.get(trait);
-      if (spec && spec.data) {
-        const { data: d, layout: l } = fromWire(spec);
-        Plotly.react(node, d, l, { responsive: true, displaylogo: false });
-      } else if (node.data) {
-        Plotly.purge(node);
-      }
+    const list = st.notices || [];
+    if (list.join("\n") !== shownNotices) {
+      shownNotices = list.join("\n");
+      clear(notices);
+      for (const n of list) notices.append(h("li", { text: n }));
     }
   }
 
+  const onData = () => {
+    loop.mark(statusPanel, true);
+    for (const m of metricPanels) loop.mark(m.panel);
+  };
   const listeners = [
     ["change:controls", drawControls],
-    ["change:title change:metrics_figure change:histogram_figure change:health_figure", schedule],
+    ["change:title", () => loop.mark(statusPanel, true)],
+    ["change:metric_panels", buildMetricPanels],
+    ["change:histogram_figure", figurePanels[0].decode],
+    ["change:health_figure", figurePanels[1].decode],
   ];
   for (const [event, fn] of listeners) model.on(event, fn);
-  store.listeners.add(schedule);
+  store.listeners.add(onData);
   drawControls();
   drawStatus();
-  loadPlotly(model).then((p) => { Plotly = p; drawAll(); });
+  buildMetricPanels();
+  loadPlotly(model).then((p) => {
+    Plotly = p;
+    for (const m of metricPanels) { linkZoom(m.node); loop.mark(m.panel, true); }
+    for (const panel of figurePanels) loop.mark(panel, true);
+  });
 
   return () => {
     for (const [event, fn] of listeners) model.off(event, fn);
-    store.listeners.delete(schedule);
+    store.listeners.delete(onData);
+    loop.dispose();
     rpc.dispose();
-    for (const node of [metricsPlot, histPlot, healthPlot]) if (Plotly) Plotly.purge(node);
+    for (const node of [...metricPanels.map((m) => m.node), histPlot, healthPlot]) if (Plotly) Plotly.purge(node);
   };
 }
 

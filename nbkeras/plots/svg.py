@@ -314,6 +314,11 @@ class _Axis:
     def ticks(self) -> list[tuple[float, str]]:
         """(position in axis units, label): a few per axis."""
         lo, hi = self.lo, self.hi
+        if self.spec.get("tickmode") == "array" and self.spec.get("tickvals") is not None:
+            # Ticks the figure names itself (e.g. one label per band of rows).
+            texts = self.spec.get("ticktext") or self.spec["tickvals"]
+            placed = self.units(list(self.spec["tickvals"]))
+            return [(float(u), _text_of(t)) for u, t in zip(placed, texts) if np.isfinite(u) and lo <= u <= hi]
         if self.is_category:
             names = [(i, name) for name, i in self.categories.items() if lo <= i <= hi]
             step = max(1, math.ceil(len(names) / (12 if self.name.startswith("x") else 20)))

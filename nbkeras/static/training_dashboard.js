@@ -35,23 +35,48 @@ function fmt(v) {
 }
 
 // src/lib/channel.js
-function channel(model) {
+function channel(model, options = {}) {
+  const SETTLE_KEY = "\0settle";
   const pending = /* @__PURE__ */ new Map();
   let inFlight = 0;
+  let inFlightKey = null;
+  let settling = false;
   let seq = model.get("_ack") || 0;
+  const listeners = /* @__PURE__ */ new Set();
+  let last = "";
+  function activity() {
+    const waiting = [...pending.keys()];
+    if (inFlightKey !== null && inFlightKey !== SETTLE_KEY) waiting.unshift(inFlightKey);
+    return { waiting: waiting.filter((k) => k !== SETTLE_KEY), settling };
+  }
+  function notify() {
+    if (listeners.size === 0) return;
+    const now = activity();
+    const text = JSON.stringify(now);
+    if (text === last) return;
+    last = text;
+    for (const fn of listeners) fn(now);
+  }
   function pump() {
     if (inFlight !== 0 || pending.size === 0) return;
     const [key, req] = pending.entries().next().value;
     pending.delete(key);
     seq += 1;
     inFlight = seq;
+    inFlightKey = key;
     model.send({ type: "request", seq, action: req.action, args: req.args });
   }
   function onAck() {
-    if (model.get("_ack") >= inFlight) {
-      inFlight = 0;
-      pump();
+    if (inFlight === 0 || model.get("_ack") < inFlight) return;
+    const answered = inFlightKey;
+    inFlight = 0;
+    inFlightKey = null;
+    if (options.settle) {
+      settling = answered !== SETTLE_KEY;
+      if (settling && pending.size === 0) pending.set(SETTLE_KEY, { action: options.settle, args: {} });
     }
+    pump();
+    notify();
   }
   model.on("change:_ack", onAck);
   return {
@@ -59,13 +84,24 @@ function channel(model) {
       pending.delete(key);
       pending.set(key, { action, args });
       pump();
+      notify();
     },
     set(name, value) {
       this.request("set", { name, value }, `set:${name}`);
     },
+    /** Whether a value for `key` waits to be sent (a newer one than any shown). */
+    queued(key) {
+      return pending.has(key);
+    },
+    activity,
+    onActivity(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     dispose() {
       model.off("change:_ack", onAck);
       pending.clear();
+      listeners.clear();
     }
   };
 }
@@ -136,8 +172,150 @@ function smooth(values, alpha) {
   });
 }
 
+// src/lib/decimate.js
+function minMax(x, y, maxPoints) {
+  const n = x.length;
+  if (n <= maxPoints) return { x, y };
+  const buckets = Math.floor(maxPoints / 2);
+  const size = n / buckets;
+  const ox = [];
+  const oy = [];
+  for (let b = 0; b < buckets; b++) {
+    const start = Math.floor(b * size);
+    const end = Math.min(n, Math.floor((b + 1) * size));
+    let lo = -1;
+    let hi = -1;
+    let gap = -1;
+    for (let i = start; i < end; i++) {
+      const v = y[i];
+      if (v === null || !Number.isFinite(v)) {
+        if (gap < 0) gap = i;
+        continue;
+      }
+      if (lo < 0 || v < y[lo]) lo = i;
+      if (hi < 0 || v > y[hi]) hi = i;
+    }
+    const keep = [lo, hi, gap].filter((i) => i >= 0).sort((a, b2) => a - b2);
+    for (let k = 0; k < keep.length; k++) {
+      if (k > 0 && keep[k] === keep[k - 1]) continue;
+      ox.push(x[keep[k]]);
+      oy.push(keep[k] === gap ? null : y[keep[k]]);
+    }
+  }
+  return { x: ox, y: oy };
+}
+
+// src/lib/redraw.js
+var DUTY = 0.05;
+var MIN_INTERVAL_MS = 100;
+var MAX_INTERVAL_MS = 3e3;
+var SHARED = Symbol.for("nbkeras.redraw");
+function scheduler() {
+  return globalThis[SHARED] ??= createScheduler();
+}
+function redrawLoop() {
+  const shared = scheduler();
+  const own = [];
+  return {
+    panel(draw, node) {
+      const p = shared.panel(draw, node);
+      own.push(p);
+      return p;
+    },
+    mark: shared.mark,
+    remove(p) {
+      own.splice(own.indexOf(p), 1);
+      shared.remove(p);
+    },
+    stats() {
+      return Object.fromEntries(own.map((p, i) => [p.node?.dataset?.panel ?? String(i), { draws: p.draws, cost: p.cost }]));
+    },
+    dispose() {
+      for (const p of own.splice(0)) shared.remove(p);
+    }
+  };
+}
+function createScheduler() {
+  const panels = [];
+  let frame = 0;
+  let timer = 0;
+  const io = typeof IntersectionObserver === "function" ? new IntersectionObserver((entries) => {
+    for (const e of entries) {
+      const p = panels.find((q) => q.node === e.target);
+      if (p) p.visible = e.isIntersecting;
+    }
+    wake();
+  }) : null;
+  const onVisibility = () => wake();
+  document.addEventListener("visibilitychange", onVisibility);
+  function interval(p) {
+    return Math.min(MAX_INTERVAL_MS, Math.max(MIN_INTERVAL_MS, p.cost / DUTY));
+  }
+  function wake() {
+    if (frame) return;
+    frame = requestAnimationFrame(tick);
+  }
+  function tick() {
+    frame = 0;
+    if (document.hidden) return;
+    const now = performance.now();
+    let soonest = Infinity;
+    const due = panels.filter((p) => p.dirty && p.visible).sort((a, b) => a.last - b.last);
+    for (const p of due) {
+      const wait = p.last + (p.urgent ? 0 : interval(p)) - now;
+      if (wait > 0) {
+        soonest = Math.min(soonest, wait);
+        continue;
+      }
+      p.dirty = false;
+      p.urgent = false;
+      const t0 = performance.now();
+      try {
+        p.draw();
+      } catch (error) {
+        reportError(error);
+      }
+      const t1 = performance.now();
+      p.cost = p.draws === 0 ? t1 - t0 : 0.7 * p.cost + 0.3 * (t1 - t0);
+      globalThis.__nbkTimeline?.push([p.node?.dataset?.panel ?? "status", t0, t1 - t0]);
+      p.last = t1;
+      p.draws += 1;
+      if (panels.some((q) => q.dirty && q.visible)) wake();
+      return;
+    }
+    if (soonest < Infinity && !timer) {
+      timer = setTimeout(() => {
+        timer = 0;
+        wake();
+      }, soonest);
+    }
+  }
+  return {
+    panel(draw, node) {
+      const p = { draw, node, dirty: false, urgent: false, cost: 0, last: -Infinity, visible: true, draws: 0 };
+      panels.push(p);
+      if (node && io) io.observe(node);
+      return p;
+    },
+    /** Stop drawing a panel (its node left the view). */
+    remove(p) {
+      const i = panels.indexOf(p);
+      if (i >= 0) panels.splice(i, 1);
+      if (p.node && io) io.unobserve(p.node);
+    },
+    /** Mark a panel stale; `urgent` (a user's own action) skips the rate limit once. */
+    mark(p, urgent = false) {
+      p.dirty = true;
+      if (urgent) p.urgent = true;
+      wake();
+    }
+  };
+}
+
 // src/training_dashboard.js
 var BROWSER_CAP = 16384;
+var MAX_DRAWN = 1e3;
+var PLOT_CONFIG = { responsive: true, displaylogo: false };
 function unpack(view) {
   const flat = new Float32Array(view.buffer, view.byteOffset, view.byteLength / 4);
   const half = flat.length / 2;
@@ -160,12 +338,14 @@ function createStore(model) {
     for (const fn of listeners) fn();
   };
   const fromSnapshot = () => {
+    const t0 = performance.now();
     const snap = model.get("snapshot") || {};
     series.clear();
     for (const [key, view] of Object.entries(snap.series || {})) series.set(key, unpack(view));
     store.seq = snap.seq || 0;
     store.status = model.get("status") || store.status;
     notify();
+    globalThis.__nbkTimeline?.push(["snapshot", t0, performance.now() - t0]);
   };
   const onMessage = (msg, buffers) => {
     if (!msg || msg.type !== "delta" || msg.seq <= store.seq) return;
@@ -226,15 +406,25 @@ function render({ model, el }) {
   const notices = h("ul", { class: "nbk-notices" });
   const stop = h("button", { class: "nbk-button nbk-stop", text: "■ Stop", on: { click: () => rpc.request("stop", {}) } });
   const lrInput = h("input", { attrs: { type: "number", step: "any", min: "0", "aria-label": "learning rate" } });
-  const lrSet = h("button", { class: "nbk-button nbk-set-lr", text: "set learning rate", on: {
-    click: () => rpc.request("set_learning_rate", { value: lrInput.value.trim() === "" ? null : Number(lrInput.value) })
-  } });
+  const setLearningRate = () => rpc.request("set_learning_rate", { value: lrInput.value.trim() === "" ? null : Number(lrInput.value) });
+  const lrSet = h("button", { class: "nbk-button nbk-set-lr", text: "set learning rate", on: { click: setLearningRate } });
+  lrInput.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") {
+      event.preventDefault();
+      event.stopPropagation();
+      setLearningRate();
+    } else if (event.key === "Escape") {
+      event.preventDefault();
+      event.stopPropagation();
+      lrInput.value = "";
+    }
+  });
   const ckpt = h("button", { class: "nbk-button nbk-checkpoint", text: "save checkpoint now", on: { click: () => rpc.request("checkpoint", {}) } });
   const reason = h("span", { class: "nbk-note nbk-controls-reason" });
   const smoothing = h("input", { attrs: { type: "range", min: "0", max: "0.99", step: "0.01", "aria-label": "smoothing" } });
   const smoothingOut = h("output");
   const logScale = h("input", { attrs: { type: "checkbox", "aria-label": "log scale" } });
-  const metricsPlot = h("div", { class: "nbk-plot nbk-metrics" });
+  const metricsBox = h("div", { class: "nbk-metrics" });
   const histPlot = h("div", { class: "nbk-plot nbk-histograms" });
   const healthPlot = h("div", { class: "nbk-plot nbk-health" });
   const root = h("div", { class: "nbkeras-widget nbkeras-training-dashboard" }, [
@@ -247,7 +437,7 @@ function render({ model, el }) {
       h("label", { class: "nbk-control" }, [logScale, h("span", { class: "nbk-control-name", text: "log scale" })])
     ]),
     notices,
-    metricsPlot,
+    metricsBox,
     histPlot,
     healthPlot
   ]);
@@ -261,85 +451,153 @@ function render({ model, el }) {
     smoothingValue = Number(smoothing.value);
     smoothingOut.textContent = smoothing.value;
     rpc.set("smoothing", smoothingValue);
-    schedule();
+    for (const m of metricPanels) loop.mark(m.panel, true);
   });
   logScale.addEventListener("change", () => {
     logValue = logScale.checked;
     rpc.set("log_scale", logValue);
-    schedule();
+    for (const m of metricPanels) {
+      m.layout = null;
+      loop.mark(m.panel, true);
+    }
   });
   function drawControls() {
     const c = model.get("controls") || {};
     for (const b of [stop, lrSet, ckpt, lrInput]) b.disabled = !c.enabled;
     reason.textContent = c.enabled ? "" : c.reason || "";
   }
+  let Plotly = null;
+  const loop = redrawLoop();
+  histPlot.dataset.panel = "histograms";
+  healthPlot.dataset.panel = "health";
+  const statusPanel = loop.panel(drawStatus);
+  const figurePanels = [["histogram_figure", histPlot], ["health_figure", healthPlot]].map(([trait, node]) => {
+    const panel = loop.panel(() => drawFigure(node, panel), node);
+    panel.spec = null;
+    panel.decode = () => {
+      const spec = model.get(trait);
+      panel.spec = spec && spec.data ? fromWire(spec) : null;
+      loop.mark(panel);
+    };
+    panel.decode();
+    return panel;
+  });
+  root.__nbkRedrawStats = loop.stats;
+  let metricPanels = [];
+  function buildMetricPanels() {
+    const specs = model.get("metric_panels") || [];
+    const same = specs.length === metricPanels.length && specs.every((spec, i) => spec.name === metricPanels[i].spec.name);
+    if (!same) {
+      for (const m of metricPanels) {
+        loop.remove(m.panel);
+        if (Plotly) Plotly.purge(m.node);
+      }
+      clear(metricsBox);
+      metricPanels = specs.map((spec) => {
+        const node = h("div", { class: "nbk-plot nbk-metric", attrs: { "data-panel": `metric:${spec.name}` } });
+        metricsBox.append(node);
+        const m = { spec, node, panel: null, layout: null };
+        m.panel = loop.panel(() => drawMetric(m), node);
+        if (Plotly) linkZoom(node);
+        return m;
+      });
+    } else {
+      specs.forEach((spec, i) => {
+        metricPanels[i].spec = spec;
+      });
+    }
+    for (const m of metricPanels) {
+      m.layout = null;
+      loop.mark(m.panel, true);
+    }
+  }
+  function layoutOf(m) {
+    if (!m.layout) {
+      const layout = structuredClone(m.spec.layout || {});
+      if (layout.meta?.log_scale_follows && layout.yaxis) layout.yaxis.type = logValue ? "log" : "linear";
+      m.layout = layout;
+    }
+    return m.layout;
+  }
+  function drawMetric(m) {
+    if (!Plotly) return;
+    const data = (m.spec.data || []).map((trace) => {
+      const meta = trace.meta || {};
+      const s = store.series.get(meta.series || meta.smooth) || { x: [], y: [] };
+      const y = meta.smooth ? smooth(s.y, smoothingValue) : s.y;
+      return { ...trace, ...minMax(s.x, y, MAX_DRAWN) };
+    });
+    Plotly.react(m.node, data, layoutOf(m), PLOT_CONFIG);
+  }
+  let syncing = false;
+  function linkZoom(node) {
+    node.on?.("plotly_relayout", (ev) => {
+      if (syncing) return;
+      const keys = Object.keys(ev).filter((k) => k.startsWith("xaxis.range") || k === "xaxis.autorange");
+      if (!keys.length) return;
+      const update = Object.fromEntries(keys.map((k) => [k, ev[k]]));
+      syncing = true;
+      try {
+        for (const m of metricPanels) if (m.node !== node && m.node.data) Plotly.relayout(m.node, update);
+      } finally {
+        syncing = false;
+      }
+    });
+  }
+  function drawFigure(node, panel) {
+    if (!Plotly) return;
+    if (panel.spec) Plotly.react(node, panel.spec.data, panel.spec.layout, PLOT_CONFIG);
+    else if (node.data) Plotly.purge(node);
+  }
+  let shownStatus = "";
+  let shownNotices = "";
   function drawStatus() {
     const st = store.status || {};
     title.textContent = model.get("title");
     badge.textContent = st.state || "";
     badge.dataset.state = st.state || "";
-    statusLine.textContent = statusText(st);
+    const text = statusText(st);
+    if (text !== shownStatus) statusLine.textContent = shownStatus = text;
     const total = st.epochs && st.steps_per_epoch ? st.epochs * st.steps_per_epoch : null;
     progress.value = total ? Math.min(1, (st.step || 0) / total) : 0;
     if (document.activeElement !== lrInput && st.learning_rate) lrInput.placeholder = fmt(st.learning_rate);
-    clear(notices);
-    for (const n of st.notices || []) notices.append(h("li", { text: n }));
-  }
-  let Plotly = null;
-  let pending = false;
-  function schedule() {
-    if (pending) return;
-    pending = true;
-    requestAnimationFrame(() => {
-      pending = false;
-      drawAll();
-    });
-  }
-  function metricsData() {
-    const spec = model.get("metrics_figure") || {};
-    const data = (spec.data || []).map((trace) => {
-      const meta = trace.meta || {};
-      const s = store.series.get(meta.series || meta.smooth) || { x: [], y: [] };
-      return { ...trace, x: s.x, y: meta.smooth ? smooth(s.y, smoothingValue) : s.y };
-    });
-    const layout = structuredClone(spec.layout || {});
-    for (const [key, axis] of Object.entries(layout)) {
-      if (key.startsWith("yaxis") && axis.title?.text !== "learning rate") axis.type = logValue ? "log" : "linear";
-    }
-    return { data, layout };
-  }
-  function drawAll() {
-    drawStatus();
-    if (!Plotly) return;
-    const { data, layout } = metricsData();
-    if (data.length) Plotly.react(metricsPlot, data, layout, { responsive: true, displaylogo: false });
-    for (const [trait, node] of [["histogram_figure", histPlot], ["health_figure", healthPlot]]) {
-      const spec = model.get(trait);
-      if (spec && spec.data) {
-        const { data: d, layout: l } = fromWire(spec);
-        Plotly.react(node, d, l, { responsive: true, displaylogo: false });
-      } else if (node.data) {
-        Plotly.purge(node);
-      }
+    const list = st.notices || [];
+    if (list.join("\n") !== shownNotices) {
+      shownNotices = list.join("\n");
+      clear(notices);
+      for (const n of list) notices.append(h("li", { text: n }));
     }
   }
+  const onData = () => {
+    loop.mark(statusPanel, true);
+    for (const m of metricPanels) loop.mark(m.panel);
+  };
   const listeners = [
     ["change:controls", drawControls],
-    ["change:title change:metrics_figure change:histogram_figure change:health_figure", schedule]
+    ["change:title", () => loop.mark(statusPanel, true)],
+    ["change:metric_panels", buildMetricPanels],
+    ["change:histogram_figure", figurePanels[0].decode],
+    ["change:health_figure", figurePanels[1].decode]
   ];
   for (const [event, fn] of listeners) model.on(event, fn);
-  store.listeners.add(schedule);
+  store.listeners.add(onData);
   drawControls();
   drawStatus();
+  buildMetricPanels();
   loadPlotly(model).then((p) => {
     Plotly = p;
-    drawAll();
+    for (const m of metricPanels) {
+      linkZoom(m.node);
+      loop.mark(m.panel, true);
+    }
+    for (const panel of figurePanels) loop.mark(panel, true);
   });
   return () => {
     for (const [event, fn] of listeners) model.off(event, fn);
-    store.listeners.delete(schedule);
+    store.listeners.delete(onData);
+    loop.dispose();
     rpc.dispose();
-    for (const node of [metricsPlot, histPlot, healthPlot]) if (Plotly) Plotly.purge(node);
+    for (const node of [...metricPanels.map((m) => m.node), histPlot, healthPlot]) if (Plotly) Plotly.purge(node);
   };
 }
 var training_dashboard_default = {

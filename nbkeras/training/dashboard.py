@@ -26,7 +26,7 @@ class TrainingDashboard(NbKerasWidget):
     _esm = bundle("training_dashboard.js")
 
     title = traitlets.Unicode("").tag(sync=True)
-    metrics_figure = traitlets.Dict(help="metric panels: layout and traces naming their series").tag(sync=True)
+    metric_panels = traitlets.List(traitlets.Dict(), help="one figure per metric: layout and traces naming their series").tag(sync=True)
     snapshot = traitlets.Dict(help="every held point of every series, for late views").tag(sync=True)
     status = traitlets.Dict(help="state, epoch/step, ETA, throughput, device, notices").tag(sync=True)
     histogram_figure = traitlets.Dict().tag(sync=True)
@@ -103,9 +103,9 @@ class TrainingDashboard(NbKerasWidget):
             self.snapshot = self._stream.snapshot(series)
             self.status = dict(status)
 
-    def set_metric_layout(self, spec: Mapping[str, Any]) -> None:
-        if spec != self.metrics_figure:
-            self.metrics_figure = dict(spec)
+    def set_metric_panels(self, panels: list[dict[str, Any]]) -> None:
+        if panels != self.metric_panels:
+            self.metric_panels = list(panels)
 
     def set_histograms(self, spec: Mapping[str, Any]) -> None:
         self.histogram_figure = to_wire(dict(spec))

@@ -26,60 +26,61 @@ def metric_names(log_keys: Sequence[str]) -> list[str]:
     return names
 
 
-def metric_layout(names: Sequence[str], *, log_scale: bool, nonfinite_steps: Sequence[float] = ()) -> dict[str, Any]:
-    """The metric panels (one row per metric, then the learning rate), without data."""
+def metric_panels(names: Sequence[str], *, log_scale: bool, nonfinite_steps: Sequence[float] = ()) -> list[dict[str, Any]]:
+    """One figure per metric, then one for the learning rate; layouts whose traces name their series.
+
+    Separate small figures rather than one figure of subplots: a browser redraws each on
+    its own (a live run updates them in turn, never all in one long task), and a
+    standalone report stacks them. Each trace names the series it shows in ``meta``
+    (``series``: the points as recorded, ``smooth``: that series smoothed by the view).
+    """
     rows = [*names, "learning_rate"]
-    gap = 0.06
-    height = (1 - gap * (len(rows) - 1)) / len(rows)
-    layout: dict[str, Any] = {
-        "height": 170 * len(rows) + 80,
-        "margin": {"l": 60, "r": 10, "t": 30, "b": 40},
-        "plot_bgcolor": "white",
-        "legend": {"orientation": "h", "y": 1.06 + 0.02 * (len(rows) < 3)},
-        "uirevision": "metrics",
-        "hovermode": "x unified",
-    }
-    traces: list[dict[str, Any]] = []
-    for i, name in enumerate(rows):
-        axis = "" if i == 0 else str(i + 1)
-        top = 1 - i * (height + gap)
-        is_lr = name == "learning_rate"
-        layout[f"yaxis{axis}"] = {
-            "domain": [max(top - height, 0), top], "title": {"text": "learning rate" if is_lr else name},
-            "type": "log" if (log_scale or is_lr) else "linear", "gridcolor": "#eee", "exponentformat": "e" if is_lr else "none",
-        }
-        layout[f"xaxis{axis}"] = {"anchor": f"y{axis}", "gridcolor": "#eee", "matches": "x" if i else None,
-                                  "showticklabels": i == len(rows) - 1, "title": {"text": "step"} if i == len(rows) - 1 else None}
-        xy = {"xaxis": f"x{axis}", "yaxis": f"y{axis}"}
-        if is_lr:
-            traces.append({"type": "scatter", "mode": "lines", "name": "learning rate", "meta": {"series": "batch/learning_rate"},
-                           "line": {"color": "#54a24b", "shape": "hv"}, "showlegend": False, **xy})
-            continue
-        first = i == 0
-        traces += [
-            {"type": "scatter", "mode": "lines", "name": "per batch", "legendgroup": "raw", "showlegend": first,
-             "meta": {"series": f"batch/{name}"}, "line": {"color": RAW, "width": 1}, **xy},
-            {"type": "scatter", "mode": "lines", "name": "per batch, smoothed", "legendgroup": "smooth", "showlegend": first,
-             "meta": {"smooth": f"batch/{name}"}, "line": {"color": TRAIN, "width": 2}, **xy},
-            {"type": "scatter", "mode": "lines+markers", "name": "epoch (train)", "legendgroup": "train", "showlegend": first,
-             "meta": {"series": f"epoch/{name}"}, "line": {"color": TRAIN, "dash": "dot"}, "marker": {"size": 6}, **xy},
-            {"type": "scatter", "mode": "lines+markers", "name": "epoch (validation)", "legendgroup": "val", "showlegend": first,
-             "meta": {"series": f"epoch/val_{name}"}, "line": {"color": VALIDATION}, "marker": {"size": 6}, **xy},
-        ]
-    for axis_key in [k for k in layout if k.startswith("xaxis")]:
-        layout[axis_key] = {k: v for k, v in layout[axis_key].items() if v is not None}
     # NaN/Inf in the loss or weights: a red line at the step where it first appeared.
-    layout["shapes"] = [
+    shapes = [
         {"type": "line", "xref": "x", "yref": "paper", "x0": s, "x1": s, "y0": 0, "y1": 1, "line": {"color": "#d62728", "width": 1.5, "dash": "dash"}}
         for s in nonfinite_steps
     ]
-    return {"data": traces, "layout": layout}
+    panels = []
+    for i, name in enumerate(rows):
+        is_lr, first, last = name == "learning_rate", i == 0, i == len(rows) - 1
+        layout: dict[str, Any] = {
+            "height": (120 if is_lr else 200) + (40 if first else 0) + (30 if last else 0),
+            "margin": {"l": 60, "r": 10, "t": 40 if first else 8, "b": 40 if last else 8},
+            "plot_bgcolor": "white",
+            "showlegend": first,
+            "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom"},
+            "uirevision": f"metric:{name}",
+            "hovermode": "x unified",
+            "xaxis": {"gridcolor": "#eee", "title": {"text": "step"} if last else None},
+            "yaxis": {"title": {"text": "learning rate" if is_lr else name}, "gridcolor": "#eee",
+                      "type": "log" if (log_scale or is_lr) else "linear", "exponentformat": "e" if is_lr else "none"},
+            "shapes": [] if is_lr else shapes,
+            # Whether the view's log-scale box switches this panel's y axis (not the learning rate's).
+            "meta": {"log_scale_follows": not is_lr},
+        }
+        layout["xaxis"] = {k: v for k, v in layout["xaxis"].items() if v is not None}
+        if is_lr:
+            traces = [{"type": "scatter", "mode": "lines", "name": "learning rate", "meta": {"series": "batch/learning_rate"},
+                       "line": {"color": "#54a24b", "shape": "hv"}, "showlegend": False}]
+        else:
+            traces = [
+                {"type": "scatter", "mode": "lines", "name": "per batch", "meta": {"series": f"batch/{name}"},
+                 "line": {"color": RAW, "width": 1}},
+                {"type": "scatter", "mode": "lines", "name": "per batch, smoothed", "meta": {"smooth": f"batch/{name}"},
+                 "line": {"color": TRAIN, "width": 2}},
+                {"type": "scatter", "mode": "lines+markers", "name": "epoch (train)", "meta": {"series": f"epoch/{name}"},
+                 "line": {"color": TRAIN, "dash": "dot"}, "marker": {"size": 6}},
+                {"type": "scatter", "mode": "lines+markers", "name": "epoch (validation)", "meta": {"series": f"epoch/val_{name}"},
+                 "line": {"color": VALIDATION}, "marker": {"size": 6}},
+            ]
+        panels.append({"name": name, "data": traces, "layout": layout})
+    return panels
 
 
 def fill_metric_figure(spec: Mapping[str, Any], series: Mapping[str, DecimatedSeries], *, smoothing: float) -> dict[str, Any]:
     """The metric figure with its traces' data filled from ``series`` (static reports)."""
     data = []
-    for trace in spec["data"]:
+    for trace in spec["data"]:  # one panel of metric_panels()
         meta = trace.get("meta", {})
         key = meta.get("series") or meta.get("smooth")
         s = series.get(key)
@@ -89,28 +90,6 @@ def fill_metric_figure(spec: Mapping[str, Any], series: Mapping[str, DecimatedSe
         y = smooth(s.values, smoothing) if "smooth" in meta else s.values
         data.append({**trace, "x": s.steps, "y": y})
     return {"data": data, "layout": spec["layout"]}
-
-
-def histogram_figure(names: Sequence[str], edges: np.ndarray, counts: np.ndarray, *, step: int, epoch: int) -> dict[str, Any]:
-    """Weights × bins heatmap of one snapshot; each row scaled to its own maximum.
-
-    Every weight has its own value range (its bins span its min..max), so the x axis is
-    the bin position and the hover text gives each bin's value range.
-    """
-    counts = np.asarray(counts, dtype=float)
-    peak = np.maximum(counts.max(axis=1, keepdims=True), 1.0)
-    lo, hi = edges[:, :-1], edges[:, 1:]
-    hover = [[f"{n}<br>[{a:.3g}, {b:.3g})<br>{int(c)} weights" for a, b, c in zip(la, lb, lc)] for n, la, lb, lc in zip(names, lo, hi, counts)]
-    ranges = [f"{n}  [{e[0]:.2g}, {e[-1]:.2g}]" for n, e in zip(names, edges)]
-    return {
-        "data": [{"type": "heatmap", "z": counts / peak, "y": ranges, "x": np.arange(counts.shape[1], dtype=float),
-                  "text": hover, "hoverinfo": "text", "colorscale": "Viridis", "showscale": False}],
-        # b: room for the tick labels *and* the axis title under them.
-        "layout": {"height": 110 + 22 * len(names), "margin": {"l": 260, "r": 10, "t": 30, "b": 56},
-                   "title": {"text": f"weight histograms at step {step} (epoch {epoch + 1})", "font": {"size": 13}},
-                   "xaxis": {"title": {"text": "bin (each row spans that weight's own min … max)"}, "showgrid": False},
-                   "yaxis": {"autorange": "reversed", "automargin": True}, "uirevision": "histograms"},
-    }
 
 
 def health_figure(report: Any, *, epoch: int) -> dict[str, Any]:
@@ -131,4 +110,41 @@ def health_figure(report: Any, *, epoch: int) -> dict[str, Any]:
                    "xaxis": {"domain": [0, 0.48], "type": "log", "title": {"text": "gradient norm (log)"}, "exponentformat": "e"},
                    "xaxis2": {"domain": [0.52, 1], "range": [0, 1], "title": {"text": "fraction of units"}},
                    "yaxis": {"autorange": "reversed", "automargin": True}, "legend": {"orientation": "h", "y": 1.12}, "uirevision": "health"},
+    }
+
+
+def histogram_history_figure(history: Sequence[tuple[str, np.ndarray, Sequence[int], np.ndarray]], *, step: int, epoch: int) -> dict[str, Any]:
+    """Each weight's distribution over the run: one band of rows per weight, time going down.
+
+    ``history`` is :func:`nbkeras.training.histograms.histogram_history`'s result. Within a
+    band every row is one snapshot on that weight's common range (oldest at the top, the
+    newest at the bottom), scaled to its own maximum, as TensorBoard's histogram view
+    stacks them. One heatmap trace, not one subplot per weight: it draws in one pass.
+    """
+    rows: list[str] = []
+    z: list[np.ndarray] = []
+    tickvals, ticktext = [], []
+    bins = history[0][3].shape[1] if history else 0
+    for i, (name, edges, steps, density) in enumerate(history):
+        if i:
+            rows.append("\u2002" * i)  # a blank row between bands (labels must be unique)
+            z.append(np.full(bins, np.nan))
+        labels = [f"{name} · step {s}" for s in steps]
+        tickvals.append(labels[len(labels) // 2])
+        ticktext.append(f"{name}  [{edges[0]:.2g}, {edges[-1]:.2g}]")
+        rows += labels
+        z += list(density)
+    x = (np.arange(bins, dtype=float) + 0.5) / max(bins, 1)
+    return {
+        "data": [{"type": "heatmap", "z": np.array(z, dtype=float).reshape(len(rows), bins), "y": rows, "x": x,
+                  "colorscale": "Viridis", "showscale": False, "hoverongaps": False,
+                  "hovertemplate": "%{y}<br>%{x:.0%} of its range<br>density %{z:.2f}<extra></extra>"}],
+        "layout": {"height": 110 + 3 * len(rows) + 14 * len(history), "margin": {"l": 260, "r": 10, "t": 30, "b": 56},
+                   "title": {"text": f"up to step {step} (epoch {epoch + 1}) · a band per weight, oldest snapshot at its top",
+                             "font": {"size": 13}},
+                   "xaxis": {"title": {"text": "position in the weight's range (its min … max beside its name)"}, "showgrid": False,
+                             "range": [0, 1], "tickformat": ".0%"},
+                   "yaxis": {"autorange": "reversed", "tickmode": "array", "tickvals": tickvals, "ticktext": ticktext,
+                             "automargin": True, "type": "category"},
+                   "uirevision": "histograms"},
     }

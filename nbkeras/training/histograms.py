@@ -341,3 +341,60 @@ class HistogramScheduler:
         self.cost_seconds = seconds if c != c else c + self._alpha_new * (seconds - c)
         self._now = (self._now + seconds) if now is None else float(now)
         self._last_snapshot = self._now
+
+
+def rebin(edges: np.ndarray, counts: np.ndarray, new_edges: np.ndarray) -> np.ndarray:
+    """Counts of one histogram spread onto other bins, assuming values uniform within each bin.
+
+    Snapshots of one weight taken at different steps each have their own range; to show
+    them on one axis (a weight's histograms over time) they are redrawn on common bins.
+    The total is kept for the part of the range ``new_edges`` covers.
+
+    Args:
+        edges: ``(bins + 1,)`` ascending edges of the source histogram.
+        counts: ``(bins,)`` its counts.
+        new_edges: ``(m + 1,)`` ascending edges to spread the counts onto.
+
+    Returns:
+        ``(m,)`` float64 counts.
+
+    Example:
+        >>> rebin(np.array([0.0, 1.0]), np.array([4]), np.array([0.0, 0.5, 1.0, 2.0])).tolist()
+        [2.0, 2.0, 0.0]
+    """
+    edges = np.asarray(edges, dtype=float)
+    cumulative = np.concatenate([[0.0], np.cumsum(np.asarray(counts, dtype=float))])
+    # The cumulative count is piecewise linear in the value; read it at the new edges.
+    at = np.interp(np.asarray(new_edges, dtype=float), edges, cumulative, left=0.0, right=cumulative[-1])
+    return np.diff(at)
+
+
+def histogram_history(snapshots: list[HistogramSnapshot], *, rows: int, bins: int) -> list[tuple[str, np.ndarray, list[int], np.ndarray]]:
+    """Each weight's histograms over time, on one range per weight.
+
+    Args:
+        snapshots: Oldest first (as a monitor keeps them).
+        rows: Most snapshots per weight (evenly spaced in the list; the first and the
+            last always kept).
+        bins: Bins of the common range.
+
+    Returns:
+        Per weight of the newest snapshot: ``(name, edges (bins + 1,), steps, density
+        (len(steps), bins))``; each density row is scaled to its own maximum (1).
+    """
+    if not snapshots:
+        return []
+    picked = snapshots if len(snapshots) <= rows else [snapshots[int(round(i))] for i in np.linspace(0, len(snapshots) - 1, rows)]
+    out = []
+    for name in snapshots[-1].names:
+        found = [(snap.step, snap.edges[snap.names.index(name)], snap.counts[snap.names.index(name)]) for snap in picked if name in snap.names]
+        # A constant weight (a zero-initialised bias) gets a nominal ±0.5 range; it would
+        # squeeze the trained distribution into a few bins, so it counts only if all are.
+        spread = [(e, c) for _, e, c in found if np.count_nonzero(c) > 1] or [(e, c) for _, e, c in found]
+        lo = min(float(e[0]) for e, _ in spread)
+        hi = max(float(e[-1]) for e, _ in spread)
+        common = np.linspace(lo, hi, bins + 1)
+        density = np.array([rebin(e, c, common) for _, e, c in found])
+        density /= np.maximum(density.max(axis=1, keepdims=True), 1e-12)
+        out.append((name, common, [int(step) for step, _, _ in found], density))
+    return out

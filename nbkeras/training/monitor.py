@@ -23,8 +23,8 @@ from typing import Any
 import numpy as np
 
 from nbkeras._keras import keras, tf
-from nbkeras.training.figures import fill_metric_figure, health_figure, histogram_figure, metric_layout, metric_names
-from nbkeras.training.histograms import HistogramScheduler, HistogramSnapshot, weight_histograms
+from nbkeras.training.figures import fill_metric_figure, health_figure, histogram_history_figure, metric_names, metric_panels
+from nbkeras.training.histograms import HistogramScheduler, HistogramSnapshot, histogram_history, weight_histograms
 from nbkeras.training.recorder import TrainingRecorder
 from nbkeras.training.series import DecimatedSeries
 
@@ -33,6 +33,8 @@ log = logging.getLogger("nbkeras")
 MAX_HISTOGRAM_SNAPSHOTS = 200  # per run; older ones are thinned (every other one dropped)
 SNAPSHOT_SECONDS = 5.0  # late views resync from a snapshot at most this old
 HEALTH_SECONDS = 1.0  # health and histogram charts are redrawn at most this often (all data is kept)
+HISTORY_ROWS = 40  # snapshots per weight in the histograms-over-time chart
+HISTORY_BINS = 32  # bins of each weight's common range in that chart
 BLOCKING_REASON = (
     "This cell is running model.fit, so the kernel cannot hear the buttons until it ends. "
     "For live Stop / learning-rate / checkpoint controls run: run = nbkeras.fit(model, x, y, ...)"
@@ -372,7 +374,7 @@ class LiveMonitor(keras().callbacks.Callback):
         if force or now - self._last_histogram_draw >= HEALTH_SECONDS:
             self._pending_histogram = None
             self._last_histogram_draw = now
-            self.dashboard.set_histograms(histogram_figure(snap.names, snap.edges, snap.counts, step=snap.step, epoch=snap.epoch))
+            self.dashboard.set_histograms(self._histogram_figure())
 
     def _nonfinite(self, step: int, keys: list[str], where: str) -> None:
         self._nonfinite_steps.append(float(step))
@@ -479,7 +481,7 @@ class LiveMonitor(keras().callbacks.Callback):
         if keys != self._metric_keys or len(self._nonfinite_steps) != self.__dict__.get("_drawn_nonfinite", 0):
             self._metric_keys = keys
             self._drawn_nonfinite = len(self._nonfinite_steps)
-            self.dashboard.set_metric_layout(self._layout())
+            self.dashboard.set_metric_panels(self._panels())
         if now - self._last_snapshot >= SNAPSHOT_SECONDS:
             self._last_snapshot = now
             self.dashboard.send_snapshot(self.series(), self._status())
@@ -490,15 +492,22 @@ class LiveMonitor(keras().callbacks.Callback):
         """The per-batch series that are Keras metrics (not the learning rate or throughput)."""
         return [k for k in self.recorder.batch_history if k != "learning_rate" and not k.endswith("_per_second")]
 
-    def _layout(self) -> dict[str, Any]:
-        return metric_layout(metric_names(self._metric_log_keys()), log_scale=self.dashboard.log_scale if self.dashboard else False,
-                             nonfinite_steps=self._nonfinite_steps)
+    def _panels(self, *, log_scale: bool | None = None) -> list[dict[str, Any]]:
+        if log_scale is None:
+            log_scale = self.dashboard.log_scale if self.dashboard else False
+        return metric_panels(metric_names(self._metric_log_keys()), log_scale=log_scale, nonfinite_steps=self._nonfinite_steps)
+
+    def _histogram_figure(self) -> dict[str, Any]:
+        """Every weight's histograms over the run so far (one band per weight)."""
+        last = self._snapshots[-1]
+        history = histogram_history(self._snapshots, rows=HISTORY_ROWS, bins=HISTORY_BINS)
+        return histogram_history_figure(history, step=last.step, epoch=last.epoch)
 
     def _finish_display(self) -> None:
         if self.dashboard is not None:
             self._draw_health(time.perf_counter(), force=True)
             self._draw_histograms(time.perf_counter(), force=True)
-            self.dashboard.set_metric_layout(self._layout())
+            self.dashboard.set_metric_panels(self._panels())
             self.dashboard.controls = {"enabled": False, "reason": f"Run {self.state}."}
             self.dashboard.send_snapshot(self.series(), self._status())
             # Live front ends keep rendering the widget (highest-ranked mime type); JupyterLab
@@ -553,10 +562,10 @@ class LiveMonitor(keras().callbacks.Callback):
     def figures(self) -> list[tuple[str, dict[str, Any]]]:
         """(title, figure spec) of the dashboard's charts with their data, for reports."""
         smoothing = self.dashboard.smoothing if self.dashboard is not None else 0.6
-        out = [("loss and metrics", fill_metric_figure(metric_layout(metric_names(self._metric_log_keys()), log_scale=False, nonfinite_steps=self._nonfinite_steps), self.series(), smoothing=smoothing))]
+        out = [(panel["name"].replace("_", " "), fill_metric_figure(panel, self.series(), smoothing=smoothing))
+               for panel in self._panels(log_scale=False)]
         if self._snapshots:
-            s = self._snapshots[-1]
-            out.append(("weight histograms", histogram_figure(s.names, s.edges, s.counts, step=s.step, epoch=s.epoch)))
+            out.append(("weight histograms over time", self._histogram_figure()))
         if self.health:
             epoch, report = self.health[-1]
             out.append(("training health", health_figure(report, epoch=epoch)))

@@ -22,7 +22,7 @@ from harness import NotebookRun, run_notebook
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = ".nbkeras-widget.nbkeras-training-dashboard"
-METRICS = f"{ROOT} .nbk-metrics"
+METRICS = f'{ROOT} .nbk-metric[data-panel="metric:loss"]'  # the loss panel
 RUN_TIMEOUT = 240.0  # TensorFlow import + a short blocking fit on CPU
 
 SETUP = """\
