@@ -128,7 +128,6 @@ class NbKerasWidget(anywidget.AnyWidget):
         super().__init__(**kwargs)
         self.on_msg(self._on_frontend_msg)
         _live_widgets[self.model_id] = self
-        # Set after super().__init__: traitlets would take a plain attribute for a trait default.
         self._picture_settle = _Settle(lambda: self.PICTURE_SETTLE_SECONDS, self._refresh_after_settle)
         self._picture_outputs: list[list[Any]] = []  # [display handle, bundle it shows] per picture output
         if self._picture_traits:
@@ -162,8 +161,8 @@ class NbKerasWidget(anywidget.AnyWidget):
     def static_svg(self) -> str | None:
         """:meth:`static_figures` drawn as one SVG (stacked, each with its title); None without data.
 
-        Displayed outputs carry it beside the widget view, so that a notebook read without
-        a kernel (GitHub, nbviewer) still shows the charts.
+        The widget's picture output carries it (see :meth:`display_once`), so that a notebook
+        read without a kernel (GitHub, nbviewer) still shows the charts.
         """
         from nbkeras.plots.svg import figures_svg  # numpy-heavy: only when something is shown
 
