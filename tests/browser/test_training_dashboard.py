@@ -159,6 +159,18 @@ def test_blocking_fit_ends_finished_with_every_step(notebook_page, jupyter_serve
               timeout=10, describe=lambda: f"page holds {_points(run)}")
     assert _points(run, "epoch/loss") == 3
 
+    # Weight histograms over time: a band per weight, from the initial weights (step 0)
+    # to the final ones, each row labelled with its weight and step.
+    weights = _python(run, "[w.path for w in model.trainable_weights]")
+    plot = run.plotly_traces(f"{ROOT} .nbk-histograms")
+    assert plot is not None, "no weight-histogram chart"
+    (heatmap,) = plot["data"]
+    rows = [r for r in heatmap["y"] if r.strip()]
+    for path in weights:
+        assert f"{path} · step 0" in rows and f"{path} · step {step}" in rows, (path, rows[:6])
+    shape = run.page.evaluate(f"() => {{ const z = document.querySelector('{ROOT} .nbk-histograms').data[0].z; return [z.length, z[0].length]; }}")
+    assert shape == [len(heatmap["y"]), 32], shape
+
     # During a blocking fit the kernel cannot hear the buttons: the page must say so and
     # offer nbkeras.fit, and after the run the controls are off.
     seen = page.evaluate("window.__nbkControls")
