@@ -10,7 +10,9 @@ import { redrawLoop } from "./lib/redraw.js";
 
 const BROWSER_CAP = 16384; // points per series kept in the page, whatever the run length
 const MAX_DRAWN = 1000; // points per trace drawn (min/max per bucket beyond that)
-const PLOT_CONFIG = { responsive: true, displaylogo: false };
+// Not `responsive`: Plotly would measure its container (a forced layout of the whole
+// notebook) on every draw. The view watches its width instead (ResizeObserver).
+const PLOT_CONFIG = { responsive: false, displaylogo: false };
 
 /** @param {DataView} view @returns {{x: number[], y: (number|null)[]}} */
 function unpack(view) {
@@ -188,6 +190,18 @@ function render({ model, el }) {
   });
   root.__nbkRedrawStats = loop.stats; // read by the browser benchmark and tests
 
+  // The charts' width follows the view's: read from ResizeObserver entries (no forced
+  // layout), applied at each panel's next draw.
+  let width = 0;
+  const resize = new ResizeObserver((entries) => {
+    const w = Math.floor(entries[entries.length - 1].contentRect.width);
+    if (w <= 0 || w === width) return;
+    width = w;
+    for (const m of metricPanels) { m.layout = null; loop.mark(m.panel, true); }
+    for (const panel of figurePanels) loop.mark(panel, true);
+  });
+  resize.observe(root);
+
   /** @type {{spec: any, node: HTMLElement, panel: any, layout: any}[]} */
   let metricPanels = [];
   // One small figure per metric (nbkeras/training/figures.py metric_panels): each is
@@ -216,6 +230,7 @@ function render({ model, el }) {
     if (!m.layout) {
       const layout = structuredClone(m.spec.layout || {});
       if (layout.meta?.log_scale_follows && layout.yaxis) layout.yaxis.type = logValue ? "log" : "linear";
+      if (width) layout.width = width;
       m.layout = layout;
     }
     return m.layout;
@@ -251,7 +266,7 @@ function render({ model, el }) {
 
   function drawFigure(node, panel) {
     if (!Plotly) return;
-    if (panel.spec) Plotly.react(node, panel.spec.data, panel.spec.layout, PLOT_CONFIG);
+    if (panel.spec) Plotly.react(node, panel.spec.data, width ? { ...panel.spec.layout, width } : panel.spec.layout, PLOT_CONFIG);
     else if (node.data) Plotly.purge(node);
   }
 
@@ -301,6 +316,7 @@ function render({ model, el }) {
     for (const [event, fn] of listeners) model.off(event, fn);
     store.listeners.delete(onData);
     loop.dispose();
+    resize.disconnect();
     rpc.dispose();
     for (const node of [...metricPanels.map((m) => m.node), histPlot, healthPlot]) if (Plotly) Plotly.purge(node);
   };

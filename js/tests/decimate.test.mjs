@@ -34,3 +34,14 @@ test("a gap (NaN/Inf in the run) survives as null however long the run", () => {
   const gaps = out.y.map((v, k) => [v, out.x[k]]).filter(([v]) => v === null);
   assert.deepEqual(gaps, [[null, 12_345]]);
 });
+
+test("the first and the last step are always drawn", () => {
+  const x = range(1901).map((i) => i + 1);
+  const y = x.map((i) => Math.cos(i)); // extremes anywhere but at the ends
+  y[0] = 0;
+  y[1900] = 0;
+  const out = minMax(x, y, 1000);
+  assert.ok(out.x.length <= 1000);
+  assert.equal(out.x[0], 1);
+  assert.equal(out.x[out.x.length - 1], 1901);
+});

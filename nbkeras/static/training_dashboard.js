@@ -176,7 +176,7 @@ function smooth(values, alpha) {
 function minMax(x, y, maxPoints) {
   const n = x.length;
   if (n <= maxPoints) return { x, y };
-  const buckets = Math.floor(maxPoints / 2);
+  const buckets = Math.floor((maxPoints - 2) / 2);
   const size = n / buckets;
   const ox = [];
   const oy = [];
@@ -195,7 +195,7 @@ function minMax(x, y, maxPoints) {
       if (lo < 0 || v < y[lo]) lo = i;
       if (hi < 0 || v > y[hi]) hi = i;
     }
-    const keep = [lo, hi, gap].filter((i) => i >= 0).sort((a, b2) => a - b2);
+    const keep = [lo, hi, gap, b === 0 ? 0 : -1, b === buckets - 1 ? n - 1 : -1].filter((i) => i >= 0).sort((a, b2) => a - b2);
     for (let k = 0; k < keep.length; k++) {
       if (k > 0 && keep[k] === keep[k - 1]) continue;
       ox.push(x[keep[k]]);
@@ -206,9 +206,10 @@ function minMax(x, y, maxPoints) {
 }
 
 // src/lib/redraw.js
-var DUTY = 0.05;
+var LONG_TASK_MS = 50;
+var SHARE_SHORT = 0.15;
+var SHARE_LONG = 0.04;
 var MIN_INTERVAL_MS = 100;
-var MAX_INTERVAL_MS = 3e3;
 var SHARED = Symbol.for("nbkeras.redraw");
 function scheduler() {
   return globalThis[SHARED] ??= createScheduler();
@@ -239,6 +240,7 @@ function createScheduler() {
   const panels = [];
   let frame = 0;
   let timer = 0;
+  let nextDraw = 0;
   const io = typeof IntersectionObserver === "function" ? new IntersectionObserver((entries) => {
     for (const e of entries) {
       const p = panels.find((q) => q.node === e.target);
@@ -246,49 +248,49 @@ function createScheduler() {
     }
     wake();
   }) : null;
-  const onVisibility = () => wake();
-  document.addEventListener("visibilitychange", onVisibility);
-  function interval(p) {
-    return Math.min(MAX_INTERVAL_MS, Math.max(MIN_INTERVAL_MS, p.cost / DUTY));
-  }
+  document.addEventListener("visibilitychange", () => wake());
   function wake() {
     if (frame) return;
     frame = requestAnimationFrame(tick);
+  }
+  function later(ms) {
+    if (timer) return;
+    timer = setTimeout(() => {
+      timer = 0;
+      wake();
+    }, Math.max(0, ms));
   }
   function tick() {
     frame = 0;
     if (document.hidden) return;
     const now = performance.now();
-    let soonest = Infinity;
-    const due = panels.filter((p) => p.dirty && p.visible).sort((a, b) => a.last - b.last);
-    for (const p of due) {
-      const wait = p.last + (p.urgent ? 0 : interval(p)) - now;
-      if (wait > 0) {
-        soonest = Math.min(soonest, wait);
-        continue;
-      }
-      p.dirty = false;
-      p.urgent = false;
-      const t0 = performance.now();
-      try {
-        p.draw();
-      } catch (error) {
-        reportError(error);
-      }
-      const t1 = performance.now();
-      p.cost = p.draws === 0 ? t1 - t0 : 0.7 * p.cost + 0.3 * (t1 - t0);
-      globalThis.__nbkTimeline?.push([p.node?.dataset?.panel ?? "status", t0, t1 - t0]);
-      p.last = t1;
-      p.draws += 1;
-      if (panels.some((q) => q.dirty && q.visible)) wake();
+    const waiting = panels.filter((p2) => p2.dirty && p2.visible);
+    if (!waiting.length) return;
+    const urgent = waiting.find((p2) => p2.urgent);
+    const ready = waiting.filter((p2) => now - p2.last >= MIN_INTERVAL_MS).sort((a, b) => a.last - b.last);
+    const p = urgent ?? (now >= nextDraw ? ready[0] : void 0);
+    if (!p) {
+      const soonest = Math.min(...waiting.map((q) => q.last + MIN_INTERVAL_MS));
+      later(Math.max(nextDraw, soonest) - now);
       return;
     }
-    if (soonest < Infinity && !timer) {
-      timer = setTimeout(() => {
-        timer = 0;
-        wake();
-      }, soonest);
+    p.dirty = false;
+    p.urgent = false;
+    const t0 = performance.now();
+    try {
+      p.draw();
+    } catch (error) {
+      reportError(error);
     }
+    const t1 = performance.now();
+    const took = t1 - t0;
+    p.cost = p.draws === 0 ? took : 0.7 * p.cost + 0.3 * took;
+    p.last = t1;
+    p.draws += 1;
+    const share = took < LONG_TASK_MS ? SHARE_SHORT : SHARE_LONG;
+    nextDraw = Math.max(nextDraw, t1 + took * (1 - share) / share);
+    globalThis.__nbkTimeline?.push([p.node?.dataset?.panel ?? "status", t0, took]);
+    if (panels.some((q) => q.dirty && q.visible)) wake();
   }
   return {
     panel(draw, node) {
@@ -303,7 +305,7 @@ function createScheduler() {
       if (i >= 0) panels.splice(i, 1);
       if (p.node && io) io.unobserve(p.node);
     },
-    /** Mark a panel stale; `urgent` (a user's own action) skips the rate limit once. */
+    /** Mark a panel stale; `urgent` (a user's own action) draws it at the next frame. */
     mark(p, urgent = false) {
       p.dirty = true;
       if (urgent) p.urgent = true;
@@ -315,7 +317,7 @@ function createScheduler() {
 // src/training_dashboard.js
 var BROWSER_CAP = 16384;
 var MAX_DRAWN = 1e3;
-var PLOT_CONFIG = { responsive: true, displaylogo: false };
+var PLOT_CONFIG = { responsive: false, displaylogo: false };
 function unpack(view) {
   const flat = new Float32Array(view.buffer, view.byteOffset, view.byteLength / 4);
   const half = flat.length / 2;
@@ -483,6 +485,18 @@ function render({ model, el }) {
     return panel;
   });
   root.__nbkRedrawStats = loop.stats;
+  let width = 0;
+  const resize = new ResizeObserver((entries) => {
+    const w = Math.floor(entries[entries.length - 1].contentRect.width);
+    if (w <= 0 || w === width) return;
+    width = w;
+    for (const m of metricPanels) {
+      m.layout = null;
+      loop.mark(m.panel, true);
+    }
+    for (const panel of figurePanels) loop.mark(panel, true);
+  });
+  resize.observe(root);
   let metricPanels = [];
   function buildMetricPanels() {
     const specs = model.get("metric_panels") || [];
@@ -515,6 +529,7 @@ function render({ model, el }) {
     if (!m.layout) {
       const layout = structuredClone(m.spec.layout || {});
       if (layout.meta?.log_scale_follows && layout.yaxis) layout.yaxis.type = logValue ? "log" : "linear";
+      if (width) layout.width = width;
       m.layout = layout;
     }
     return m.layout;
@@ -546,7 +561,7 @@ function render({ model, el }) {
   }
   function drawFigure(node, panel) {
     if (!Plotly) return;
-    if (panel.spec) Plotly.react(node, panel.spec.data, panel.spec.layout, PLOT_CONFIG);
+    if (panel.spec) Plotly.react(node, panel.spec.data, width ? { ...panel.spec.layout, width } : panel.spec.layout, PLOT_CONFIG);
     else if (node.data) Plotly.purge(node);
   }
   let shownStatus = "";
@@ -596,6 +611,7 @@ function render({ model, el }) {
     for (const [event, fn] of listeners) model.off(event, fn);
     store.listeners.delete(onData);
     loop.dispose();
+    resize.disconnect();
     rpc.dispose();
     for (const node of [...metricPanels.map((m) => m.node), histPlot, healthPlot]) if (Plotly) Plotly.purge(node);
   };

@@ -4,18 +4,19 @@
 // but drawing every held point costs the page time in proportion to the run's length.
 // `minMax` keeps, per bucket of consecutive points, the lowest and the highest (in step
 // order), so spikes and dips survive; a bucket holding a gap (null: NaN/Inf in the run)
-// keeps the gap, so a diverged step stays visible however long the run.
+// keeps the gap, so a diverged step stays visible however long the run; the first and the
+// last point are always kept, so the curve spans the steps the run has reached.
 
 /**
  * @param {number[]} x steps, ascending
  * @param {(number | null)[]} y values; null is a gap
- * @param {number} maxPoints most points to return (>= 4)
+ * @param {number} maxPoints most points to return (>= 4), plus one per bucket that holds a gap
  * @returns {{x: number[], y: (number | null)[]}}
  */
 export function minMax(x, y, maxPoints) {
   const n = x.length;
   if (n <= maxPoints) return { x, y };
-  const buckets = Math.floor(maxPoints / 2);
+  const buckets = Math.floor((maxPoints - 2) / 2); // two points each, plus the first and last
   const size = n / buckets;
   const ox = [];
   const oy = [];
@@ -31,7 +32,7 @@ export function minMax(x, y, maxPoints) {
       if (lo < 0 || v < y[lo]) lo = i;
       if (hi < 0 || v > y[hi]) hi = i;
     }
-    const keep = [lo, hi, gap].filter((i) => i >= 0).sort((a, b) => a - b);
+    const keep = [lo, hi, gap, b === 0 ? 0 : -1, b === buckets - 1 ? n - 1 : -1].filter((i) => i >= 0).sort((a, b) => a - b);
     for (let k = 0; k < keep.length; k++) {
       if (k > 0 && keep[k] === keep[k - 1]) continue;
       ox.push(x[keep[k]]);

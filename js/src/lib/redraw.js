@@ -2,16 +2,20 @@
 //
 // A streaming chart must never own the main thread: a user typing a learning rate or
 // scrolling the notebook needs it back within a frame. Each chart is a *panel* with a
-// dirty flag; one animation-frame loop per view draws dirty panels that are on screen,
-// at most one panel per frame (so draws never stack into one long task), and no panel
-// more often than its own draw time allows: after a draw of d ms the panel waits
-// `d / DUTY` before its next one, so drawing takes at most DUTY of the main thread
-// however slow the machine or large the figure. Panels off screen or in a hidden tab
-// stay dirty and are drawn when they come back into view.
+// dirty flag. One scheduler per page (every view's panels, two dashboards included)
+// draws dirty panels that are on screen, at most one panel per animation frame (draws
+// never stack into one long task), and spaces its draws by what they cost: after a draw
+// of d ms, the next draw of *any* panel waits d (1 - f) / f, f being the share of the
+// main thread drawing may take (SHARE_SHORT for draws shorter than a long task, which
+// a user does not feel; SHARE_LONG for longer ones, which are long tasks). However slow
+// the machine or large the figure, drawing stays within that share; a faster machine
+// just redraws more often. A user's own action (a slider) is drawn at the next frame.
+// Panels off screen or in a hidden tab stay dirty and are drawn when they come back.
 
-const DUTY = 0.05; // most of the main thread a panel's redraws may take
+const LONG_TASK_MS = 50; // the browser's long-task threshold
+const SHARE_SHORT = 0.15; // of the main thread, for draws under LONG_TASK_MS
+const SHARE_LONG = 0.04; // for draws over it: long tasks stay under 5 % of the time
 const MIN_INTERVAL_MS = 100; // no panel redraws more than 10 times a second
-const MAX_INTERVAL_MS = 3000; // a slow panel still redraws every few seconds
 
 /**
  * @typedef {object} Panel
@@ -69,6 +73,7 @@ function createScheduler() {
   const panels = [];
   let frame = 0;
   let timer = 0;
+  let nextDraw = 0; // performance.now() before which no panel is drawn (but urgent ones)
   const io = typeof IntersectionObserver === "function"
     ? new IntersectionObserver((entries) => {
       for (const e of entries) {
@@ -78,49 +83,50 @@ function createScheduler() {
       wake();
     })
     : null;
-  const onVisibility = () => wake();
-  document.addEventListener("visibilitychange", onVisibility);
-
-  function interval(p) {
-    return Math.min(MAX_INTERVAL_MS, Math.max(MIN_INTERVAL_MS, p.cost / DUTY));
-  }
+  document.addEventListener("visibilitychange", () => wake());
 
   function wake() {
     if (frame) return;
     frame = requestAnimationFrame(tick);
   }
 
+  function later(ms) {
+    if (timer) return;
+    timer = setTimeout(() => { timer = 0; wake(); }, Math.max(0, ms));
+  }
+
   function tick() {
     frame = 0;
     if (document.hidden) return; // visibilitychange wakes us
     const now = performance.now();
-    let soonest = Infinity;
-    // The panel waiting longest goes first; one draw per frame.
-    const due = panels
-      .filter((p) => p.dirty && p.visible)
-      .sort((a, b) => a.last - b.last);
-    for (const p of due) {
-      const wait = p.last + (p.urgent ? 0 : interval(p)) - now;
-      if (wait > 0) { soonest = Math.min(soonest, wait); continue; }
-      p.dirty = false;
-      p.urgent = false;
-      const t0 = performance.now();
-      try {
-        p.draw();
-      } catch (error) {
-        reportError(error); // shown in the console; the other panels keep drawing
-      }
-      const t1 = performance.now();
-      p.cost = p.draws === 0 ? t1 - t0 : 0.7 * p.cost + 0.3 * (t1 - t0);
-      globalThis.__nbkTimeline?.push([p.node?.dataset?.panel ?? "status", t0, t1 - t0]); // set by bench/bench_browser.py
-      p.last = t1;
-      p.draws += 1;
-      if (panels.some((q) => q.dirty && q.visible)) wake();
+    const waiting = panels.filter((p) => p.dirty && p.visible);
+    if (!waiting.length) return;
+    // A user's action first, then the panel that has waited longest.
+    const urgent = waiting.find((p) => p.urgent);
+    const ready = waiting.filter((p) => now - p.last >= MIN_INTERVAL_MS).sort((a, b) => a.last - b.last);
+    const p = urgent ?? (now >= nextDraw ? ready[0] : undefined);
+    if (!p) {
+      const soonest = Math.min(...waiting.map((q) => q.last + MIN_INTERVAL_MS));
+      later(Math.max(nextDraw, soonest) - now);
       return;
     }
-    if (soonest < Infinity && !timer) {
-      timer = setTimeout(() => { timer = 0; wake(); }, soonest);
+    p.dirty = false;
+    p.urgent = false;
+    const t0 = performance.now();
+    try {
+      p.draw();
+    } catch (error) {
+      reportError(error); // shown in the console; the other panels keep drawing
     }
+    const t1 = performance.now();
+    const took = t1 - t0;
+    p.cost = p.draws === 0 ? took : 0.7 * p.cost + 0.3 * took;
+    p.last = t1;
+    p.draws += 1;
+    const share = took < LONG_TASK_MS ? SHARE_SHORT : SHARE_LONG;
+    nextDraw = Math.max(nextDraw, t1 + (took * (1 - share)) / share);
+    globalThis.__nbkTimeline?.push([p.node?.dataset?.panel ?? "status", t0, took]); // set by bench/bench_browser.py
+    if (panels.some((q) => q.dirty && q.visible)) wake();
   }
 
   return {
@@ -136,7 +142,7 @@ function createScheduler() {
       if (i >= 0) panels.splice(i, 1);
       if (p.node && io) io.unobserve(p.node);
     },
-    /** Mark a panel stale; `urgent` (a user's own action) skips the rate limit once. */
+    /** Mark a panel stale; `urgent` (a user's own action) draws it at the next frame. */
     mark(p, urgent = false) {
       p.dirty = true;
       if (urgent) p.urgent = true;
