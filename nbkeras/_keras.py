@@ -10,8 +10,13 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import threading
 from collections.abc import Iterator
 from types import ModuleType
+from typing import Any
+
+#: What a notebook shows while the first TensorFlow import of a kernel runs (5-38 s seen).
+LOADING_NOTICE = "nbkeras: loading TensorFlow (first use in this kernel, ~10 s)…"
 
 
 @contextlib.contextmanager
@@ -41,6 +46,63 @@ def _quiet_native_stderr() -> Iterator[None]:
         os.close(saved)
 
 
+def _kernel_display() -> Any:
+    """IPython's ``display`` when this code runs in a Jupyter kernel's main thread, else None.
+
+    Scripts, plain IPython and worker threads (a training thread: output from threads is
+    misrouted in ipykernel 7) get no notice. IPython is never imported here: a kernel has
+    it loaded already.
+    """
+    ipython = sys.modules.get("IPython")
+    if ipython is None or threading.current_thread() is not threading.main_thread():
+        return None
+    shell = ipython.get_ipython()
+    if shell is None or getattr(shell, "kernel", None) is None:
+        return None
+    from IPython.display import display
+
+    return display
+
+
+@contextlib.contextmanager
+def loading_notice(text: str = LOADING_NOTICE, *, display: Any = None) -> Iterator[None]:
+    """In a Jupyter kernel, show ``text`` in the running cell's output while the body runs.
+
+    The line appears before the slow work starts (so the first widget of a session does
+    not leave an empty output for seconds) and is emptied when it ends, whether it
+    succeeded or raised; a saved notebook keeps an empty text output, not the line.
+    (Empty text rather than no data at all: JupyterLab renders an output without any
+    data as a bare element outside its list of outputs.) Outside a kernel it does nothing.
+
+    Args:
+        text: The line to show (plain text; shown as text and as escaped HTML).
+        display: The ``IPython.display.display`` to use; found automatically (tests pass
+            a recorder).
+
+    Example:
+        >>> with loading_notice("nbkeras: loading TensorFlow…"):
+        ...     import tensorflow  # doctest: +SKIP
+    """
+    show = display if display is not None else _kernel_display()
+    handle = None
+    if show is not None:
+        from html import escape
+
+        html = f'<div class="nbk-loading-notice"><em>{escape(text)}</em></div>'
+        try:
+            handle = show({"text/plain": text, "text/html": html}, raw=True, display_id=True)
+        except Exception:  # noqa: BLE001 - a courtesy line must never stop the import
+            handle = None
+    try:
+        yield
+    finally:
+        if handle is not None:
+            try:
+                handle.update({"text/plain": ""}, raw=True)
+            except Exception:  # noqa: BLE001, S110 - as above
+                pass
+
+
 def keras() -> ModuleType:
     """Return the ``keras`` module, importing TensorFlow's backend on first use."""
     if "keras" in sys.modules and "tensorflow" in sys.modules:
@@ -50,8 +112,9 @@ def keras() -> ModuleType:
     # absl's INFO lines through on TF 2.21, so 3 it is.
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-    quiet = os.environ["TF_CPP_MIN_LOG_LEVEL"] >= "2" and "tensorflow" not in sys.modules
-    with _quiet_native_stderr() if quiet else contextlib.nullcontext():
+    first = "tensorflow" not in sys.modules
+    quiet = os.environ["TF_CPP_MIN_LOG_LEVEL"] >= "2" and first
+    with loading_notice() if first else contextlib.nullcontext(), _quiet_native_stderr() if quiet else contextlib.nullcontext():
         import keras as _keras
         import tensorflow as _tf
 

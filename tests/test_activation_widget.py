@@ -182,3 +182,135 @@ def test_the_saved_picture_follows_the_controls_once_they_settle(wire, outputs, 
     assert widget.updates == []
     svg = picture_svg(update["text/html"])
     assert {"relu", "tanh", "sigmoid"} <= set(re.findall(r">(\w+)</text>", svg))
+
+
+# -- issue #10: busy feedback, work only where something changed, first-use notice ----------
+
+
+def _settle(widget, seq):
+    CommRecorder.send_from_frontend(widget, {"type": "request", "seq": seq, "action": "settle", "args": {}})
+
+
+def test_a_settle_request_is_answered_after_the_deferred_depth_panel_and_changes_nothing(wire):
+    e = ActivationExplorer(activations=("leaky_relu",))
+    start = len(wire.messages)
+    _request(e, 1, "params", {"leaky_relu": {"negative_slope": 0.1}})
+    _settle(e, 2)
+    sent = wire.since(start)
+    # the answer, the deferred depth panel, then the settle's answer: an `_ack` alone
+    assert [sorted(m.data["state"]) for m in sent] == [["_ack", "cards", "curves_figure", "params"], ["depth_figure"], ["_ack"]]
+    assert sent[-1].data["state"] == {"_ack": 2}
+    # a refused value's message stays up: settling is not a new request that clears it
+    _request(e, 3, "x_range", [3, -3])
+    _settle(e, 4)
+    assert "Expected min < max" in e.error and e._ack == 4
+
+
+def test_a_parameter_of_another_activation_recomputes_only_that_activation(wire, monkeypatch):
+    import nbkeras.activations.widget as widget_module
+
+    computed = []
+    real = widget_module.activation_curves
+    monkeypatch.setattr(widget_module, "activation_curves", lambda fn, x, **p: computed.append(fn) or real(fn, x, **p))
+    e = ActivationExplorer(activations=("sigmoid", "tanh", "leaky_relu"), x_range=(-3, 3), points=301)
+    sigmoid_before = _curve(e, "sigmoid")
+    depth_before = e.depth_figure
+    computed.clear()
+    start = len(wire.messages)
+    _request(e, 1, "params", {**e.params, "leaky_relu": {"negative_slope": 0.3}})
+    assert computed == ["leaky_relu"]
+    # one message: the depth panel (sigmoid goes through the layers) is left as it is
+    assert [sorted(m.data["state"]) for m in wire.since(start)] == [["_ack", "cards", "curves_figure", "params"]]
+    assert e.depth_figure is depth_before
+    np.testing.assert_array_equal(_curve(e, "sigmoid")[1], sigmoid_before[1])
+    x, dy = _curve(e, "leaky_relu′")
+    assert np.all(dy[x < 0] == pytest.approx(0.3))
+    assert [c["name"] for c in e.cards] == ["sigmoid", "tanh", "leaky_relu"]
+    assert [c["color"] for c in e.cards] == ["#4c78a8", "#f58518", "#54a24b"]  # colours follow the order
+    assert "left 0.3," in dict(e.cards[2]["properties"])["f'(0)"]  # the card is the new one
+    # the first activation's parameter, or a depth control, does recompute the panel
+    e.activations = ["leaky_relu", "sigmoid"]
+    before = e.depth_figure
+    e.negative_slope = 0.05
+    assert e.depth_figure is not before and "leaky_relu through" in e.depth_figure["layout"]["title"]["text"]
+    before = e.depth_figure
+    e.depth_layers = 3
+    assert e.depth_figure is not before and len([t for t in to_static(e.depth_figure)["data"] if t["name"].startswith("layer ")]) == 3
+    # order changes recolour without recomputing
+    computed.clear()
+    e.activations = ["sigmoid", "leaky_relu"]
+    assert computed == [] and [c["color"] for c in e.cards] == ["#4c78a8", "#f58518"]
+
+
+class _FakeHandle:
+    def __init__(self):
+        self.updates = []
+
+    def update(self, data, **kwargs):
+        self.updates.append((data, kwargs))
+
+
+def test_loading_notice_shows_a_line_then_empties_it_even_when_the_work_fails():
+    from nbkeras._keras import LOADING_NOTICE, loading_notice
+
+    shown = []
+
+    def display(data, **kwargs):
+        handle = _FakeHandle()
+        shown.append((data, kwargs, handle))
+        return handle
+
+    with pytest.raises(RuntimeError), loading_notice(display=display):
+        assert len(shown) == 1  # shown before the work starts
+        raise RuntimeError("import failed")
+    ((data, kwargs, handle),) = shown
+    assert data["text/plain"] == LOADING_NOTICE and "loading TensorFlow" in LOADING_NOTICE
+    assert "<em>nbkeras: loading TensorFlow" in data["text/html"]
+    assert kwargs == {"raw": True, "display_id": True}
+    assert handle.updates == [({"text/plain": ""}, {"raw": True})]
+    # outside a kernel (this test process) nothing is displayed and nothing imported
+    from nbkeras._keras import _kernel_display
+
+    assert _kernel_display() is None
+    with loading_notice("html <b>escaped</b>", display=display):
+        pass
+    assert "&lt;b&gt;" in shown[-1][0]["text/html"]
+
+
+@pytest.mark.slow
+def test_a_fresh_kernel_says_it_is_loading_tensorflow_before_the_first_widget_only_once():
+    jupyter_client = pytest.importorskip("jupyter_client")
+    pytest.importorskip("ipykernel")
+    km, kc = jupyter_client.manager.start_new_kernel(kernel_name="python3")
+    try:
+        kc.execute_interactive("import nbkeras, sys; assert 'tensorflow' not in sys.modules", timeout=60)
+        first: list[dict] = []
+        kc.execute_interactive('e = nbkeras.explore_activations("relu")', timeout=300, output_hook=first.append)
+        again: list[dict] = []
+        kc.execute_interactive("b = nbkeras.ModelBuilder(); b", timeout=300, output_hook=again.append)
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    shown = [(m["msg_type"], m["content"]) for m in first if m["msg_type"] in ("display_data", "update_display_data", "comm_open", "error")]
+    kinds = [kind for kind, _ in shown]
+    assert "error" not in kinds, shown
+    notice_id = shown[0][1]["transient"]["display_id"]
+    assert shown[0][0] == "display_data" and "nbkeras: loading TensorFlow" in shown[0][1]["data"]["text/plain"]
+    # emptied (same output) before any widget exists; the widget comes after
+    assert shown[1][0] == "update_display_data" and shown[1][1]["transient"]["display_id"] == notice_id
+    assert shown[1][1]["data"] == {"text/plain": ""}
+    assert kinds.index("comm_open") > 1
+    assert any(kind == "display_data" and "ActivationExplorer" in c["data"].get("text/plain", "") for kind, c in shown)
+    # TensorFlow is loaded now: the next widget shows no notice
+    assert not any("loading TensorFlow" in str(m["content"]) for m in again)
+    assert any(m["msg_type"] == "display_data" for m in again)
+
+
+def test_a_script_gets_no_notice():
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-c", "import nbkeras; nbkeras.activation_names()"], capture_output=True, text=True, check=True
+    )
+    assert "loading TensorFlow" not in out.stdout + out.stderr

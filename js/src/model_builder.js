@@ -3,8 +3,9 @@
 // come from the kernel; every control sends a request (lib/channel.js) and the view
 // redraws from the kernel's answer. Values shown are the spec's, or the catalog's
 // defaults (read from Keras in Python) for arguments the spec leaves out.
-import { h, clear, errorBanner } from "./lib/dom.js";
+import { h, clear, errorBanner, busyMarker } from "./lib/dom.js";
 import { channel } from "./lib/channel.js";
+import { bindField, carryEdit } from "./lib/fields.js";
 
 /** @typedef {{name: string, kind: string, default: any, choices: any[] | null, required: boolean, main: boolean,
  *             doc: string, optional: boolean, minimum: number | null, maximum: number | null, length: number | null,
@@ -27,6 +28,27 @@ function parseShape(text) {
 }
 
 const shapeText = (shape) => (shape ? `(${shape.map((d) => (d === null ? "None" : d)).join(", ")})` : "");
+/** A value as its field shows it: "" for absent or None. */
+const fieldText = (value) => (value === null || value === undefined ? "" : Array.isArray(value) ? value.join(", ") : String(value));
+
+/**
+ * Put the keyboard back where it was after a redraw replaced the fields: the field with
+ * the same `data-key`, with the text the user had not applied yet and the caret kept.
+ * @param {Element} scope where the new fields are  @param {Element | null} active the old focused field
+ */
+function restoreFocus(scope, active) {
+  const key = active ? active.getAttribute("data-key") : null;
+  if (key === null) return;
+  const node = [...scope.querySelectorAll("[data-key]")].find((n) => n.getAttribute("data-key") === key);
+  if (!node || node === active) return;
+  carryEdit(active, node);
+  /** @type {HTMLElement} */ (node).focus();
+  try {
+    if (active instanceof HTMLInputElement && node instanceof HTMLInputElement && active.selectionStart !== null) {
+      node.setSelectionRange(active.selectionStart, active.selectionEnd);
+    }
+  } catch { /* number fields have no caret position to restore */ }
+}
 const count = (n) => (n === null || n === undefined ? "" : Number(n).toLocaleString("en-US"));
 
 function render({ model, el, host }) {
@@ -65,13 +87,14 @@ function render({ model, el, host }) {
   const codeNote = h("p", { class: "nbk-note" });
   const summaryPre = h("pre", { class: "nbk-mb-summary" });
   const explorerBox = h("div", { class: "nbk-mb-explorer" });
+  const modelBox = h("div", { class: "nbk-mb-model" }, [specErrors, stack, totals]);
   const copyButton = h("button", {
     class: "nbk-button nbk-copy-code", text: "copy", title: "copy the code to the clipboard",
     on: { click: () => navigator.clipboard?.writeText(model.get("code") || "") },
   });
   root.append(
     errorBanner(model), toolbar, inputRow,
-    h("div", { class: "nbk-mb-main" }, [palette, h("div", { class: "nbk-mb-model" }, [specErrors, stack, totals])]),
+    h("div", { class: "nbk-mb-main" }, [palette, modelBox]),
     compileBox,
     h("details", { class: "nbk-mb-output nbk-mb-code-panel" }, [h("summary", { text: "Python code" }), codeNote, copyButton, codePre]),
     h("details", { class: "nbk-mb-output nbk-mb-summary-panel" }, [h("summary", { text: "model.summary()" }), summaryPre]),
@@ -110,11 +133,12 @@ function render({ model, el, host }) {
   // -- input -------------------------------------------------------------------------------
   function drawInput() {
     clear(inputRow);
-    const shape = h("input", {
-      attrs: { type: "text", "aria-label": "input shape", "data-field": "input_shape", size: 14 },
-      on: { change: () => rpc.request("set_input", { shape: parseShape(shape.value) }, "set_input:shape") },
+    const active = document.activeElement;
+    const shape = h("input", { attrs: { type: "text", "aria-label": "input shape", "data-field": "input_shape", "data-key": "input_shape", size: 14 } });
+    bindField(/** @type {HTMLInputElement} */ (shape), {
+      current: () => (spec().input_shape || []).map((d) => (d === null ? "None" : String(d))).join(", "),
+      apply: (text) => rpc.request("set_input", { shape: parseShape(text) }, "set_input:shape"),
     });
-    shape.value = (spec().input_shape || []).map((d) => (d === null ? "None" : String(d))).join(", ");
     const dtype = h("select", {
       attrs: { "aria-label": "input dtype", "data-field": "input_dtype" },
       on: { change: () => rpc.request("set_input", { dtype: dtype.value }, "set_input:dtype") },
@@ -129,6 +153,7 @@ function render({ model, el, host }) {
         h("span", { class: "nbk-control-name", text: "dtype" }), dtype,
       ]),
     );
+    if (active && !active.isConnected) restoreFocus(inputRow, active);
   }
 
   // -- palette -----------------------------------------------------------------------------
@@ -201,26 +226,27 @@ function render({ model, el, host }) {
       }
       return nodes;
     }
-    const input = h("input", { attrs });
+    const input = /** @type {HTMLInputElement} */ (h("input", { attrs }));
+    // The row is rebuilt on every new spec, so `value` is the value the kernel holds:
+    // what Escape brings back after a refused or unfinished edit.
+    let apply;
     if (a.kind === "int" || a.kind === "float") {
       input.type = "number";
       input.step = a.kind === "int" ? "1" : "any";
       if (a.minimum !== null && a.minimum_inclusive) input.min = String(a.minimum);
       if (a.maximum !== null && a.maximum_inclusive && a.maximum < 2 ** 31 - 1) input.max = String(a.maximum);
-      input.value = value === null || value === undefined ? "" : String(value);
       // Sent as typed (an empty field is None): the kernel's check answers.
-      input.addEventListener("change", () => send(input.value.trim() === "" ? null : Number(input.value)));
+      apply = (text) => send(text.trim() === "" ? null : Number(text));
     } else if (a.kind === "int_tuple") {
       input.type = "text";
       input.size = 8;
       input.placeholder = a.length ? `e.g. 3 or ${Array(a.length).fill(3).join(",")}` : "e.g. -1, 8";
-      input.value = value === null || value === undefined ? "" : Array.isArray(value) ? value.join(", ") : String(value);
-      input.addEventListener("change", () => send(parseIntTuple(input.value, a.length === null)));
+      apply = (text) => send(parseIntTuple(text, a.length === null));
     } else {
       input.type = "text";
-      input.value = value === null || value === undefined ? "" : String(value);
-      input.addEventListener("change", () => send(input.value === "" && a.optional ? null : input.value));
+      apply = (text) => send(text === "" && a.optional ? null : text);
     }
+    bindField(input, { current: () => fieldText(value), apply });
     return [input];
   }
 
@@ -380,11 +406,7 @@ function render({ model, el, host }) {
     const total = r.total_params ?? 0;
     totals.textContent = `Total params: ${count(total)} · trainable: ${count(trainable)} · non-trainable: ${count(total - trainable)}`;
     totals.dataset.ok = String(Boolean(r.ok));
-    if (activeKey !== null) {
-      for (const node of root.querySelectorAll("[data-key]")) {
-        if (node.getAttribute("data-key") === activeKey) { node.focus(); break; }
-      }
-    }
+    if (activeKey !== null) restoreFocus(stack, active);
     markErrorField();
   }
 
@@ -403,11 +425,11 @@ function render({ model, el, host }) {
       sel.value = choices.includes(c[name]) ? c[name] : "";
       return sel;
     };
-    const lr = h("input", {
-      attrs: { type: "number", step: "any", min: "0", "aria-label": "learning_rate", "data-key": "compile.learning_rate" },
-      on: { change: () => send("learning_rate")(lr.value.trim() === "" ? null : Number(lr.value)) },
+    const lr = h("input", { attrs: { type: "number", step: "any", min: "0", "aria-label": "learning_rate", "data-key": "compile.learning_rate" } });
+    bindField(/** @type {HTMLInputElement} */ (lr), {
+      current: () => fieldText(c.learning_rate),
+      apply: (text) => send("learning_rate")(text.trim() === "" ? null : Number(text)),
     });
-    lr.value = c.learning_rate === undefined ? "" : String(c.learning_rate);
     const logits = h("input", { attrs: { type: "checkbox", "aria-label": "from_logits", "data-key": "compile.from_logits" }, on: { change: () => send("from_logits")(logits.checked) } });
     logits.checked = Boolean(c.from_logits);
     const chosen = Array.isArray(c.metrics) ? c.metrics : [];
@@ -437,9 +459,7 @@ function render({ model, el, host }) {
     if (errors.length) compileBox.append(h("ul", { class: "nbk-mb-compile-errors" }, errors.map((e) => h("li", { class: "nbk-compile-error", text: e.message }))));
     const warnings = model.get("compile_warnings") || [];
     if (warnings.length) compileBox.append(h("ul", { class: "nbk-notices nbk-compile-warnings" }, warnings.map((w) => h("li", { text: w }))));
-    if (activeKey !== null) {
-      for (const node of compileBox.querySelectorAll("[data-key]")) if (node.getAttribute("data-key") === activeKey) { node.focus(); break; }
-    }
+    if (activeKey !== null) restoreFocus(compileBox, active);
     markErrorField();
   }
 
@@ -531,8 +551,14 @@ function render({ model, el, host }) {
     ["change:explorer", drawExplorer],
   ];
   for (const [event, fn] of listeners) model.on(event, fn);
+  // A check that takes longer than BUSY_DELAY_MS (a first Keras build of a layer class,
+  // a big template) dims the stack until the answer arrives.
+  const busy = busyMarker(modelBox, "checking…");
+  const stopActivity = rpc.onActivity(({ waiting }) => busy.set(waiting.length > 0));
   return () => {
     for (const [event, fn] of listeners) model.off(event, fn);
+    stopActivity();
+    busy.dispose();
     explorerView?.abort();
     rpc.dispose();
   };

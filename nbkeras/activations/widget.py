@@ -8,6 +8,7 @@ synced attributes, turns results into figure specs, and forwards.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -100,6 +101,9 @@ class ActivationExplorer(NbKerasWidget):
         "activations", "x_range", "points", "params",
         "depth_layers", "depth_width", "depth_initializer", "depth_stddev",
     )
+    # A view sends "settle" after an answer: its answer (an `_ack` alone) comes after any
+    # deferred depth panel, so the view knows when to stop showing the panel as busy.
+    SETTLE_ACTION = "settle"
 
     def __init__(
         self,
@@ -112,6 +116,10 @@ class ActivationExplorer(NbKerasWidget):
         self._shared_params: dict[str, Any] = kwargs  # what is left are activation parameters
         self.computations = 0  # kernel-side curve computations: the drag benchmark reads it
         self._last_good: dict[str, Any] = {}
+        # Per activation, its curves and card for the inputs they were computed from: a
+        # control that changes one activation's parameter recomputes that one only.
+        self._curve_cache: dict[tuple[Any, ...], tuple[np.ndarray, np.ndarray, dict[str, Any]]] = {}
+        self._depth_inputs: tuple[Any, ...] | None = None  # what the depth panel shows
         names = [self._register(a) for a in ([activations] if isinstance(activations, str) or callable(activations) else activations)]
         # Validate and compute the whole state before the comm opens, so the front end
         # receives it in the single comm_open message instead of a burst of updates.
@@ -297,6 +305,11 @@ class ActivationExplorer(NbKerasWidget):
     def _fn(self, name: str) -> str | Callable[..., Any]:
         return self._custom.get(name, name)
 
+    def _dispatch(self, action: Any, args: dict[str, Any]) -> None:
+        if action == self.SETTLE_ACTION:
+            return  # nothing to do: answering it in turn is the point (and `error` stays)
+        super()._dispatch(action, args)
+
     @traitlets.observe(*_settable)
     def _on_inputs(self, change: Any) -> None:
         if "catalog" not in self._trait_values or not self.catalog:
@@ -316,24 +329,37 @@ class ActivationExplorer(NbKerasWidget):
         x = np.linspace(*self.x_range, self.points)
         traces: list[dict[str, Any]] = []
         cards: list[dict[str, Any]] = []
+        cache: dict[tuple[Any, ...], tuple[np.ndarray, np.ndarray, dict[str, Any]]] = {}
         try:
             for i, name in enumerate(self.activations):
                 params = self.params.get(name, {})
-                y, dy = activation_curves(self._fn(name), x, **params)
+                key = self._curve_key(name, params)
+                if key in self._curve_cache:
+                    cache[key] = self._curve_cache[key]
+                else:
+                    y, dy = activation_curves(self._fn(name), x, **params)
+                    y, dy = np.asarray(y), np.asarray(dy)
+                    cache[key] = (y, dy, self._card(name, x, y, dy, params))
+                y, dy, card = cache[key]
                 color = PALETTE[i % len(PALETTE)]
                 traces += [
-                    {"type": "scatter", "mode": "lines", "name": f"{name}", "legendgroup": name, "x": x, "y": np.asarray(y),
+                    {"type": "scatter", "mode": "lines", "name": f"{name}", "legendgroup": name, "x": x, "y": y,
                      "line": {"color": color, "width": 2}, "xaxis": "x", "yaxis": "y"},
                     {"type": "scatter", "mode": "lines", "name": f"{name}′", "legendgroup": name, "showlegend": False,
-                     "x": x, "y": np.asarray(dy), "line": {"color": color, "width": 2, "dash": "dot"}, "xaxis": "x2", "yaxis": "y2"},
+                     "x": x, "y": dy, "line": {"color": color, "width": 2, "dash": "dot"}, "xaxis": "x2", "yaxis": "y2"},
                 ]
-                cards.append(self._card(name, color, x, y, dy, params))
+                cards.append({**card, "color": color})
         except Exception as exc:  # noqa: BLE001 - a custom activation may raise anything; keep the last good plot
             self.error = f"{type(exc).__name__}: {exc}" if not isinstance(exc, ValueError) else str(exc)
             return
+        self._curve_cache = cache  # only what is on screen: switching activations frees the rest
         self.computations += 1
         self.curves_figure = _to_wire(self._curves_layout(traces))
         self.cards = cards
+
+    def _curve_key(self, name: str, params: dict[str, Any]) -> tuple[Any, ...]:
+        # repr keeps 0 and 0.0, 1 and True apart (a dict compare would not).
+        return (name, repr(sorted(params.items())), self.x_range, self.points)
 
     def _curves_layout(self, traces: list[dict[str, Any]]) -> dict[str, Any]:
         lo, hi = self.x_range
@@ -351,20 +377,29 @@ class ActivationExplorer(NbKerasWidget):
             },
         }
 
-    def _card(self, name: str, color: str, x: np.ndarray, y: Any, dy: Any, params: dict[str, Any]) -> dict[str, Any]:
+    def _card(self, name: str, x: np.ndarray, y: Any, dy: Any, params: dict[str, Any]) -> dict[str, Any]:
+        """The formula card of one activation (without its colour, which depends on its place)."""
         props = activation_properties(x, np.asarray(y), np.asarray(dy), activation=self._fn(name), params=params)
         f = None if name in self._custom else formula(name, **params)
         return {
             "name": name,
-            "color": color,
-            "formula": None if f is None else latex_to_mathml_tree(f.latex),
-            "derivative": None if f is None or not f.derivative_latex else latex_to_mathml_tree(f.derivative_latex),
+            "formula": None if f is None else _mathml_tree(f.latex),
+            "derivative": None if f is None or not f.derivative_latex else _mathml_tree(f.derivative_latex),
             "latex": None if f is None else f.latex,
             "properties": [[label, text] for label, text in props.rows()],
         }
 
     def _refresh_depth(self) -> None:
         name = self.activations[0]
+        # Only the first activation goes through the layers: a parameter of another one,
+        # or x_range, leaves the panel as it is (seconds saved with many wide layers).
+        inputs = (
+            self._curve_key(name, self.params.get(name, {}))[:2],
+            self.depth_layers, self.depth_width, self.depth_initializer,
+            self.depth_stddev if self.depth_initializer == "random_normal" else None,
+        )
+        if inputs == self._depth_inputs and self.depth_figure:
+            return
         try:
             result = depth_experiment(
                 self._fn(name), n_layers=self.depth_layers, width=self.depth_width,
@@ -376,6 +411,7 @@ class ActivationExplorer(NbKerasWidget):
             self.error = f"Depth experiment: {type(exc).__name__}: {exc}"
             return
         self.depth_figure = _to_wire(depth_figure(result, title=f"{name} through {self.depth_layers} Dense layers ({self.depth_initializer})"))
+        self._depth_inputs = inputs
 
     # -- static form -----------------------------------------------------------------------
     def static_figures(self) -> list[tuple[str, dict[str, Any]]]:
@@ -383,6 +419,12 @@ class ActivationExplorer(NbKerasWidget):
 
     def _repr_fields(self) -> dict[str, Any]:
         return {"activations": tuple(self.activations), "x_range": self.x_range}
+
+
+# Most formulas name their parameters (leaky_relu's `\alpha x`): a slider moves the curve,
+# not the formula, and converting it again would cost ~8 ms per formula per update.
+# The trees are only read (sent as JSON), so sharing them is safe.
+_mathml_tree = functools.lru_cache(maxsize=256)(latex_to_mathml_tree)
 
 
 def _to_wire(spec: dict[str, Any]) -> dict[str, Any]:

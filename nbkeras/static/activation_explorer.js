@@ -26,25 +26,80 @@ function errorBanner(model) {
   model.on("change:error", update);
   return banner;
 }
+var BUSY_DELAY_MS = 300;
+function busyMarker(frame, text = "computing…") {
+  const note = h("div", { class: "nbk-busy-note", text, attrs: { role: "status" } });
+  note.hidden = true;
+  frame.append(note);
+  let timer = 0;
+  const show = (on) => {
+    frame.classList.toggle("nbk-busy", on);
+    frame.setAttribute("aria-busy", String(on));
+    note.hidden = !on;
+  };
+  show(false);
+  return {
+    set(busy) {
+      if (!busy) {
+        clearTimeout(timer);
+        timer = 0;
+        show(false);
+      } else if (timer === 0 && !frame.classList.contains("nbk-busy")) {
+        timer = setTimeout(() => {
+          timer = 0;
+          show(true);
+        }, BUSY_DELAY_MS);
+      }
+    },
+    dispose() {
+      clearTimeout(timer);
+    }
+  };
+}
 
 // src/lib/channel.js
-function channel(model) {
+function channel(model, options = {}) {
+  const SETTLE_KEY = "\0settle";
   const pending = /* @__PURE__ */ new Map();
   let inFlight = 0;
+  let inFlightKey = null;
+  let settling = false;
   let seq = model.get("_ack") || 0;
+  const listeners = /* @__PURE__ */ new Set();
+  let last = "";
+  function activity() {
+    const waiting = [...pending.keys()];
+    if (inFlightKey !== null && inFlightKey !== SETTLE_KEY) waiting.unshift(inFlightKey);
+    return { waiting: waiting.filter((k) => k !== SETTLE_KEY), settling };
+  }
+  function notify() {
+    if (listeners.size === 0) return;
+    const now = activity();
+    const text = JSON.stringify(now);
+    if (text === last) return;
+    last = text;
+    for (const fn of listeners) fn(now);
+  }
   function pump() {
     if (inFlight !== 0 || pending.size === 0) return;
     const [key, req] = pending.entries().next().value;
     pending.delete(key);
     seq += 1;
     inFlight = seq;
+    inFlightKey = key;
     model.send({ type: "request", seq, action: req.action, args: req.args });
   }
   function onAck() {
-    if (model.get("_ack") >= inFlight) {
-      inFlight = 0;
-      pump();
+    if (inFlight === 0 || model.get("_ack") < inFlight) return;
+    const answered = inFlightKey;
+    inFlight = 0;
+    inFlightKey = null;
+    if (options.settle) {
+      settling = answered !== SETTLE_KEY;
+      if (settling && pending.size === 0) pending.set(SETTLE_KEY, { action: options.settle, args: {} });
     }
+    pump();
+    notify();
   }
   model.on("change:_ack", onAck);
   return {
@@ -52,15 +107,72 @@ function channel(model) {
       pending.delete(key);
       pending.set(key, { action, args });
       pump();
+      notify();
     },
     set(name, value) {
       this.request("set", { name, value }, `set:${name}`);
     },
+    /** Whether a value for `key` waits to be sent (a newer one than any shown). */
+    queued(key) {
+      return pending.has(key);
+    },
+    activity,
+    onActivity(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     dispose() {
       model.off("change:_ack", onAck);
       pending.clear();
+      listeners.clear();
     }
   };
+}
+
+// src/lib/fields.js
+function bindField(input, { apply, current }) {
+  const settle = (text) => {
+    input.dataset.nbkSettled = text;
+  };
+  const settled = () => input.dataset.nbkSettled;
+  input.value = current();
+  settle(input.value);
+  const commit = () => {
+    if (input.value === settled()) return;
+    settle(input.value);
+    apply(input.value);
+  };
+  const revert = () => {
+    input.value = current();
+    settle(input.value);
+  };
+  input.addEventListener("change", commit);
+  input.addEventListener("keydown", (event) => {
+    if (event.isComposing) return;
+    if (event.key === "Enter") {
+      commit();
+      handled(event);
+    } else if (event.key === "Escape") {
+      const changed = input.value !== current();
+      revert();
+      if (changed) handled(event);
+    }
+  });
+  return {
+    refresh() {
+      if (input.value !== settled() && document.activeElement === input) return;
+      revert();
+    },
+    show(text) {
+      input.value = text;
+      settle(text);
+    },
+    dirty: () => input.value !== settled()
+  };
+}
+function handled(event) {
+  event.preventDefault();
+  event.stopPropagation();
 }
 
 // src/lib/plotly.js
@@ -208,70 +320,72 @@ function fixUnstretchedFences(root) {
 }
 
 // src/activation_explorer.js
-function slider(spec, onInput) {
-  const out = h("output", { text: String(spec.value) });
-  const input = h("input", {
-    attrs: { type: "range", min: spec.min, max: spec.max, step: spec.step, value: spec.value, "aria-label": spec.name },
-    on: {
-      input: () => {
-        out.textContent = input.value;
-        onInput(Number(input.value));
-      }
-    }
+var asText = (v) => v === null || v === void 0 ? "" : String(v);
+var asNumber = (v) => v.trim() === "" ? null : Number(v);
+function numeric(spec, current, send, newerQueued) {
+  const slider = h("input", {
+    attrs: { type: "range", min: spec.min, max: spec.max, step: spec.step, "aria-label": spec.name }
   });
-  input.value = String(spec.value);
-  return h("label", { class: "nbk-control", attrs: { "data-param": spec.name } }, [
+  const field = h("input", {
+    class: "nbk-value",
+    attrs: { type: "number", step: "any", "aria-label": `${spec.label ?? spec.name} value`, "data-field": spec.name }
+  });
+  const text = bindField(
+    /** @type {HTMLInputElement} */
+    field,
+    {
+      current: () => asText(current()),
+      apply: (v) => send(asNumber(v))
+    }
+  );
+  slider.addEventListener("input", () => {
+    text.show(slider.value);
+    send(Number(slider.value));
+  });
+  const refresh = () => {
+    if (newerQueued()) return;
+    const v = current();
+    if (typeof v === "number") slider.value = String(v);
+    text.refresh();
+  };
+  refresh();
+  const node = h("label", { class: "nbk-control", attrs: { "data-param": spec.name } }, [
     h("span", { class: "nbk-control-name", text: spec.label ?? spec.name }),
-    input,
-    out
+    slider,
+    field
   ]);
-}
-function parameterControl(p, value, send) {
-  if (p.kind === "bool") {
-    const box = h("input", { attrs: { type: "checkbox", "aria-label": p.name }, on: { change: () => send(box.checked) } });
-    box.checked = Boolean(value);
-    return h("label", { class: "nbk-control", attrs: { "data-param": p.name } }, [h("span", { class: "nbk-control-name", text: p.name }), box]);
-  }
-  if (p.kind === "choice") {
-    const sel = h(
-      "select",
-      { attrs: { "aria-label": p.name }, on: { change: () => send(JSON.parse(sel.value)) } },
-      p.choices.map((c) => h("option", { text: String(c), attrs: { value: JSON.stringify(c) } }))
-    );
-    sel.value = JSON.stringify(value);
-    return h("label", { class: "nbk-control", attrs: { "data-param": p.name } }, [h("span", { class: "nbk-control-name", text: p.name }), sel]);
-  }
-  if (value === null || value === void 0) {
-    const btn = h("button", { class: "nbk-button", text: `set ${p.name}`, on: { click: () => send(p.suggested ?? p.min ?? 0) } });
-    return h("label", { class: "nbk-control", attrs: { "data-param": p.name } }, [h("span", { class: "nbk-control-name", text: `${p.name} = None` }), btn]);
-  }
-  return slider({ name: p.name, min: p.min, max: p.max, step: p.step, value }, send);
+  return { node, refresh };
 }
 function render({ model, el }) {
-  const rpc = channel(model);
+  const rpc = channel(model, { settle: "settle" });
   const root = h("div", { class: "nbkeras-widget nbkeras-activation-explorer" });
   const picker = h("div", { class: "nbk-row nbk-picker" });
   const range = h("div", { class: "nbk-row nbk-range" });
   const paramsBox = h("div", { class: "nbk-params" });
   const curves = h("div", { class: "nbk-plot nbk-curves" });
+  const curvesFrame = h("div", { class: "nbk-plot-frame nbk-curves-frame" }, [curves]);
   const cards = h("div", { class: "nbk-cards" });
   const excluded = h("p", { class: "nbk-note nbk-excluded" });
   const depthControls = h("div", { class: "nbk-row nbk-depth-controls" });
   const depthPlot = h("div", { class: "nbk-plot nbk-depth" });
+  const depthFrame = h("div", { class: "nbk-plot-frame nbk-depth-frame" }, [depthPlot]);
   root.append(
     errorBanner(model),
     picker,
     range,
     paramsBox,
-    curves,
+    curvesFrame,
     cards,
     excluded,
     h("h4", { class: "nbk-section", text: "Through depth: signals and gradients in a stack of Dense layers" }),
     depthControls,
-    depthPlot
+    depthFrame
   );
   el.appendChild(root);
   const catalog = () => model.get("catalog") || {};
+  let paramRefresh = [];
+  let depthRefresh = [];
+  let rangeRefresh = [];
   function drawPicker() {
     clear(picker);
     const chosen = model.get("activations");
@@ -299,60 +413,130 @@ function render({ model, el }) {
   }
   function drawRange() {
     clear(range);
-    const [lo, hi] = model.get("x_range");
-    const num = (label, value, onChange) => {
-      const input = h("input", { attrs: { type: "number", value, step: "any", "aria-label": label }, on: { change: () => onChange(input.value) } });
+    const num = (label, current, send) => {
+      const input = h("input", { attrs: { type: "number", step: "any", "aria-label": label, "data-field": label } });
+      const field = bindField(
+        /** @type {HTMLInputElement} */
+        input,
+        { current: () => asText(current()), apply: (v) => send(asNumber(v)) }
+      );
+      rangeRefresh.push(field.refresh);
       return h("label", { class: "nbk-control" }, [h("span", { class: "nbk-control-name", text: label }), input]);
     };
-    const asNumber = (v) => v.trim() === "" ? null : Number(v);
+    rangeRefresh = [];
     range.append(
-      num("x min", lo, (v) => rpc.set("x_range", [asNumber(v), model.get("x_range")[1]])),
-      num("x max", hi, (v) => rpc.set("x_range", [model.get("x_range")[0], asNumber(v)])),
-      num("points", model.get("points"), (v) => rpc.set("points", asNumber(v)))
+      num("x min", () => model.get("x_range")[0], (v) => rpc.set("x_range", [v, model.get("x_range")[1]])),
+      num("x max", () => model.get("x_range")[1], (v) => rpc.set("x_range", [model.get("x_range")[0], v])),
+      num("points", () => model.get("points"), (v) => rpc.set("points", v))
     );
   }
-  function drawParams() {
-    clear(paramsBox);
+  function parameterControl(p, name) {
+    const current = () => (model.get("params") || {})[name]?.[p.name];
+    const send = (v) => {
+      const next = structuredClone(model.get("params"));
+      next[name] = { ...next[name], [p.name]: v };
+      rpc.set("params", next);
+    };
+    const label = (control2, text = p.name) => h("label", { class: "nbk-control", attrs: { "data-param": p.name } }, [
+      h("span", { class: "nbk-control-name", text }),
+      control2
+    ]);
+    if (p.kind === "bool") {
+      const box = h("input", { attrs: { type: "checkbox", "aria-label": p.name }, on: { change: () => send(box.checked) } });
+      paramRefresh.push(() => {
+        if (!rpc.queued("set:params")) box.checked = Boolean(current());
+      });
+      box.checked = Boolean(current());
+      return label(box);
+    }
+    if (p.kind === "choice") {
+      const sel = h(
+        "select",
+        { attrs: { "aria-label": p.name }, on: { change: () => send(JSON.parse(sel.value)) } },
+        p.choices.map((c) => h("option", { text: String(c), attrs: { value: JSON.stringify(c) } }))
+      );
+      sel.value = JSON.stringify(current());
+      paramRefresh.push(() => {
+        if (!rpc.queued("set:params")) sel.value = JSON.stringify(current());
+      });
+      return label(sel);
+    }
+    if (current() === null || current() === void 0) {
+      const btn = h("button", { class: "nbk-button", text: `set ${p.name}`, on: { click: () => send(p.suggested ?? p.min ?? 0) } });
+      return label(btn, `${p.name} = None`);
+    }
+    const control = numeric({ name: p.name, min: p.min, max: p.max, step: p.step }, current, send, () => rpc.queued("set:params"));
+    paramRefresh.push(control.refresh);
+    return control.node;
+  }
+  const paramsShape = () => {
     const params = model.get("params") || {};
+    return JSON.stringify(model.get("activations").map((name) => [name, (catalog().parameters?.[name] || []).map((p) => [p.name, p.kind, params[name]?.[p.name] === null || params[name]?.[p.name] === void 0])]));
+  };
+  let drawnParamsShape = "";
+  function drawParams() {
+    drawnParamsShape = paramsShape();
+    clear(paramsBox);
+    paramRefresh = [];
     const specs = catalog().parameters || {};
     for (const name of model.get("activations")) {
       const list = specs[name] || [];
       if (!list.length) continue;
       const group = h("fieldset", { class: "nbk-param-group", attrs: { "data-activation": name } }, [h("legend", { text: name })]);
-      for (const p of list) {
-        group.append(parameterControl(p, params[name]?.[p.name], (v) => {
-          const next = structuredClone(model.get("params"));
-          next[name] = { ...next[name], [p.name]: v };
-          rpc.set("params", next);
-        }));
-      }
+      for (const p of list) group.append(parameterControl(p, name));
       paramsBox.append(group);
     }
   }
+  function updateParams() {
+    if (paramsShape() !== drawnParamsShape) drawParams();
+    else for (const refresh of paramRefresh) refresh();
+  }
+  let cardNodes = /* @__PURE__ */ new Map();
   function drawCards() {
-    clear(cards);
+    const next = /* @__PURE__ */ new Map();
+    const fresh = [];
     for (const card of model.get("cards") || []) {
-      const table = h("table", { class: "nbk-properties" }, (card.properties || []).map(([k, v]) => h("tr", {}, [h("th", { text: k }), h("td", { text: v })])));
-      cards.append(h("div", { class: "nbk-card", attrs: { "data-activation": card.name, style: `border-left-color:${card.color}` } }, [
-        h("div", { class: "nbk-card-title", text: card.name }),
-        card.formula ? h("div", { class: "nbk-formula", title: card.latex || "" }, [mathml(card.formula)]) : h("div", { class: "nbk-note", text: "custom activation: no formula" }),
-        card.derivative ? h("div", { class: "nbk-formula nbk-derivative" }, [mathml(card.derivative)]) : null,
-        table
-      ]));
+      const key = JSON.stringify(card);
+      let node = cardNodes.get(key);
+      if (!node) {
+        node = cardNode(card);
+        fresh.push(node);
+      }
+      next.set(key, node);
     }
-    fixUnstretchedFences(cards);
+    cardNodes = next;
+    const nodes = [...next.values()];
+    if (nodes.length !== cards.childElementCount || nodes.some((n, i) => cards.children[i] !== n)) cards.replaceChildren(...nodes);
+    for (const node of fresh) fixUnstretchedFences(node);
+  }
+  function cardNode(card) {
+    const table = h("table", { class: "nbk-properties" }, (card.properties || []).map(([k, v]) => h("tr", {}, [h("th", { text: k }), h("td", { text: v })])));
+    return h("div", { class: "nbk-card", attrs: { "data-activation": card.name, style: `border-left-color:${card.color}` } }, [
+      h("div", { class: "nbk-card-title", text: card.name }),
+      card.formula ? h("div", { class: "nbk-formula", title: card.latex || "" }, [mathml(card.formula)]) : h("div", { class: "nbk-note", text: "custom activation: no formula" }),
+      card.derivative ? h("div", { class: "nbk-formula nbk-derivative" }, [mathml(card.derivative)]) : null,
+      table
+    ]);
   }
   function drawExcluded() {
     const ex = catalog().excluded || {};
     const names = Object.keys(ex);
     excluded.textContent = names.length ? `Not plotted: ${names.map((n) => `${n} (${ex[n]})`).join("; ")}` : "";
   }
+  let drawnInitializer = null;
   function drawDepthControls() {
     clear(depthControls);
+    depthRefresh = [];
+    drawnInitializer = model.get("depth_initializer");
     const c = catalog().depth || { layers: [1, 100], width: [1, 1024], initializers: [] };
+    const depthNumeric = (name, label, min, max, step) => {
+      const control = numeric({ name, label, min, max, step }, () => model.get(name), (v) => rpc.set(name, v), () => rpc.queued(`set:${name}`));
+      depthRefresh.push(control.refresh);
+      return control.node;
+    };
     depthControls.append(
-      slider({ name: "depth_layers", label: "layers", min: c.layers[0], max: c.layers[1], step: 1, value: model.get("depth_layers") }, (v) => rpc.set("depth_layers", v)),
-      slider({ name: "depth_width", label: "width", min: c.width[0], max: Math.min(c.width[1], 512), step: 1, value: model.get("depth_width") }, (v) => rpc.set("depth_width", v))
+      depthNumeric("depth_layers", "layers", c.layers[0], c.layers[1], 1),
+      depthNumeric("depth_width", "width", c.width[0], Math.min(c.width[1], 512), 1)
     );
     const init = h(
       "select",
@@ -360,11 +544,25 @@ function render({ model, el }) {
       c.initializers.map((n) => h("option", { text: n, attrs: { value: n } }))
     );
     init.value = model.get("depth_initializer");
+    depthRefresh.push(() => {
+      if (!rpc.queued("set:depth_initializer")) init.value = model.get("depth_initializer");
+    });
     depthControls.append(h("label", { class: "nbk-control" }, [h("span", { class: "nbk-control-name", text: "initializer" }), init]));
     if (model.get("depth_initializer") === "random_normal") {
-      depthControls.append(slider({ name: "depth_stddev", label: "stddev", min: 0.01, max: 3, step: 0.01, value: model.get("depth_stddev") }, (v) => rpc.set("depth_stddev", v)));
+      depthControls.append(depthNumeric("depth_stddev", "stddev", 0.01, 3, 0.01));
     }
   }
+  function updateDepthControls() {
+    if (model.get("depth_initializer") === "random_normal" !== (drawnInitializer === "random_normal")) drawDepthControls();
+    else for (const refresh of depthRefresh) refresh();
+  }
+  const curvesBusy = busyMarker(curvesFrame);
+  const depthBusy = busyMarker(depthFrame);
+  const isDepthKey = (key) => key.startsWith("set:depth_");
+  const stopActivity = rpc.onActivity(({ waiting, settling }) => {
+    curvesBusy.set(waiting.some((k) => !isDepthKey(k)));
+    depthBusy.set(settling || waiting.some(isDepthKey));
+  });
   const redrawAll = () => {
     drawPicker();
     drawRange();
@@ -377,24 +575,23 @@ function render({ model, el }) {
   const listeners = [
     ["change:activations", () => {
       drawPicker();
-      drawParams();
+      updateParams();
     }],
     ["change:catalog", redrawAll],
-    ["change:x_range change:points", drawRange],
-    ["change:params", drawParamsUnlessDragging],
+    ["change:x_range change:points", () => {
+      for (const refresh of rangeRefresh) refresh();
+    }],
+    ["change:params", updateParams],
     ["change:cards", drawCards],
-    ["change:depth_layers change:depth_width change:depth_initializer change:depth_stddev", drawDepthControlsUnlessDragging]
+    ["change:depth_layers change:depth_width change:depth_initializer change:depth_stddev", updateDepthControls]
   ];
-  function drawParamsUnlessDragging() {
-    if (!paramsBox.contains(document.activeElement)) drawParams();
-  }
-  function drawDepthControlsUnlessDragging() {
-    if (!depthControls.contains(document.activeElement)) drawDepthControls();
-  }
   for (const [event, fn] of listeners) model.on(event, fn);
   const unbind = [bindFigure(model, curves, "curves_figure"), bindFigure(model, depthPlot, "depth_figure")];
   return () => {
     for (const [event, fn] of listeners) model.off(event, fn);
+    stopActivity();
+    curvesBusy.dispose();
+    depthBusy.dispose();
     rpc.dispose();
     for (const p of unbind) p.then((stop) => stop());
   };

@@ -26,25 +26,80 @@ function errorBanner(model) {
   model.on("change:error", update);
   return banner;
 }
+var BUSY_DELAY_MS = 300;
+function busyMarker(frame, text = "computing…") {
+  const note = h("div", { class: "nbk-busy-note", text, attrs: { role: "status" } });
+  note.hidden = true;
+  frame.append(note);
+  let timer = 0;
+  const show = (on) => {
+    frame.classList.toggle("nbk-busy", on);
+    frame.setAttribute("aria-busy", String(on));
+    note.hidden = !on;
+  };
+  show(false);
+  return {
+    set(busy) {
+      if (!busy) {
+        clearTimeout(timer);
+        timer = 0;
+        show(false);
+      } else if (timer === 0 && !frame.classList.contains("nbk-busy")) {
+        timer = setTimeout(() => {
+          timer = 0;
+          show(true);
+        }, BUSY_DELAY_MS);
+      }
+    },
+    dispose() {
+      clearTimeout(timer);
+    }
+  };
+}
 
 // src/lib/channel.js
-function channel(model) {
+function channel(model, options = {}) {
+  const SETTLE_KEY = "\0settle";
   const pending = /* @__PURE__ */ new Map();
   let inFlight = 0;
+  let inFlightKey = null;
+  let settling = false;
   let seq = model.get("_ack") || 0;
+  const listeners = /* @__PURE__ */ new Set();
+  let last = "";
+  function activity() {
+    const waiting = [...pending.keys()];
+    if (inFlightKey !== null && inFlightKey !== SETTLE_KEY) waiting.unshift(inFlightKey);
+    return { waiting: waiting.filter((k) => k !== SETTLE_KEY), settling };
+  }
+  function notify() {
+    if (listeners.size === 0) return;
+    const now = activity();
+    const text = JSON.stringify(now);
+    if (text === last) return;
+    last = text;
+    for (const fn of listeners) fn(now);
+  }
   function pump() {
     if (inFlight !== 0 || pending.size === 0) return;
     const [key, req] = pending.entries().next().value;
     pending.delete(key);
     seq += 1;
     inFlight = seq;
+    inFlightKey = key;
     model.send({ type: "request", seq, action: req.action, args: req.args });
   }
   function onAck() {
-    if (model.get("_ack") >= inFlight) {
-      inFlight = 0;
-      pump();
+    if (inFlight === 0 || model.get("_ack") < inFlight) return;
+    const answered = inFlightKey;
+    inFlight = 0;
+    inFlightKey = null;
+    if (options.settle) {
+      settling = answered !== SETTLE_KEY;
+      if (settling && pending.size === 0) pending.set(SETTLE_KEY, { action: options.settle, args: {} });
     }
+    pump();
+    notify();
   }
   model.on("change:_ack", onAck);
   return {
@@ -52,15 +107,77 @@ function channel(model) {
       pending.delete(key);
       pending.set(key, { action, args });
       pump();
+      notify();
     },
     set(name, value) {
       this.request("set", { name, value }, `set:${name}`);
     },
+    /** Whether a value for `key` waits to be sent (a newer one than any shown). */
+    queued(key) {
+      return pending.has(key);
+    },
+    activity,
+    onActivity(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     dispose() {
       model.off("change:_ack", onAck);
       pending.clear();
+      listeners.clear();
     }
   };
+}
+
+// src/lib/fields.js
+function bindField(input, { apply, current }) {
+  const settle = (text) => {
+    input.dataset.nbkSettled = text;
+  };
+  const settled = () => input.dataset.nbkSettled;
+  input.value = current();
+  settle(input.value);
+  const commit = () => {
+    if (input.value === settled()) return;
+    settle(input.value);
+    apply(input.value);
+  };
+  const revert = () => {
+    input.value = current();
+    settle(input.value);
+  };
+  input.addEventListener("change", commit);
+  input.addEventListener("keydown", (event) => {
+    if (event.isComposing) return;
+    if (event.key === "Enter") {
+      commit();
+      handled(event);
+    } else if (event.key === "Escape") {
+      const changed = input.value !== current();
+      revert();
+      if (changed) handled(event);
+    }
+  });
+  return {
+    refresh() {
+      if (input.value !== settled() && document.activeElement === input) return;
+      revert();
+    },
+    show(text) {
+      input.value = text;
+      settle(text);
+    },
+    dirty: () => input.value !== settled()
+  };
+}
+function handled(event) {
+  event.preventDefault();
+  event.stopPropagation();
+}
+function carryEdit(from, to) {
+  if (!(from instanceof HTMLInputElement) || !(to instanceof HTMLInputElement)) return;
+  if (from.dataset.nbkSettled === void 0 || to.dataset.nbkSettled === void 0) return;
+  if (from.value !== from.dataset.nbkSettled) to.value = from.value;
 }
 
 // src/model_builder.js
@@ -74,6 +191,21 @@ function parseShape(text) {
   return text.trim().split(/[\s,()[\]]+/).filter((p) => p !== "").map((p) => /^(none|null|\?)$/i.test(p) ? null : /^-?\d+$/.test(p) ? Number(p) : p);
 }
 var shapeText = (shape) => shape ? `(${shape.map((d) => d === null ? "None" : d).join(", ")})` : "";
+var fieldText = (value) => value === null || value === void 0 ? "" : Array.isArray(value) ? value.join(", ") : String(value);
+function restoreFocus(scope, active) {
+  const key = active ? active.getAttribute("data-key") : null;
+  if (key === null) return;
+  const node = [...scope.querySelectorAll("[data-key]")].find((n) => n.getAttribute("data-key") === key);
+  if (!node || node === active) return;
+  carryEdit(active, node);
+  node.focus();
+  try {
+    if (active instanceof HTMLInputElement && node instanceof HTMLInputElement && active.selectionStart !== null) {
+      node.setSelectionRange(active.selectionStart, active.selectionEnd);
+    }
+  } catch {
+  }
+}
 var count = (n) => n === null || n === void 0 ? "" : Number(n).toLocaleString("en-US");
 function render({ model, el, host }) {
   const rpc = channel(model);
@@ -111,6 +243,7 @@ function render({ model, el, host }) {
   const codeNote = h("p", { class: "nbk-note" });
   const summaryPre = h("pre", { class: "nbk-mb-summary" });
   const explorerBox = h("div", { class: "nbk-mb-explorer" });
+  const modelBox = h("div", { class: "nbk-mb-model" }, [specErrors, stack, totals]);
   const copyButton = h("button", {
     class: "nbk-button nbk-copy-code",
     text: "copy",
@@ -121,7 +254,7 @@ function render({ model, el, host }) {
     errorBanner(model),
     toolbar,
     inputRow,
-    h("div", { class: "nbk-mb-main" }, [palette, h("div", { class: "nbk-mb-model" }, [specErrors, stack, totals])]),
+    h("div", { class: "nbk-mb-main" }, [palette, modelBox]),
     compileBox,
     h("details", { class: "nbk-mb-output nbk-mb-code-panel" }, [h("summary", { text: "Python code" }), codeNote, copyButton, codePre]),
     h("details", { class: "nbk-mb-output nbk-mb-summary-panel" }, [h("summary", { text: "model.summary()" }), summaryPre]),
@@ -158,11 +291,16 @@ function render({ model, el, host }) {
   }
   function drawInput() {
     clear(inputRow);
-    const shape = h("input", {
-      attrs: { type: "text", "aria-label": "input shape", "data-field": "input_shape", size: 14 },
-      on: { change: () => rpc.request("set_input", { shape: parseShape(shape.value) }, "set_input:shape") }
-    });
-    shape.value = (spec().input_shape || []).map((d) => d === null ? "None" : String(d)).join(", ");
+    const active = document.activeElement;
+    const shape = h("input", { attrs: { type: "text", "aria-label": "input shape", "data-field": "input_shape", "data-key": "input_shape", size: 14 } });
+    bindField(
+      /** @type {HTMLInputElement} */
+      shape,
+      {
+        current: () => (spec().input_shape || []).map((d) => d === null ? "None" : String(d)).join(", "),
+        apply: (text) => rpc.request("set_input", { shape: parseShape(text) }, "set_input:shape")
+      }
+    );
     const dtype = h("select", {
       attrs: { "aria-label": "input dtype", "data-field": "input_dtype" },
       on: { change: () => rpc.request("set_input", { dtype: dtype.value }, "set_input:dtype") }
@@ -178,6 +316,7 @@ function render({ model, el, host }) {
         dtype
       ])
     );
+    if (active && !active.isConnected) restoreFocus(inputRow, active);
   }
   function drawPalette() {
     clear(palette);
@@ -257,25 +396,27 @@ function render({ model, el, host }) {
       }
       return nodes;
     }
-    const input = h("input", { attrs });
+    const input = (
+      /** @type {HTMLInputElement} */
+      h("input", { attrs })
+    );
+    let apply;
     if (a.kind === "int" || a.kind === "float") {
       input.type = "number";
       input.step = a.kind === "int" ? "1" : "any";
       if (a.minimum !== null && a.minimum_inclusive) input.min = String(a.minimum);
       if (a.maximum !== null && a.maximum_inclusive && a.maximum < 2 ** 31 - 1) input.max = String(a.maximum);
-      input.value = value === null || value === void 0 ? "" : String(value);
-      input.addEventListener("change", () => send(input.value.trim() === "" ? null : Number(input.value)));
+      apply = (text) => send(text.trim() === "" ? null : Number(text));
     } else if (a.kind === "int_tuple") {
       input.type = "text";
       input.size = 8;
       input.placeholder = a.length ? `e.g. 3 or ${Array(a.length).fill(3).join(",")}` : "e.g. -1, 8";
-      input.value = value === null || value === void 0 ? "" : Array.isArray(value) ? value.join(", ") : String(value);
-      input.addEventListener("change", () => send(parseIntTuple(input.value, a.length === null)));
+      apply = (text) => send(parseIntTuple(text, a.length === null));
     } else {
       input.type = "text";
-      input.value = value === null || value === void 0 ? "" : String(value);
-      input.addEventListener("change", () => send(input.value === "" && a.optional ? null : input.value));
+      apply = (text) => send(text === "" && a.optional ? null : text);
     }
+    bindField(input, { current: () => fieldText(value), apply });
     return [input];
   }
   function field(position, a, value, path) {
@@ -445,14 +586,7 @@ function render({ model, el, host }) {
     const total = r.total_params ?? 0;
     totals.textContent = `Total params: ${count(total)} · trainable: ${count(trainable)} · non-trainable: ${count(total - trainable)}`;
     totals.dataset.ok = String(Boolean(r.ok));
-    if (activeKey !== null) {
-      for (const node of root.querySelectorAll("[data-key]")) {
-        if (node.getAttribute("data-key") === activeKey) {
-          node.focus();
-          break;
-        }
-      }
-    }
+    if (activeKey !== null) restoreFocus(stack, active);
     markErrorField();
   }
   function drawCompile() {
@@ -471,11 +605,15 @@ function render({ model, el, host }) {
       sel.value = choices.includes(c[name]) ? c[name] : "";
       return sel;
     };
-    const lr = h("input", {
-      attrs: { type: "number", step: "any", min: "0", "aria-label": "learning_rate", "data-key": "compile.learning_rate" },
-      on: { change: () => send("learning_rate")(lr.value.trim() === "" ? null : Number(lr.value)) }
-    });
-    lr.value = c.learning_rate === void 0 ? "" : String(c.learning_rate);
+    const lr = h("input", { attrs: { type: "number", step: "any", min: "0", "aria-label": "learning_rate", "data-key": "compile.learning_rate" } });
+    bindField(
+      /** @type {HTMLInputElement} */
+      lr,
+      {
+        current: () => fieldText(c.learning_rate),
+        apply: (text) => send("learning_rate")(text.trim() === "" ? null : Number(text))
+      }
+    );
     const logits = h("input", { attrs: { type: "checkbox", "aria-label": "from_logits", "data-key": "compile.from_logits" }, on: { change: () => send("from_logits")(logits.checked) } });
     logits.checked = Boolean(c.from_logits);
     const chosen = Array.isArray(c.metrics) ? c.metrics : [];
@@ -507,12 +645,7 @@ function render({ model, el, host }) {
     if (errors.length) compileBox.append(h("ul", { class: "nbk-mb-compile-errors" }, errors.map((e) => h("li", { class: "nbk-compile-error", text: e.message }))));
     const warnings = model.get("compile_warnings") || [];
     if (warnings.length) compileBox.append(h("ul", { class: "nbk-notices nbk-compile-warnings" }, warnings.map((w) => h("li", { text: w }))));
-    if (activeKey !== null) {
-      for (const node of compileBox.querySelectorAll("[data-key]")) if (node.getAttribute("data-key") === activeKey) {
-        node.focus();
-        break;
-      }
-    }
+    if (activeKey !== null) restoreFocus(compileBox, active);
     markErrorField();
   }
   function markErrorField() {
@@ -608,8 +741,12 @@ function render({ model, el, host }) {
     ["change:explorer", drawExplorer]
   ];
   for (const [event, fn] of listeners) model.on(event, fn);
+  const busy = busyMarker(modelBox, "checking…");
+  const stopActivity = rpc.onActivity(({ waiting }) => busy.set(waiting.length > 0));
   return () => {
     for (const [event, fn] of listeners) model.off(event, fn);
+    stopActivity();
+    busy.dispose();
     explorerView?.abort();
     rpc.dispose();
   };

@@ -57,3 +57,39 @@ export function fmt(v) {
   if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(3);
   return String(Number(v.toPrecision(4)));
 }
+
+/** How long work must be pending before it is shown: quicker answers never flicker. */
+export const BUSY_DELAY_MS = 300;
+
+/**
+ * A "computing…" state for a part of a view (a chart, a layer stack): once `set(true)`
+ * has held for BUSY_DELAY_MS, `frame` gets `aria-busy="true"` and the class `nbk-busy`
+ * (nbkeras.css dims what it holds) and shows its note; `set(false)` ends it at once.
+ * @param {HTMLElement} frame the element to mark; its last child becomes the note
+ * @param {string} [text] what the note says
+ * @returns {{set: (busy: boolean) => void, dispose: () => void}}
+ */
+export function busyMarker(frame, text = "computing…") {
+  const note = h("div", { class: "nbk-busy-note", text, attrs: { role: "status" } });
+  note.hidden = true;
+  frame.append(note);
+  let timer = 0;
+  const show = (on) => {
+    frame.classList.toggle("nbk-busy", on);
+    frame.setAttribute("aria-busy", String(on));
+    note.hidden = !on;
+  };
+  show(false);
+  return {
+    set(busy) {
+      if (!busy) {
+        clearTimeout(timer);
+        timer = 0;
+        show(false);
+      } else if (timer === 0 && !frame.classList.contains("nbk-busy")) {
+        timer = setTimeout(() => { timer = 0; show(true); }, BUSY_DELAY_MS);
+      }
+    },
+    dispose() { clearTimeout(timer); },
+  };
+}
