@@ -175,7 +175,7 @@ function smooth(values, alpha) {
 // src/lib/decimate.js
 function minMax(x, y, maxPoints) {
   const n = x.length;
-  if (n <= maxPoints) return { x, y };
+  if (n <= maxPoints) return { x: x.slice(), y: y.slice() };
   const buckets = Math.floor((maxPoints - 2) / 2);
   const size = n / buckets;
   const ox = [];
@@ -210,6 +210,7 @@ var LONG_TASK_MS = 50;
 var SHARE_SHORT = 0.15;
 var SHARE_LONG = 0.04;
 var MIN_INTERVAL_MS = 100;
+var MAX_WAIT_MS = 2e3;
 var SHARED = Symbol.for("nbkeras.redraw");
 function scheduler() {
   return globalThis[SHARED] ??= createScheduler();
@@ -288,7 +289,7 @@ function createScheduler() {
     p.last = t1;
     p.draws += 1;
     const share = took < LONG_TASK_MS ? SHARE_SHORT : SHARE_LONG;
-    nextDraw = Math.max(nextDraw, t1 + took * (1 - share) / share);
+    nextDraw = Math.max(nextDraw, t1 + Math.min(MAX_WAIT_MS, took * (1 - share) / share));
     globalThis.__nbkTimeline?.push([p.node?.dataset?.panel ?? "status", t0, took]);
     if (panels.some((q) => q.dirty && q.visible)) wake();
   }

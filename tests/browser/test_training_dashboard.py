@@ -108,13 +108,21 @@ def test_stop_button_ends_background_run_and_keeps_history(notebook_page, jupyte
 
     _wait_for(run, lambda: _points(run) > 0, "the batch/loss trace to get points")
     first = _points(run)
-    page.wait_for_timeout(1200)
-    second = _points(run)
-    assert second > first, f"the loss curve did not grow while training ({first} -> {second} points)"
+    # The page redraws as its draw budget allows (js/src/lib/redraw.js): soon, not at once.
+    _wait_for(run, lambda: _points(run) > first, "the loss curve to grow while training", timeout=10,
+              describe=lambda: f"{first} -> {_points(run)} points")
     assert badge.inner_text() == "running"
     assert stop.is_enabled(), "Stop must be live during nbkeras.fit"
     assert page.locator(f"{ROOT} .nbk-controls-reason").inner_text() == ""
     assert "step" in page.locator(f"{ROOT} .nbk-status").inner_text()
+
+    # A learning rate typed during the run applies on Enter, as the button does.
+    lr_field = page.locator(f'{ROOT} input[aria-label="learning rate"]')
+    lr_field.fill("0.0025")
+    lr_field.press("Enter")
+    _wait_for(run, lambda: _python(run, "float(run.monitor.model.optimizer.learning_rate)") == pytest.approx(0.0025),
+              "the learning rate typed + Enter to reach the optimizer")
+    assert any("Learning rate set to 0.0025" in n for n in _python(run, "run.monitor.notices"))
 
     stop.click()
     _wait_for(run, lambda: badge.inner_text() == "stopped", 'the badge to show "stopped"',

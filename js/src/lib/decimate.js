@@ -11,11 +11,13 @@
  * @param {number[]} x steps, ascending
  * @param {(number | null)[]} y values; null is a gap
  * @param {number} maxPoints most points to return (>= 4), plus one per bucket that holds a gap
- * @returns {{x: number[], y: (number | null)[]}}
+ * @returns {{x: number[], y: (number | null)[]}} new arrays, never `x` or `y` themselves
  */
 export function minMax(x, y, maxPoints) {
   const n = x.length;
-  if (n <= maxPoints) return { x, y };
+  // Always new arrays: Plotly.react skips a trace whose arrays are the same objects as at
+  // its last draw, and the caller's arrays keep growing after this returns.
+  if (n <= maxPoints) return { x: x.slice(), y: y.slice() };
   const buckets = Math.floor((maxPoints - 2) / 2); // two points each, plus the first and last
   const size = n / buckets;
   const ox = [];

@@ -16,6 +16,7 @@ const LONG_TASK_MS = 50; // the browser's long-task threshold
 const SHARE_SHORT = 0.15; // of the main thread, for draws under LONG_TASK_MS
 const SHARE_LONG = 0.04; // for draws over it: long tasks stay under 5 % of the time
 const MIN_INTERVAL_MS = 100; // no panel redraws more than 10 times a second
+const MAX_WAIT_MS = 2000; // and the charts never stand still longer than this
 
 /**
  * @typedef {object} Panel
@@ -124,7 +125,7 @@ function createScheduler() {
     p.last = t1;
     p.draws += 1;
     const share = took < LONG_TASK_MS ? SHARE_SHORT : SHARE_LONG;
-    nextDraw = Math.max(nextDraw, t1 + (took * (1 - share)) / share);
+    nextDraw = Math.max(nextDraw, t1 + Math.min(MAX_WAIT_MS, (took * (1 - share)) / share));
     globalThis.__nbkTimeline?.push([p.node?.dataset?.panel ?? "status", t0, took]); // set by bench/bench_browser.py
     if (panels.some((q) => q.dirty && q.visible)) wake();
   }
