@@ -131,10 +131,12 @@ function channel(model, options = {}) {
 
 // src/lib/fields.js
 function bindField(input, { apply, current }) {
+  const settled = () => input.dataset.nbkSettled;
+  const markDirty = () => input.toggleAttribute("data-lm-suppress-shortcuts", input.value !== settled());
   const settle = (text) => {
     input.dataset.nbkSettled = text;
+    markDirty();
   };
-  const settled = () => input.dataset.nbkSettled;
   input.value = current();
   settle(input.value);
   const commit = () => {
@@ -146,6 +148,7 @@ function bindField(input, { apply, current }) {
     input.value = current();
     settle(input.value);
   };
+  input.addEventListener("input", markDirty);
   input.addEventListener("change", commit);
   input.addEventListener("keydown", (event) => {
     if (event.isComposing) return;
@@ -177,7 +180,9 @@ function handled(event) {
 function carryEdit(from, to) {
   if (!(from instanceof HTMLInputElement) || !(to instanceof HTMLInputElement)) return;
   if (from.dataset.nbkSettled === void 0 || to.dataset.nbkSettled === void 0) return;
-  if (from.value !== from.dataset.nbkSettled) to.value = from.value;
+  if (from.value === from.dataset.nbkSettled) return;
+  to.value = from.value;
+  to.toggleAttribute("data-lm-suppress-shortcuts", to.value !== to.dataset.nbkSettled);
 }
 
 // src/model_builder.js

@@ -7,6 +7,13 @@
 // A value the kernel refuses is shown where the view shows errors (the banner, the
 // field's message); the field keeps the refused text so it can be corrected, and Escape
 // brings the good value back.
+//
+// JupyterLab's shortcuts: Lab 4 and Notebook 7 bind no Escape or Enter to a focused text
+// field inside an output (their selectors exclude `:read-write`), and Lab handles keys
+// after the field, so stopping the event there is enough. Notebook 7 handles them
+// *before* the field, and Shift+Enter there runs the cell (re-creating the widget), so a
+// field holding unapplied text carries `data-lm-suppress-shortcuts`, which Lumino honours:
+// the keys are the field's until the text is applied or reverted.
 
 /**
  * Make `input` apply on Enter and on change, and revert on Escape.
@@ -24,8 +31,12 @@
 export function bindField(input, { apply, current }) {
   // The text last applied or shown from the kernel, i.e. what "unchanged" means. Kept on
   // the element, so carryEdit can tell an unfinished edit from a shown value.
-  const settle = (text) => { input.dataset.nbkSettled = text; };
   const settled = () => input.dataset.nbkSettled;
+  const markDirty = () => input.toggleAttribute("data-lm-suppress-shortcuts", input.value !== settled());
+  const settle = (text) => {
+    input.dataset.nbkSettled = text;
+    markDirty();
+  };
   input.value = current();
   settle(input.value);
 
@@ -39,6 +50,7 @@ export function bindField(input, { apply, current }) {
     settle(input.value);
   };
 
+  input.addEventListener("input", markDirty);
   input.addEventListener("change", commit);
   input.addEventListener("keydown", (event) => {
     if (event.isComposing) return; // an IME is composing: Enter/Escape belong to it
@@ -86,5 +98,7 @@ function handled(event) {
 export function carryEdit(from, to) {
   if (!(from instanceof HTMLInputElement) || !(to instanceof HTMLInputElement)) return;
   if (from.dataset.nbkSettled === undefined || to.dataset.nbkSettled === undefined) return;
-  if (from.value !== from.dataset.nbkSettled) to.value = from.value; // still unapplied there
+  if (from.value === from.dataset.nbkSettled) return; // nothing unapplied there
+  to.value = from.value;
+  to.toggleAttribute("data-lm-suppress-shortcuts", to.value !== to.dataset.nbkSettled);
 }
