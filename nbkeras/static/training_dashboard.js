@@ -543,21 +543,34 @@ function render({ model, el }) {
       const y = meta.smooth ? smooth(s.y, smoothingValue) : s.y;
       return { ...trace, ...minMax(s.x, y, MAX_DRAWN) };
     });
-    Plotly.react(m.node, data, layoutOf(m), PLOT_CONFIG);
+    const base = layoutOf(m);
+    const range = stepRange();
+    const layout = { ...base, xaxis: { ...base.xaxis, ...range ? { range, autorange: false } : { autorange: true } } };
+    Plotly.react(m.node, data, layout, PLOT_CONFIG);
   }
-  let syncing = false;
+  let zoom = null;
+  function stepRange() {
+    if (zoom) return zoom;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const m of metricPanels) {
+      for (const trace of m.spec.data || []) {
+        const s = store.series.get(trace.meta?.series || trace.meta?.smooth);
+        if (s && s.x.length) {
+          lo = Math.min(lo, s.x[0]);
+          hi = Math.max(hi, s.x[s.x.length - 1]);
+        }
+      }
+    }
+    return lo < hi ? [lo, hi] : null;
+  }
   function linkZoom(node) {
     node.on?.("plotly_relayout", (ev) => {
-      if (syncing) return;
-      const keys = Object.keys(ev).filter((k) => k.startsWith("xaxis.range") || k === "xaxis.autorange");
-      if (!keys.length) return;
-      const update = Object.fromEntries(keys.map((k) => [k, ev[k]]));
-      syncing = true;
-      try {
-        for (const m of metricPanels) if (m.node !== node && m.node.data) Plotly.relayout(m.node, update);
-      } finally {
-        syncing = false;
-      }
+      if ("xaxis.range[0]" in ev && "xaxis.range[1]" in ev) zoom = [ev["xaxis.range[0]"], ev["xaxis.range[1]"]];
+      else if (Array.isArray(ev["xaxis.range"])) zoom = ev["xaxis.range"].slice();
+      else if (ev["xaxis.autorange"]) zoom = null;
+      else return;
+      for (const m of metricPanels) loop.mark(m.panel, true);
     });
   }
   function drawFigure(node, panel) {

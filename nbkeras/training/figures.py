@@ -51,7 +51,8 @@ def metric_panels(names: Sequence[str], *, log_scale: bool, nonfinite_steps: Seq
             "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom"},
             "uirevision": f"metric:{name}",
             "hovermode": "x unified",
-            "xaxis": {"gridcolor": "#eee", "title": {"text": "step"} if last else None},
+            # One step axis for all panels: only the last shows its labels.
+            "xaxis": {"gridcolor": "#eee", "title": {"text": "step"} if last else None, "showticklabels": last},
             "yaxis": {"title": {"text": "learning rate" if is_lr else name}, "gridcolor": "#eee",
                       "type": "log" if (log_scale or is_lr) else "linear", "exponentformat": "e" if is_lr else "none"},
             "shapes": [] if is_lr else shapes,
