@@ -18,6 +18,10 @@ from typing import Any
 #: What a notebook shows while the first TensorFlow import of a kernel runs (5-38 s seen).
 LOADING_NOTICE = "nbkeras: loading TensorFlow (first use in this kernel, ~10 s)…"
 
+# The emptied output of the last notice, with the execution count of its cell, until the
+# widget that cell displays next takes it (claim_loading_notice).
+_left_notice: dict[str, tuple[Any, Any]] = {}
+
 
 @contextlib.contextmanager
 def _quiet_native_stderr() -> Iterator[None]:
@@ -46,6 +50,26 @@ def _quiet_native_stderr() -> Iterator[None]:
         os.close(saved)
 
 
+def _execution_count() -> Any:
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    return getattr(shell, "execution_count", None)
+
+
+def claim_loading_notice() -> Any:
+    """The output this cell's "loading TensorFlow" line was shown in, once; else None.
+
+    The line is emptied as soon as TensorFlow is loaded. The widget the same cell displays
+    next can show itself in that output (``handle.update(bundle)``), where the line was,
+    instead of below an empty output. Returns an IPython ``DisplayHandle``, or None when
+    this cell showed no line or something already took its place.
+    """
+    left = _left_notice.pop("notice", None)
+    if left is None or left[0] != _execution_count():
+        return None
+    return left[1]
+
+
 def _kernel_display() -> Any:
     """IPython's ``display`` when this code runs in a Jupyter kernel's main thread, else None.
 
@@ -70,9 +94,11 @@ def loading_notice(text: str = LOADING_NOTICE, *, display: Any = None) -> Iterat
 
     The line appears before the slow work starts (so the first widget of a session does
     not leave an empty output for seconds) and is emptied when it ends, whether it
-    succeeded or raised; a saved notebook keeps an empty text output, not the line.
-    (Empty text rather than no data at all: JupyterLab renders an output without any
-    data as a bare element outside its list of outputs.) Outside a kernel it does nothing.
+    succeeded or raised. The widget the cell then displays takes that output
+    (:func:`claim_loading_notice`); otherwise the cell keeps an empty text output, not
+    the line. (Empty text rather than no data at all: JupyterLab renders an output without
+    any data as a bare element outside its list of outputs.) Outside a kernel it does
+    nothing.
 
     Args:
         text: The line to show (plain text; shown as text and as escaped HTML).
@@ -101,6 +127,10 @@ def loading_notice(text: str = LOADING_NOTICE, *, display: Any = None) -> Iterat
                 handle.update({"text/plain": ""}, raw=True)
             except Exception:  # noqa: BLE001, S110 - as above
                 pass
+            else:
+                count = _execution_count()
+                if display is None and count is not None:  # a real cell's line: a widget may take it
+                    _left_notice["notice"] = (count, handle)
 
 
 def keras() -> ModuleType:

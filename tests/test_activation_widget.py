@@ -299,11 +299,44 @@ def test_a_fresh_kernel_says_it_is_loading_tensorflow_before_the_first_widget_on
     # emptied (same output) before any widget exists; the widget comes after
     assert shown[1][0] == "update_display_data" and shown[1][1]["transient"]["display_id"] == notice_id
     assert shown[1][1]["data"] == {"text/plain": ""}
-    assert kinds.index("comm_open") > 1
-    assert any(kind == "display_data" and "ActivationExplorer" in c["data"].get("text/plain", "") for kind, c in shown)
-    # TensorFlow is loaded now: the next widget shows no notice
+    # the widget then shows itself in that output, where the line was: no empty output above it
+    widget = [(kind, c) for kind, c in shown if "ActivationExplorer" in c.get("data", {}).get("text/plain", "")]
+    assert [kind for kind, _ in widget] == ["update_display_data"]
+    assert widget[0][1]["transient"]["display_id"] == notice_id
+    assert "application/vnd.jupyter.widget-view+json" in widget[0][1]["data"]
+    assert kinds.index("comm_open") > 1 and kinds[-1] == "display_data"  # its picture output, after it
+    # TensorFlow is loaded now: the next widget shows no notice, and gets outputs of its own
     assert not any("loading TensorFlow" in str(m["content"]) for m in again)
-    assert any(m["msg_type"] == "display_data" for m in again)
+    assert not any(m["msg_type"] == "update_display_data" for m in again)
+    assert any(m["msg_type"] == "display_data" and "ModelBuilder" in str(m["content"]["data"]) for m in again)
+
+
+def test_the_widget_a_cell_displays_next_takes_the_notices_output_once(monkeypatch):
+    import nbkeras._keras as keras_door
+
+    handle = _FakeHandle()
+    monkeypatch.setattr(keras_door, "_execution_count", lambda: 7)
+    monkeypatch.setattr(keras_door, "_left_notice", {"notice": (7, handle)})
+    assert keras_door.claim_loading_notice() is handle
+    assert keras_door.claim_loading_notice() is None  # once
+    keras_door._left_notice["notice"] = (6, handle)  # an earlier cell's notice is not this cell's
+    assert keras_door.claim_loading_notice() is None
+
+
+def test_a_widget_takes_the_notices_output_and_keeps_its_picture_output(wire, outputs, monkeypatch):
+    import nbkeras._keras as keras_door
+
+    notice = _FakeHandle()
+    monkeypatch.setattr(keras_door, "_execution_count", lambda: 3)
+    monkeypatch.setattr(keras_door, "_left_notice", {"notice": (3, notice)})
+    e = ActivationExplorer(activations=("relu",))
+    e.display_once()
+    ((data, kwargs),) = notice.updates  # the widget's own output is the notice's
+    assert data["application/vnd.jupyter.widget-view+json"]["model_id"] == e.model_id and kwargs["raw"]
+    (picture,) = outputs  # and its picture output follows, as for any widget
+    assert picture.data["application/vnd.jupyter.widget-view+json"]["model_id"] == ""
+    e.x_range = (-1, 1)
+    assert e.flush_picture() and len(picture.updates) == 1 and len(notice.updates) == 1
 
 
 def test_a_script_gets_no_notice():
