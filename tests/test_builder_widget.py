@@ -553,3 +553,31 @@ def test_saved_summary_table_follows_the_edits(wire, outputs, monkeypatch):
     assert widget.updates == []  # the live view's output is never updated
     assert f"Total params: {b.check().total_params:,}" in update["text/html"]
     assert update["text/html"].count("(Dropout)") == 1 and "dense_2 (Dense)" in update["text/html"]
+
+
+def test_the_first_builder_of_a_kernel_shows_itself_where_loading_tensorflow_was(wire, outputs, monkeypatch):
+    """A cell whose builder imported TensorFlow keeps two outputs: the builder (in the
+    notice's output), then its picture; no empty output is left above the builder."""
+    import nbkeras._keras as keras_door
+
+    class Notice:
+        def __init__(self):
+            self.updates = []
+
+        def update(self, data, **kwargs):
+            self.updates.append(data)
+
+    notice = Notice()
+    monkeypatch.setattr(keras_door, "_execution_count", lambda: 4)
+    monkeypatch.setattr(keras_door, "_left_notice", {"notice": (4, notice)})
+    b = ModelBuilder(template="mlp")
+    b.display_once()
+    (data,) = notice.updates
+    assert data["application/vnd.jupyter.widget-view+json"]["model_id"] == b.model_id
+    (picture,) = outputs
+    assert picture.data["text/html"].startswith('<pre class="nbk-builder-summary">')
+    b.add_layer("Dropout")
+    assert b.flush_picture() and len(picture.updates) == 1 and len(notice.updates) == 1  # the view's output stays
+    # a second builder in the same cell gets outputs of its own
+    ModelBuilder(template="mlp").display_once()
+    assert len(outputs) == 3 and len(notice.updates) == 1
