@@ -56,36 +56,7 @@ def _spec_dict(spec: Any) -> dict[str, Any]:
     return dataclasses.asdict(spec)
 
 
-class TakesNoticePlace:
-    """Mixin: the first widget of a kernel shows itself where "loading TensorFlow" was.
-
-    While a cell's first TensorFlow import runs, the cell shows nbkeras's notice
-    (:func:`nbkeras._keras.loading_notice`), emptied once TensorFlow is loaded. The widget
-    that cell displays next is shown in that same output (an ``update_display_data``, its
-    view's first render), not below an empty one; its picture output follows as usual.
-    Otherwise ``display_once`` is NbKerasWidget's, whose first output this mirrors.
-    """
-
-    def display_once(self, *, display_id: bool | str | None = None) -> Any:
-        from nbkeras._keras import claim_loading_notice
-
-        notice = None if display_id else claim_loading_notice()
-        if notice is None:
-            return super().display_once(display_id=display_id)  # type: ignore[misc]
-        from IPython import get_ipython
-        from IPython.display import display
-
-        self._displayed_in = getattr(get_ipython(), "execution_count", None)
-        data, metadata = self._repr_mimebundle_()  # type: ignore[attr-defined]
-        notice.update(data, metadata=metadata, raw=True)
-        picture, picture_metadata = self._picture_bundle()  # type: ignore[attr-defined]
-        handle = display(picture, metadata=picture_metadata, raw=True, display_id=True)
-        if handle is not None:
-            self._picture_outputs.append([handle, picture])  # type: ignore[attr-defined]
-        return None
-
-
-class ActivationExplorer(TakesNoticePlace, NbKerasWidget):
+class ActivationExplorer(NbKerasWidget):
     """Explore Keras activations: f and f′ (by autodiff), formulas, properties, depth.
 
     Args:

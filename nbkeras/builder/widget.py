@@ -47,7 +47,6 @@ from nbkeras.builder.from_model import spec_from_model
 from nbkeras.builder.spec import INPUT_DTYPES, check_form, check_layer, dump_spec, load_spec
 from nbkeras.builder.templates import template as make_template
 from nbkeras.builder.templates import template_names
-from nbkeras.activations.widget import TakesNoticePlace
 from nbkeras.widgets.base import NbKerasWidget
 from nbkeras.widgets.static import bundle
 
@@ -145,7 +144,7 @@ class _SpecTrait(traitlets.Any):
         self.allow_none = False
 
 
-class ModelBuilder(TakesNoticePlace, NbKerasWidget):
+class ModelBuilder(NbKerasWidget):
     """Build a Sequential Keras model from a palette, see each layer's shape as you go.
 
     Args:

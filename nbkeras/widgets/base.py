@@ -24,6 +24,7 @@ import anywidget
 import traitlets
 from ipywidgets import widget_serialization
 
+from nbkeras._keras import claim_loading_notice  # no TensorFlow: the lazy door only
 from nbkeras.widgets.picture import picture_bundle, picture_output
 from nbkeras.widgets.runtime import PlotlyRuntime, plotly_runtime
 from nbkeras.widgets.static import bundle
@@ -261,8 +262,16 @@ class NbKerasWidget(anywidget.AnyWidget):
             return None
         self._displayed_in = count
         data, metadata = self._repr_mimebundle_()
-        options: dict[str, Any] = {"display_id": display_id} if display_id else {}
-        handle = display(data, metadata=metadata, raw=True, **options)
+        # The first widget of a kernel shows itself where this cell's "loading TensorFlow"
+        # line was (nbkeras._keras.loading_notice), not below an empty output; that output
+        # has no view yet, so updating it is the view's first render.
+        notice = None if display_id else claim_loading_notice()
+        if notice is not None:
+            notice.update(data, metadata=metadata, raw=True)
+            handle = None
+        else:
+            options: dict[str, Any] = {"display_id": display_id} if display_id else {}
+            handle = display(data, metadata=metadata, raw=True, **options)
         picture, picture_metadata = self._picture_bundle()
         picture_handle = display(picture, metadata=picture_metadata, raw=True, display_id=True)
         if picture_handle is not None:
