@@ -68,8 +68,7 @@ def clean_outputs(notebook: dict[str, Any], *, drop_stderr: bool = False) -> Cle
     too (machine-specific warnings that do not belong in a published notebook);
     consecutive stream outputs of the same name are merged.
     """
-    if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
-        raise ValueError(f"Expected a notebook (a JSON object with a 'cells' list). Received: {type(notebook).__name__}.")
+    check_notebook(notebook)
     code_cells = [c for c in notebook["cells"] if isinstance(c, dict) and c.get("cell_type") == "code"]
     # Widgets (model ids) whose picture output shows something.
     pictured = {
@@ -110,6 +109,76 @@ def clean_outputs(notebook: dict[str, Any], *, drop_stderr: bool = False) -> Cle
     return CleanReport(widget_views=views, kept=kept, widget_state=had_state, stderr=stderr)
 
 
+def _refuse(where: str, value: Any, expected: str) -> ValueError:
+    shown = json.dumps(value, default=repr)  # ASCII: the message stays on one line
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    return ValueError(f"Invalid notebook: `{where}`. Received: {shown} (JSON {_json_type(value)}). Expected: {expected}.")
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    return {dict: "object", list: "array", str: "string"}.get(type(value), "number" if isinstance(value, (int, float)) else type(value).__name__)
+
+
+def _check_text(where: str, value: Any) -> None:
+    if not isinstance(value, str) and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+        raise _refuse(where, value, "a string or a list of strings")
+
+
+def check_notebook(notebook: Any) -> None:
+    """Raise ValueError unless ``notebook`` (a parsed .ipynb) has the structure nbkeras reads.
+
+    Checked: the notebook and its ``metadata`` are objects; ``cells`` is a list of objects
+    whose ``cell_type`` is a string; a code cell's ``outputs`` is a list of objects whose
+    ``output_type``, ``name``, ``text``, ``data`` (a mime bundle: text entries are strings
+    or lists of strings) and ``metadata`` have their nbformat types. Other fields are left
+    alone. The message names the place (``cells[3].outputs[1].data``), what it holds and
+    what was expected.
+
+    Example:
+        >>> check_notebook({"cells": [{"cell_type": "code", "outputs": None}]})
+        Traceback (most recent call last):
+        ...
+        ValueError: Invalid notebook: `cells[0].outputs`. Received: null (JSON null). Expected: a list of outputs (JSON objects).
+    """
+    if not isinstance(notebook, dict):
+        raise _refuse("(the whole file)", notebook, "a notebook: a JSON object with a `cells` list")
+    if not isinstance(notebook.get("cells"), list):
+        raise _refuse("cells", notebook.get("cells"), "a list of cells (JSON objects)")
+    if not isinstance(notebook.get("metadata", {}), dict):
+        raise _refuse("metadata", notebook["metadata"], "a JSON object")
+    for i, cell in enumerate(notebook["cells"]):
+        where = f"cells[{i}]"
+        if not isinstance(cell, dict):
+            raise _refuse(where, cell, "a cell (a JSON object)")
+        if not isinstance(cell.get("cell_type", ""), str):
+            raise _refuse(f"{where}.cell_type", cell["cell_type"], 'a string ("code", "markdown" or "raw")')
+        if cell.get("cell_type") != "code":
+            continue
+        outputs = cell.get("outputs", [])
+        if not isinstance(outputs, list):
+            raise _refuse(f"{where}.outputs", outputs, "a list of outputs (JSON objects)")
+        for j, output in enumerate(outputs):
+            at = f"{where}.outputs[{j}]"
+            if not isinstance(output, dict):
+                raise _refuse(at, output, "an output (a JSON object)")
+            for key in ("output_type", "name"):
+                if not isinstance(output.get(key, ""), str):
+                    raise _refuse(f"{at}.{key}", output[key], "a string")
+            if "text" in output:
+                _check_text(f"{at}.text", output["text"])
+            for key in ("data", "metadata"):
+                if not isinstance(output.get(key, {}), dict):
+                    raise _refuse(f"{at}.{key}", output[key], "a JSON object" + (" (mime type → content)" if key == "data" else ""))
+            for mime, content in output.get("data", {}).items():
+                if not mime.endswith("json"):  # JSON mime types hold any JSON; the others text
+                    _check_text(f"{at}.data[{mime!r}]", content)
+
+
 def _visible(data: dict[str, Any]) -> bool:
     """Whether a reader sees something in ``data`` beyond a one-line text repr."""
     return any(k in data for k in _VISIBLE)
@@ -127,6 +196,7 @@ def notebook_pictures(notebook: dict[str, Any]) -> list[tuple[str, str]]:
     """
     from nbkeras.widgets.picture import picture_svg
 
+    check_notebook(notebook)
     found = []
     for cell in notebook.get("cells", []):
         for output in cell.get("outputs", []):
@@ -141,15 +211,35 @@ def share_notebook(source: str | Path, out: str | Path | None = None, *, drop_st
     """Write a copy of ``source`` that reads well without a kernel; returns (path, report).
 
     ``out`` defaults to ``NAME.shared.ipynb`` beside the source; it may be the source itself.
+
+    Raises:
+        FileNotFoundError, IsADirectoryError, OSError: a path cannot be read or written
+            (checked before any work: ``source`` is a file, ``out`` is not a folder and
+            its folder exists).
+        ValueError: ``source`` is not a notebook (invalid JSON or structure, see
+            :func:`check_notebook`).
     """
     source = Path(source)
+    target = Path(out) if out is not None else source.with_name(f"{source.stem}.shared.ipynb")
+    if source.is_dir():
+        raise IsADirectoryError(f"{source} is a folder, not a notebook (.ipynb file).")
+    if not source.exists():
+        raise FileNotFoundError(f"No notebook at {source}.")
+    if target.is_dir():
+        raise IsADirectoryError(f"The output {target} is a folder: give a file name, e.g. {target / source.name}.")
+    if not target.parent.is_dir():
+        raise FileNotFoundError(f"The output's folder {target.parent} does not exist.")
     try:
         notebook = json.loads(source.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise FileNotFoundError(f"No notebook at {source}.") from None
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{source} is not a notebook (not UTF-8 text: {exc.reason} at byte {exc.start}).") from None
     except json.JSONDecodeError as exc:
         raise ValueError(f"{source} is not a notebook (invalid JSON: {exc}).") from None
+    except OSError as exc:
+        raise OSError(f"Cannot read {source}: {exc.strerror or exc}.") from None
     report = clean_outputs(notebook, drop_stderr=drop_stderr)
-    target = Path(out) if out is not None else source.with_name(f"{source.stem}.shared.ipynb")
-    target.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    try:
+        target.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise OSError(f"Cannot write {target}: {exc.strerror or exc}.") from None
     return target, report

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nbkeras.cli import main
 from nbkeras.notebook_outputs import WIDGET_VIEW, clean_outputs, notebook_pictures, share_notebook
@@ -101,7 +103,7 @@ def test_cleaning_twice_changes_nothing_more():
 
 
 def test_not_a_notebook_is_refused_with_what_was_received():
-    with pytest.raises(ValueError, match=r"Expected a notebook .*Received: list"):
+    with pytest.raises(ValueError, match=r"Received: \[\] \(JSON array\)\. Expected: a notebook"):
         clean_outputs([])
 
 
@@ -127,3 +129,24 @@ def test_share_in_place_and_errors(tmp_path, capsys):
     (tmp_path / "bad.ipynb").write_text("{not json", encoding="utf-8")
     assert main(["share", str(tmp_path / "bad.ipynb")]) == 2
     assert "is not a notebook (invalid JSON" in capsys.readouterr().err
+
+
+_ALT_PIECES = ["\"", "'", "&", "<", ">", "a", " ", "é", "\n", "\t", "\r", "😀", "&quot;", "&#39;", "/>", "src="]
+
+
+@given(alt=st.lists(st.sampled_from(_ALT_PIECES) | st.text(max_size=3), max_size=12).map("".join), svg=st.text(max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_every_picture_reads_back_whatever_its_alt_text(alt, svg):
+    from nbkeras.widgets.picture import picture_html, picture_svg
+
+    html = picture_html(svg, alt)
+    assert picture_svg(html) == svg
+    nb = {"cells": [{"cell_type": "code", "outputs": [{"output_type": "display_data", "data": {"text/html": html}}]}]}
+    assert notebook_pictures(nb) == [(html, svg)]
+
+
+@pytest.mark.parametrize("alt", ['a "q"', "it's", "both ' and \"", "&amp; < >", ""])
+def test_alt_texts_with_quotes_read_back(alt):
+    from nbkeras.widgets.picture import picture_html, picture_svg
+
+    assert picture_svg(picture_html("<svg/>", alt)) == "<svg/>"

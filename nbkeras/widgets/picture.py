@@ -47,7 +47,9 @@ def picture_bundle(svg: str, alt: str) -> dict[str, str]:
     return {PICTURE_MIME: picture_html(svg, alt)}
 
 
-_PICTURE = re.compile(r'<img alt="[^"]*" src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)"/>')
+# quoteattr quotes with ' an alt text holding " and no ' (and with " otherwise, escaping
+# " inside as &quot;): both forms are pictures. The SVG may be empty (no base64 at all).
+_PICTURE = re.compile(r"""<img alt=(?:"[^"]*"|'[^']*') src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]*)"/>""")
 
 
 def picture_svg(html: str) -> str | None:
