@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator
 from types import ModuleType
@@ -23,14 +25,50 @@ LOADING_NOTICE = "nbkeras: loading TensorFlow (first use in this kernel, ~10 s)â
 _left_notice: dict[str, tuple[Any, Any]] = {}
 
 
+# TensorFlow's native log lines: absl/glog ("I0000 00:00:1796614786.296661   21654 port.cc:153] ..."),
+# TensorFlow's older format ("2024-01-02 03:04:05.678901: I tensorflow/core/util/port.cc:113] ..."),
+# and absl's notice (a warning) that it logs to stderr until InitializeLog is called.
+_NATIVE_LINE = re.compile(
+    rb"(?P<notice>WARNING): All log messages before absl::InitializeLog\(\) is called are written to STDERR"
+    rb"|(?P<glog>[IWEF])\d{4} \d+:\d+:\d+\.\d+ +\d+ [^\s\]]+:\d+\] .*"
+    rb"|\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+: (?P<tf>[IWEF]) [^\s\]]+:\d+\] .*"
+)
+# TF_CPP_MIN_LOG_LEVEL: 0 shows all, 1 hides INFO, 2 also WARNING, 3 also ERROR.
+_SEVERITY = {b"I": 0, b"W": 1, b"WARNING": 1, b"E": 2, b"F": 3}
+
+
+def _log_level() -> int:
+    """TF_CPP_MIN_LOG_LEVEL as TensorFlow reads it (0 when unset or not a number)."""
+    try:
+        return int(os.environ.get("TF_CPP_MIN_LOG_LEVEL", "0"))
+    except ValueError:
+        return 0
+
+
+def _keep_stderr(captured: bytes, min_level: int = 3) -> bytes:
+    """``captured`` without the native log lines TF_CPP_MIN_LOG_LEVEL=``min_level`` hides.
+
+    Fatal lines and everything that is not a native log line (Python warnings, tracebacks,
+    prints) are always kept.
+    """
+    kept = []
+    for line in captured.splitlines(keepends=True):
+        match = _NATIVE_LINE.fullmatch(line.rstrip(b"\r\n"))
+        if match is None or _SEVERITY[next(g for g in match.groups() if g)] >= min(min_level, 3):
+            kept.append(line)
+    return b"".join(kept)
+
+
 @contextlib.contextmanager
-def _quiet_native_stderr() -> Iterator[None]:
-    """Silence what TensorFlow's C++ code writes to file descriptor 2 while it loads.
+def _quiet_native_stderr(min_level: int = 3) -> Iterator[None]:
+    """Make TensorFlow's native lines written to file descriptor 2 while it loads obey ``min_level``.
 
     Lines such as "All log messages before absl::InitializeLog() ..." and "Could not
     find cuda drivers" are written before TF_CPP_MIN_LOG_LEVEL is read, straight to the
-    process's stderr, which a notebook shows under the learner's cell. Python-level
-    errors still propagate normally.
+    process's stderr, which a notebook shows (in red) under the learner's cell. Everything
+    written to fd 2 meanwhile goes to a temporary file; when the body ends (or raises),
+    all but the native log lines below ``min_level`` is written back, in order: a Python warning, an error or
+    a line a script prints to ``sys.stderr`` (fd 2 too) during the import still shows.
     """
     try:
         saved = os.dup(2)
@@ -38,16 +76,27 @@ def _quiet_native_stderr() -> Iterator[None]:
         yield
         return
     try:
-        with open(os.devnull, "w") as devnull:
-            sys.stderr.flush()
-            os.dup2(devnull.fileno(), 2)
+        with tempfile.TemporaryFile() as captured:
+            _flush_stderr()
+            os.dup2(captured.fileno(), 2)
             try:
                 yield
             finally:
-                sys.stderr.flush()
+                _flush_stderr()
                 os.dup2(saved, 2)
+                captured.seek(0)
+                kept = _keep_stderr(captured.read(), min_level)
+                while kept:
+                    kept = kept[os.write(2, kept):]
     finally:
         os.close(saved)
+
+
+def _flush_stderr() -> None:
+    try:
+        sys.stderr.flush()
+    except (AttributeError, OSError, ValueError):  # None, or closed
+        pass
 
 
 def _execution_count() -> Any:
@@ -137,14 +186,18 @@ def keras() -> ModuleType:
     """Return the ``keras`` module, importing TensorFlow's backend on first use."""
     if "keras" in sys.modules and "tensorflow" in sys.modules:
         return sys.modules["keras"]
-    # TensorFlow's C++ start-up chatter (oneDNN notes, "no CUDA drivers") buries what a
-    # learner printed; keep it quiet unless the user set the level. Level 2 still lets
-    # absl's INFO lines through on TF 2.21, so 3 it is.
+    # TensorFlow's C++ start-up chatter (oneDNN notes, "no CUDA drivers", "cuInit") buries
+    # what a learner printed; keep it quiet unless the user set the level (then they see
+    # what their level shows). Level 2 still lets absl's INFO lines through on TF 2.21, so 3
+    # it is; the lines absl writes before it reads the level (whatever the level) are made
+    # to obey it by _quiet_native_stderr. TF_ENABLE_ONEDNN_OPTS is left alone: it would
+    # silence a line but change the numbers.
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     first = "tensorflow" not in sys.modules
-    quiet = os.environ["TF_CPP_MIN_LOG_LEVEL"] >= "2" and first
-    with loading_notice() if first else contextlib.nullcontext(), _quiet_native_stderr() if quiet else contextlib.nullcontext():
+    level = _log_level()
+    quiet = first and level > 0
+    with loading_notice() if first else contextlib.nullcontext(), _quiet_native_stderr(level) if quiet else contextlib.nullcontext():
         import keras as _keras
         import tensorflow as _tf
 
