@@ -104,6 +104,8 @@ NASTY_NAMES = [
 
 @pytest.mark.parametrize("name", NASTY_NAMES)
 def test_a_layer_name_cannot_run_code(name, monkeypatch):
+    # Such names are refused by the spec (TensorFlow could not train them either, issue
+    # #11), so they never reach the code; the writer quotes names as literals besides.
     def refuse(*args, **kwargs):
         raise AssertionError(f"code from the spec ran: os.system{args}")
 
@@ -113,8 +115,19 @@ def test_a_layer_name_cannot_run_code(name, monkeypatch):
         "layers": [{"class_name": "Dense", "config": {"units": 2, "name": name}}],
         "compile": {"optimizer": "adam", "loss": "mse", "metrics": ["mae"]},
     }
-    code = spec_to_code(spec)
-    model = run(code)
+    with pytest.raises(SpecError) as caught:
+        spec_to_code(spec)
+    assert [issue.argument for issue in caught.value.issues] == ["name"]
+
+
+@pytest.mark.parametrize("name", [".a-b_c>d.", "0", "x>y>z"])
+def test_every_character_a_name_may_hold_arrives_as_data(name):
+    spec = {
+        "input_shape": [4],
+        "layers": [{"class_name": "Dense", "config": {"units": 2, "name": name}}],
+        "compile": {"optimizer": "adam", "loss": "mse", "metrics": ["mae"]},
+    }
+    model = run(spec_to_code(spec))
     assert model.layers[0].name == name  # the name arrived as data, unchanged
     assert spec_from_model(model) == normalize_spec(spec)
 

@@ -16,6 +16,11 @@ from nbkeras.builder.errors import SpecError, SpecIssue
 
 __all__ = ["build_model", "make_layer"]
 
+# Set on each layer build_model makes: True when the spec named the layer, False when
+# Keras did. A name alone cannot say which ("dense_7" may be either), and
+# spec_from_model must keep exactly the names the spec gave.
+NAME_GIVEN = "_nbkeras_name_given"
+
 
 def make_layer(class_name: str, config: Mapping[str, Any], *, check_name: str | None = None) -> Any:
     """Instantiate one catalog layer from its canonical spec config.
@@ -108,6 +113,8 @@ def build_model(spec: Mapping[str, Any]) -> Any:
             else _unnamed_layer(e["class_name"], e["config"], taken)
             for e in canonical["layers"]
         ]
+        for entry, layer in zip(canonical["layers"], layers):
+            setattr(layer, NAME_GIVEN, "name" in entry["config"])
         model = k.Sequential(
             [k.Input(shape=tuple(canonical["input_shape"]), dtype=canonical.get("input_dtype", "float32")), *layers]
         )

@@ -35,6 +35,11 @@ __all__ = ["LayerReport", "SpecReport", "check_spec"]
 # A teaching model with more weights than this is a typo (units=1000000), and building
 # it would allocate gigabytes: 100 M float32 weights are 400 MB.
 MAX_PARAMS = 100_000_000
+# The same for activations: every layer's output for one sample, as float32. A model
+# for teaching needs a few MB per sample (VGG16 about 60 MB); a spec needs no weights
+# to ask for more than any machine has (RepeatVector(n=268435456) then Flatten), and
+# one predict() on a single sample would then exhaust the memory.
+MAX_ACTIVATION_BYTES = 2**30  # 1 GiB per sample
 # Per-layer results kept; a result is a few hundred bytes.
 _CACHE_SIZE = 4096
 # The name every layer gets while being checked, so that checks do not advance Keras's
@@ -117,6 +122,10 @@ class SpecReport:
         spec: The canonical spec when its form is valid, else None.
         total_params: Weights of all valid layers (trainable + non-trainable).
         trainable_params: Trainable weights of all valid layers.
+        activation_bytes: Memory of one sample's activations: the sum of the output
+            sizes of all valid layers, times 4 bytes (float32). An axis of varying
+            length (None) counts as 1, so for such specs it is a lower bound per step.
+            A batch of ``b`` samples needs ``b`` times this in the forward pass.
     """
 
     input_shape: tuple[int | None, ...] | None
@@ -127,6 +136,7 @@ class SpecReport:
     spec: dict[str, Any] | None
     total_params: int
     trainable_params: int
+    activation_bytes: int = 0
 
     @property
     def ok(self) -> bool:
@@ -149,6 +159,7 @@ class SpecReport:
             "warnings": list(self.warnings),
             "total_params": self.total_params,
             "trainable_params": self.trainable_params,
+            "activation_bytes": self.activation_bytes,
         }
 
     def summary_text(self) -> str:
@@ -166,6 +177,7 @@ class SpecReport:
             Total params: 4,385 (17.13 KB)
             Trainable params: 4,385
             Non-trainable params: 0
+            Activations: 132 B per sample (float32)
         """
         rows = []
         seen: dict[str, int] = {}  # unnamed layers numbered as Keras names them in a fresh session
@@ -198,6 +210,7 @@ class SpecReport:
         lines.append(f"Total params: {self.total_params:,} ({_bytes(self.total_params * 4)})")
         lines.append(f"Trainable params: {self.trainable_params:,}")
         lines.append(f"Non-trainable params: {self.total_params - self.trainable_params:,}")
+        lines.append(f"Activations: {_bytes(self.activation_bytes)} per sample (float32)")
         if self.errors:
             lines.append("Errors:")
             lines += [f"  - {issue.message}" for issue in self.errors]
@@ -544,6 +557,23 @@ def _too_many_params(layer: CheckedLayer, params: int, total: int) -> SpecIssue:
     return SpecIssue(message, layer.position, layer.class_name, None, f"{total:,} parameters", expected, fix)
 
 
+def _output_bytes(output_shape: tuple[int | None, ...]) -> int:
+    """float32 bytes of one sample of a layer's output (an axis that varies counts as 1)."""
+    return 4 * math.prod(1 if d is None else d for d in output_shape[1:])
+
+
+def _too_many_activations(layer: CheckedLayer, output_bytes: int, total: int) -> SpecIssue:
+    place = where(layer.position, layer.class_name)
+    cap = _bytes(MAX_ACTIVATION_BYTES)
+    expected = f"at most {cap} of activations per sample in the whole model (float32, summed over the layers)"
+    fix = "Use smaller sizes (units, filters, RepeatVector's n, UpSampling's size) or reduce the input earlier."
+    message = (
+        f"{place} outputs {_bytes(output_bytes)} per sample, which brings the model's activations to "
+        f"{_bytes(total)} per sample. Expected {expected}. {fix}"
+    )
+    return SpecIssue(message, layer.position, layer.class_name, None, f"{_bytes(total)} per sample", expected, fix)
+
+
 # --- the whole spec ----------------------------------------------------------------
 
 
@@ -600,7 +630,7 @@ def check_spec(spec: Any) -> SpecReport:
     shape, dtype = checked.input_shape, checked.input_dtype
     stop = None if shape is not None else NOT_CHECKED_INPUT
     previous: CheckedLayer | None = None
-    total = trainable = 0
+    total = trainable = activations = 0
     for layer in checked.layers:
         if layer.config is None:
             errors.extend(layer.issues)
@@ -612,8 +642,11 @@ def check_spec(spec: Any) -> SpecReport:
             continue
         assert shape is not None
         outcome = _check_layer(layer.class_name, _shape_key(layer.config), shape, dtype)
+        output_bytes = _output_bytes(outcome.output_shape) if outcome.problem is None else 0
         if outcome.problem is None and total + outcome.params > MAX_PARAMS:
             issue = _too_many_params(layer, outcome.params, total + outcome.params)
+        elif outcome.problem is None and activations + output_bytes > MAX_ACTIVATION_BYTES:
+            issue = _too_many_activations(layer, output_bytes, activations + output_bytes)
         elif outcome.problem is not None:
             issue = _issue(outcome.problem, layer, shape, previous)
         else:
@@ -625,6 +658,7 @@ def check_spec(spec: Any) -> SpecReport:
             continue
         total += outcome.params
         trainable += outcome.trainable_params
+        activations += output_bytes
         reports.append(_layer_report(layer, "ok", "", outcome))
         previous = layer
         shape, dtype = outcome.output_shape[1:], outcome.output_dtype
@@ -639,6 +673,7 @@ def check_spec(spec: Any) -> SpecReport:
         spec=canonical,
         total_params=total,
         trainable_params=trainable,
+        activation_bytes=activations,
     )
     if canonical is not None and "compile" in canonical and not errors:
         from nbkeras.builder.compile_advice import advice_for

@@ -216,6 +216,9 @@ def validate_compile(value: Any) -> tuple[dict[str, Any] | None, list[SpecIssue]
         >>> validate_compile({"optimizer": "adam", "loss": "mse"})[0]
         {'optimizer': 'adam', 'learning_rate': 0.001, 'loss': 'mse', 'metrics': []}
     """
+    from nbkeras.builder.spec import python_scalars
+
+    value = python_scalars(value)  # np.float32(1e-3), np.bool_(True): what the Python value means
     if not isinstance(value, Mapping):
         return None, [
             invalid_value(

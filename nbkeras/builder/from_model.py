@@ -45,8 +45,19 @@ def _default_config(class_name: str) -> dict[str, Any]:
     return make_layer(class_name, starter).get_config()
 
 
-def _is_auto_name(name: str, spec: LayerSpec) -> bool:
-    return re.fullmatch(rf"{re.escape(spec.auto_name)}(_\d+)?", name) is not None
+def _is_auto_name(layer: Any, spec: LayerSpec) -> bool:
+    """True when Keras, not the user, named ``layer``.
+
+    A layer made by build_model knows (``NAME_GIVEN``), so a spec's names come back
+    exactly, "dense_7" included. For any other layer the name is all there is: one
+    of the form Keras generates ("dense", "dense_7") is taken as automatic.
+    """
+    from nbkeras.builder.build import NAME_GIVEN
+
+    given = getattr(layer, NAME_GIVEN, None)
+    if isinstance(given, bool):
+        return not given
+    return re.fullmatch(rf"{re.escape(spec.auto_name)}(_\d+)?", layer.name) is not None
 
 
 def _layer_entry(layer: Any, label: str, *, inside: str | None = None) -> dict[str, Any]:
@@ -119,7 +130,7 @@ def _layer_entry(layer: Any, label: str, *, inside: str | None = None) -> dict[s
             entry[key] = converted
     order = {name: i for i, name in enumerate(spec.signature_order)}
     entry = {k: entry[k] for k in sorted(entry, key=lambda k: order.get(k, len(order)))}
-    if inside is None and not _is_auto_name(layer.name, spec):
+    if inside is None and not _is_auto_name(layer, spec):
         entry["name"] = layer.name
     return {"class_name": class_name, "config": entry}
 
@@ -323,8 +334,10 @@ def spec_from_model(model: Any) -> dict[str, Any]:
 
     Returns:
         The canonical spec: configs reduced to what differs from each class's
-        defaults, auto-generated names dropped, ``compile`` included when the model
-        is compiled.
+        defaults, auto-generated names dropped (for a model from
+        :func:`build_model`, exactly the names its spec did not give; for others,
+        names of Keras's automatic form such as "dense_7"), ``compile`` included
+        when the model is compiled.
 
     Raises:
         SpecError: Naming the part of the model a spec cannot hold: a branch or merge

@@ -28,6 +28,10 @@ import json
 import math
 import numbers
 import os
+import re
+import stat
+import sys
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,6 +62,23 @@ MAX_LAYERS = 500
 MAX_INPUT_RANK = 7
 MAX_NAME_LENGTH = 128
 MAX_TARGET_RANK = 7
+
+# A layer's name becomes a TensorFlow name scope and a prefix of its graph nodes'
+# names, so it must follow TensorFlow's rules, or fit()/predict() fail later ("'hidden 1'
+# is not a valid scope name"), and the failed call can leave TensorFlow's scope stack
+# broken for every later fit in the session. The rule is the strictest TensorFlow
+# applies: a scope at the root (tensorflow/python/framework/ops.py,
+# _VALID_OP_NAME_REGEX, ``[A-Za-z0-9.][A-Za-z0-9_.\\/>-]*``) narrowed by the graph's
+# node names (tensorflow/core/framework/node_def_util.cc, IsValidNodeName: no
+# backslash, and a '>' must be followed by a letter, digit or '.'), without '/',
+# which Keras forbids in a layer's name.
+_NAME_PART = r"[A-Za-z0-9.][A-Za-z0-9_.-]*"
+LAYER_NAME_PATTERN = rf"{_NAME_PART}(?:>{_NAME_PART})*"
+_LAYER_NAME = re.compile(LAYER_NAME_PATTERN)
+NAME_RULE = (
+    f"a name of at most {MAX_NAME_LENGTH} characters that TensorFlow accepts: ASCII letters, digits, '.', "
+    "'_' and '-', starting with a letter, digit or '.' (a '>' may join two such names)"
+)
 
 
 @dataclass
@@ -131,12 +152,43 @@ class _Bad(Exception):
         self.fix = fix
 
 
+def python_scalars(value: Any, _depth: int = 0) -> Any:
+    """``value`` with every NumPy scalar inside it turned into the Python scalar it holds.
+
+    A spec built in a notebook often holds NumPy scalars (``np.bool_(False)``,
+    ``np.int64(32)``, ``np.float32(0.1)``); they mean what the Python scalar means,
+    and the canonical spec must hold Python values so that it dumps as JSON.
+    Mappings become dicts, lists and tuples stay lists and tuples; anything else is
+    returned as is. A float32 (or float16) becomes the shortest decimal that is the
+    same float32, i.e. what the user wrote (``np.float32(0.1)`` gives ``0.1``).
+
+    Example:
+        >>> import numpy as np
+        >>> python_scalars({"units": np.int64(3), "use_bias": np.bool_(False), "rate": np.float32(0.1)})
+        {'units': 3, 'use_bias': False, 'rate': 0.1}
+    """
+    numpy = sys.modules.get("numpy")  # no NumPy loaded: no NumPy scalar can exist
+    if numpy is not None and isinstance(value, numpy.generic):
+        if isinstance(value, numpy.floating) and value.dtype.itemsize < 8:
+            return float(str(value))
+        return value.item()
+    if _depth > 16:  # deeper than any spec; its form check refuses it
+        return value
+    if isinstance(value, Mapping):
+        return {python_scalars(k, _depth + 1): python_scalars(v, _depth + 1) for k, v in value.items()}
+    if isinstance(value, list):
+        return [python_scalars(v, _depth + 1) for v in value]
+    if isinstance(value, tuple):
+        return tuple(python_scalars(v, _depth + 1) for v in value)
+    return value
+
+
 def _is_int(value: Any) -> bool:
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool) and type(value).__name__ != "bool_"
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, bool) and type(value).__name__ != "bool_"
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
 def _in_bounds(arg: ArgSpec, number: float) -> bool:
@@ -195,7 +247,7 @@ def _coerce(arg: ArgSpec, value: Any) -> Any:
     if kind == "float":
         return _coerce_float(arg, value)
     if kind == "bool":
-        if not isinstance(value, bool) and type(value).__name__ != "bool_":
+        if not isinstance(value, bool):
             raise _Bad(arg.expected())
         return bool(value)
     if kind in ("choice", "activation", "initializer"):
@@ -214,23 +266,31 @@ def _coerce(arg: ArgSpec, value: Any) -> Any:
 # --- layers ------------------------------------------------------------------------
 
 
-def _encodable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate ("\ud800" is valid JSON): TensorFlow fails on it
-        return False
-    return True
+def valid_layer_name(value: Any) -> bool:
+    """True when ``value`` is a layer name Keras and TensorFlow both accept (see ``NAME_RULE``)."""
+    return isinstance(value, str) and len(value) <= MAX_NAME_LENGTH and _LAYER_NAME.fullmatch(value) is not None
+
+
+def suggest_layer_name(value: Any) -> str | None:
+    """A valid name close to ``value`` ("hidden 1" → "hidden_1", "ümlaut" → "umlaut"), or None."""
+    if not isinstance(value, str):
+        return None
+    ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
+    text = re.sub(r"[^A-Za-z0-9_.-]+", "_", ascii_text)
+    text = re.sub(r"_{2,}", "_", text).strip("_-")[:MAX_NAME_LENGTH]
+    return text if valid_layer_name(text) else None
 
 
 def _check_name(value: Any, place: str, position: int, class_name: str) -> SpecIssue | None:
-    ok = isinstance(value, str) and 0 < len(value) <= MAX_NAME_LENGTH and "/" not in value and _encodable(value)
-    if ok:
+    if valid_layer_name(value):
         return None
+    suggestion = suggest_layer_name(value)
     return invalid_value(
         place,
         "name",
         value,
-        f"a non-empty text of at most {MAX_NAME_LENGTH} characters without '/' (Keras forbids it)",
+        NAME_RULE,
+        fix=f"For example name={suggestion!r}." if suggestion else "",
         position=position,
         class_name=class_name,
     )
@@ -340,6 +400,7 @@ def _check_wrapped(wrapper: LayerSpec, value: Any, position: int) -> tuple[dict[
 
 def check_layer(entry: Any, position: int) -> CheckedLayer:
     """Check the form of one layer entry ``{"class_name": ..., "config": {...}}``."""
+    entry = python_scalars(entry)
     if not isinstance(entry, Mapping):
         expected = "a mapping {'class_name': ..., 'config': {...}}"
         issue = invalid_value(f"the layer at position {position}", "layer", entry, expected, position=position)
@@ -419,6 +480,7 @@ def check_form(spec: Any) -> CheckedSpec:
     """
     from nbkeras.builder.compile_advice import validate_compile
 
+    spec = python_scalars(spec)
     if not isinstance(spec, Mapping):
         expected = "a mapping with input_shape, layers and optionally input_dtype and compile"
         return CheckedSpec(None, DEFAULT_INPUT_DTYPE, [], None, [invalid_value("the model", "spec", spec, expected)])
@@ -558,11 +620,53 @@ def _load_issue(message: str, expected: str, received: str) -> SpecError:
     return SpecError([SpecIssue(message, None, None, "spec", received, expected, "")])
 
 
+# What a path may name instead of a regular file, for the message.
+_FILE_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def _read_regular_file(path: Path, max_bytes: int, limit: str) -> bytes:
+    """At most ``max_bytes + 1`` bytes of a regular file; anything else is refused unread.
+
+    Reading a FIFO, a socket or a device can block forever or never end, so the path
+    is opened without blocking (opening a FIFO with no writer would wait for one) and
+    the *opened* file is checked, so a path swapped after a check cannot slip through.
+    """
+    expected = "a regular JSON file"
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as error:
+        message = f"Cannot read the spec file {str(path)!r}: {error.strerror or error}."
+        raise _load_issue(message, "a readable JSON file", str(path)) from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        kind = next((name for test, name in _FILE_KINDS if test(info.st_mode)), "not a regular file")
+        message = f"Cannot read the spec file {str(path)!r}: it is {kind}. Expected {expected}."
+        raise _load_issue(message, expected, kind)
+    with os.fdopen(fd, "rb") as handle:
+        if info.st_size > max_bytes:
+            message = f"The spec file {str(path)!r} is too large: {info.st_size:,} bytes. Expected {limit}."
+            raise _load_issue(message, limit, f"{info.st_size:,} bytes")
+        try:
+            return handle.read(max_bytes + 1)  # the file may grow after fstat()
+        except OSError as error:
+            message = f"Cannot read the spec file {str(path)!r}: {error.strerror or error}."
+            raise _load_issue(message, "a readable JSON file", str(path)) from None
+
+
 def load_spec(source: str | bytes | os.PathLike[str], *, max_bytes: int = MAX_SPEC_BYTES) -> dict[str, Any]:
     """Read a spec from JSON text or a JSON file, refusing anything unsafe or unknown.
 
     JSON only: no code runs, no Keras deserializer is called. Refused: input larger
-    than ``max_bytes``; ``NaN``/``Infinity`` (and numbers that overflow to it);
+    than ``max_bytes``; a path that is not a regular file (a FIFO, a socket, a device,
+    a directory: reading one could block forever), checked before reading;
+    ``NaN``/``Infinity`` (and numbers that overflow to it);
     duplicate keys (JSON parsers silently keep the last); unknown keys, layer
     classes outside the catalog (``Lambda`` included) and unknown arguments.
 
@@ -593,18 +697,7 @@ def load_spec(source: str | bytes | os.PathLike[str], *, max_bytes: int = MAX_SP
     elif isinstance(source, str) and source.lstrip().startswith(("{", "[")):
         text = source
     elif isinstance(source, (str, os.PathLike)):
-        path = Path(source)
-        try:
-            size = path.stat().st_size
-            if size > max_bytes:
-                message = f"The spec file {str(path)!r} is too large: {size:,} bytes. Expected {limit}."
-                raise _load_issue(message, limit, f"{size:,} bytes")
-            with path.open("rb") as handle:
-                data = handle.read(max_bytes + 1)  # the file may grow after stat()
-        except OSError as error:
-            message = f"Cannot read the spec file {str(path)!r}: {error.strerror or error}."
-            raise _load_issue(message, "a readable JSON file", str(path)) from None
-        return load_spec(data, max_bytes=max_bytes)
+        return load_spec(_read_regular_file(Path(source), max_bytes, limit), max_bytes=max_bytes)
     else:
         expected = "JSON text, bytes or a path"
         raise _load_issue(f"Cannot read a spec from {show(source)}. Expected {expected}.", expected, show(source))
