@@ -119,3 +119,15 @@ def test_headless_demo_reports_a_failed_run_in_one_line(tmp_path, capsys, monkey
     expected = {"timeout": "--timeout 1", "cell error": "ValueError: bad value", "dead kernel": "kernel died"}[failure]
     assert expected in line, line
     assert not (tmp_path / "o.html").exists()
+
+
+def test_a_real_headless_run_that_times_out_ends_in_one_line(tmp_path):
+    import subprocess
+    import sys
+
+    out = tmp_path / "o.html"
+    result = subprocess.run([sys.executable, "-m", "nbkeras.cli", "demo", "--headless", str(out), "--timeout", "1"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()] and "--timeout 1" in result.stderr
+    assert not out.exists()

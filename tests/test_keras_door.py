@@ -86,3 +86,24 @@ def test_native_lines_obey_the_level_whoever_set_it():
     assert _keep_stderr(everything, 1) == b"".join([lines[0], *lines[2:]])
     assert _keep_stderr(everything, 2) == b"".join(lines[3:])
     assert _keep_stderr(everything, 3) == _keep_stderr(everything, 9) == lines[-1]
+
+
+def test_the_first_cell_of_a_kernel_shows_no_native_lines():
+    """What the learner sees: the stderr stream of the cell that first imports TensorFlow."""
+    from jupyter_client.manager import start_new_kernel
+
+    environ = {k: v for k, v in os.environ.items() if k not in ("TF_CPP_MIN_LOG_LEVEL", "TF_ENABLE_ONEDNN_OPTS")}
+    km, kc = start_new_kernel(kernel_name="python3", env=environ)
+    try:
+        streams: list[tuple[str, str]] = []
+        code = "import warnings, nbkeras._keras\nwarnings.warn('still shown')\nprint(nbkeras._keras.tf().__name__)"
+        reply = kc.execute_interactive(code, timeout=240, output_hook=lambda m: m["msg_type"] == "stream" and streams.append(
+            (m["content"]["name"], m["content"]["text"])))
+        assert reply["content"]["status"] == "ok"
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    stderr = "".join(t for n, t in streams if n == "stderr")
+    assert "tensorflow" in "".join(t for n, t in streams if n == "stdout")
+    assert not any(n in stderr for n in NATIVE), stderr
+    assert "still shown" in stderr
