@@ -215,9 +215,8 @@ function render({ model, el }) {
       metricPanels = specs.map((spec) => {
         const node = h("div", { class: "nbk-plot nbk-metric", attrs: { "data-panel": `metric:${spec.name}` } });
         metricsBox.append(node);
-        const m = { spec, node, panel: null, layout: null };
+        const m = { spec, node, panel: null, layout: null, linked: false };
         m.panel = loop.panel(() => drawMetric(m), node);
-        if (Plotly) linkZoom(node);
         return m;
       });
     } else {
@@ -247,8 +246,12 @@ function render({ model, el }) {
     // A new layout object each draw: Plotly.react compares it with the one it was last given.
     const base = layoutOf(m);
     const range = stepRange();
-    const layout = { ...base, xaxis: { ...base.xaxis, ...(range ? { range, autorange: false } : { autorange: true }) } };
+    // The step axis is the view's to set (the run's extent or the shared zoom): its own
+    // uirevision follows the range, so Plotly applies ours instead of the last UI state.
+    const xaxis = range ? { range, autorange: false, uirevision: range.join(":") } : { autorange: true, uirevision: "follow" };
+    const layout = { ...base, xaxis: { ...base.xaxis, ...xaxis } };
     Plotly.react(m.node, data, layout, PLOT_CONFIG);
+    if (!m.linked) { linkZoom(m.node); m.linked = true; } // `.on` exists once Plotly has drawn the node
   }
 
   // The panels share one step axis: all show the run's steps so far, or the steps the
@@ -267,7 +270,7 @@ function render({ model, el }) {
     return lo < hi ? [lo, hi] : null;
   }
   function linkZoom(node) {
-    node.on?.("plotly_relayout", (ev) => {
+    node.on("plotly_relayout", (ev) => {
       if ("xaxis.range[0]" in ev && "xaxis.range[1]" in ev) zoom = [ev["xaxis.range[0]"], ev["xaxis.range[1]"]];
       else if (Array.isArray(ev["xaxis.range"])) zoom = ev["xaxis.range"].slice();
       else if (ev["xaxis.autorange"]) zoom = null;
@@ -320,7 +323,7 @@ function render({ model, el }) {
   buildMetricPanels();
   loadPlotly(model).then((p) => {
     Plotly = p;
-    for (const m of metricPanels) { linkZoom(m.node); loop.mark(m.panel, true); }
+    for (const m of metricPanels) loop.mark(m.panel, true);
     for (const panel of figurePanels) loop.mark(panel, true);
   });
 

@@ -511,9 +511,8 @@ function render({ model, el }) {
       metricPanels = specs.map((spec) => {
         const node = h("div", { class: "nbk-plot nbk-metric", attrs: { "data-panel": `metric:${spec.name}` } });
         metricsBox.append(node);
-        const m = { spec, node, panel: null, layout: null };
+        const m = { spec, node, panel: null, layout: null, linked: false };
         m.panel = loop.panel(() => drawMetric(m), node);
-        if (Plotly) linkZoom(node);
         return m;
       });
     } else {
@@ -545,8 +544,13 @@ function render({ model, el }) {
     });
     const base = layoutOf(m);
     const range = stepRange();
-    const layout = { ...base, xaxis: { ...base.xaxis, ...range ? { range, autorange: false } : { autorange: true } } };
+    const xaxis = range ? { range, autorange: false, uirevision: range.join(":") } : { autorange: true, uirevision: "follow" };
+    const layout = { ...base, xaxis: { ...base.xaxis, ...xaxis } };
     Plotly.react(m.node, data, layout, PLOT_CONFIG);
+    if (!m.linked) {
+      linkZoom(m.node);
+      m.linked = true;
+    }
   }
   let zoom = null;
   function stepRange() {
@@ -565,7 +569,7 @@ function render({ model, el }) {
     return lo < hi ? [lo, hi] : null;
   }
   function linkZoom(node) {
-    node.on?.("plotly_relayout", (ev) => {
+    node.on("plotly_relayout", (ev) => {
       if ("xaxis.range[0]" in ev && "xaxis.range[1]" in ev) zoom = [ev["xaxis.range[0]"], ev["xaxis.range[1]"]];
       else if (Array.isArray(ev["xaxis.range"])) zoom = ev["xaxis.range"].slice();
       else if (ev["xaxis.autorange"]) zoom = null;
@@ -615,10 +619,7 @@ function render({ model, el }) {
   buildMetricPanels();
   loadPlotly(model).then((p) => {
     Plotly = p;
-    for (const m of metricPanels) {
-      linkZoom(m.node);
-      loop.mark(m.panel, true);
-    }
+    for (const m of metricPanels) loop.mark(m.panel, true);
     for (const panel of figurePanels) loop.mark(panel, true);
   });
   return () => {

@@ -116,6 +116,33 @@ def test_stop_button_ends_background_run_and_keeps_history(notebook_page, jupyte
     assert page.locator(f"{ROOT} .nbk-controls-reason").inner_text() == ""
     assert "step" in page.locator(f"{ROOT} .nbk-status").inner_text()
 
+    # A zoom survives the updates that keep streaming, and every metric panel follows it.
+    page.evaluate(f"() => {{ document.querySelector('{ROOT}').dataset.testView = 'first'; }}")
+    loss_panel = page.locator(METRICS)
+    loss_panel.scroll_into_view_if_needed()
+    box = page.locator(f"{METRICS} .nsewdrag").first.bounding_box()
+    y_mid = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + 0.3 * box["width"], y_mid)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 0.5 * box["width"], y_mid + 2, steps=5)
+    page.mouse.move(box["x"] + 0.6 * box["width"], y_mid + 2, steps=5)
+    page.mouse.up()
+    ranges_js = f"() => Array.from(document.querySelectorAll('{ROOT} .nbk-metric')).map(el => el.layout.xaxis.range)"
+    zoomed = page.evaluate(ranges_js)[0]
+
+    def last_step() -> float:
+        return (_trace(run, "series", "batch/loss") or {"x": [0]})["x"][-1]
+
+    grown_to = last_step()
+    assert zoomed[1] - zoomed[0] < 0.6 * grown_to, f"the drag did not zoom: {zoomed}"
+    _wait_for(run, lambda: last_step() > grown_to, "more points drawn after the zoom", timeout=10,
+              describe=lambda: f"last step drawn {last_step()}")
+    _wait_for(run, lambda: all(r == zoomed for r in page.evaluate(ranges_js)), "every metric panel to show the zoomed steps",
+              timeout=10, describe=lambda: f"zoomed to {zoomed}; panels show {page.evaluate(ranges_js)}")
+    page.wait_for_timeout(1500)  # more draws while the run streams: the zoom stays
+    assert all(r == zoomed for r in page.evaluate(ranges_js)), (zoomed, page.evaluate(ranges_js))
+    assert page.evaluate(f"() => document.querySelector('{ROOT}').dataset.testView") == "first", "the view was re-created"
+
     # A learning rate typed during the run applies on Enter, as the button does.
     lr_field = page.locator(f'{ROOT} input[aria-label="learning rate"]')
     lr_field.fill("0.0025")
