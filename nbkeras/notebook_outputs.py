@@ -175,7 +175,7 @@ def check_notebook(notebook: Any) -> None:
                 if not isinstance(output.get(key, {}), dict):
                     raise _refuse(f"{at}.{key}", output[key], "a JSON object" + (" (mime type → content)" if key == "data" else ""))
             for mime, content in output.get("data", {}).items():
-                if not mime.endswith("json"):  # JSON mime types hold any JSON; the others text
+                if not (isinstance(mime, str) and mime.endswith("json")):  # JSON mime types hold any JSON; the others text
                     _check_text(f"{at}.data[{mime!r}]", content)
 
 
@@ -237,7 +237,10 @@ def share_notebook(source: str | Path, out: str | Path | None = None, *, drop_st
         raise ValueError(f"{source} is not a notebook (invalid JSON: {exc}).") from None
     except OSError as exc:
         raise OSError(f"Cannot read {source}: {exc.strerror or exc}.") from None
-    report = clean_outputs(notebook, drop_stderr=drop_stderr)
+    try:
+        report = clean_outputs(notebook, drop_stderr=drop_stderr)
+    except ValueError as exc:
+        raise ValueError(f"{source}: {exc}") from None
     try:
         target.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     except OSError as exc:
