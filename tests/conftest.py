@@ -20,7 +20,6 @@ def wire():
         yield recorder
 
 
-
 class RecordedOutput:
     """One output a widget was displayed in: its first bundle and every later update."""
 
@@ -34,15 +33,6 @@ class RecordedOutput:
 
 class Outputs(list):
     """The outputs displayed during a test (see the ``outputs`` fixture)."""
-
-    def wait_for_updates(self, n: int = 1, timeout: float = 10.0, settle: float = 0.3) -> None:
-        """Wait until every output has ``n`` updates, then ``settle`` s more (so extra ones show)."""
-        import time
-
-        deadline = time.monotonic() + timeout
-        while not all(len(o.updates) >= n for o in self) and time.monotonic() < deadline:
-            time.sleep(0.02)
-        time.sleep(settle)
 
 
 @pytest.fixture
