@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Sequence
 from pathlib import Path
 
 TOUR = "00_tour.ipynb"
@@ -127,7 +128,7 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
-def start_lab(port: int | None, *, open_browser: bool, jupyter_args: list[str] = (), wait_s: float = 180) -> tuple[subprocess.Popen, str]:
+def start_lab(port: int | None, *, open_browser: bool, jupyter_args: Sequence[str] = (), wait_s: float = 180) -> tuple[subprocess.Popen, str]:
     """Start JupyterLab on the tour; return (process, URL) once the server answers.
 
     ``jupyter_args`` go to JupyterLab as given, after nbkeras's own options (so they win).
@@ -170,7 +171,7 @@ def start_lab(port: int | None, *, open_browser: bool, jupyter_args: list[str] =
     return process, url
 
 
-def demo_lab(port: int | None, open_browser: bool, jupyter_args: list[str] = ()) -> int:
+def demo_lab(port: int | None, open_browser: bool, jupyter_args: Sequence[str] = ()) -> int:
     try:
         process, url = start_lab(port, open_browser=open_browser, jupyter_args=jupyter_args)
     except KeyboardInterrupt:
