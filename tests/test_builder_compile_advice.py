@@ -131,3 +131,41 @@ def test_advice_reads_through_dropout_and_time_distributed():
 def test_invalid_specs_get_no_advice_rather_than_an_error():
     assert compile_warnings({"input_shape": "x"}) == []
     assert compile_warnings({"input_shape": [4], "layers": [{"class_name": "Dense", "config": {"units": 2}}]}) == []
+
+
+def _not_probabilities():
+    from nbkeras.builder.catalog import activation_choices
+
+    probabilities = {"softmax", "sparsemax", "sigmoid", "hard_sigmoid", "sparse_sigmoid"}
+    return [a for a in activation_choices() if a not in probabilities | {"linear"}]
+
+
+@pytest.mark.parametrize("activation", _not_probabilities())
+def test_an_output_that_gives_no_probabilities_gets_advice_with_crossentropy(activation):
+    # Issue #11 item 18: relu then sparse_categorical_crossentropy got no advice; so did
+    # every activation that is neither linear (logits) nor a probability.
+    for units, loss, wanted in [
+        (3, "sparse_categorical_crossentropy", "softmax"),
+        (3, "categorical_crossentropy", "softmax"),
+        (1, "binary_crossentropy", "sigmoid"),
+    ]:
+        advice = compile_warnings(model(units, activation, loss))
+        assert len(advice) == 1, (loss, advice)
+        assert f"uses {activation}, whose outputs are not probabilities" in advice[0]
+        assert f'activation="{wanted}"' in advice[0] and loss in advice[0]
+        logits = compile_warnings(model(units, activation, loss, from_logits=True))
+        assert len(logits) == 1 and f"applies {activation}, which limits them" in logits[0], logits
+
+
+@pytest.mark.parametrize(
+    ("units", "activation", "loss"),
+    [
+        (3, "softmax", "sparse_categorical_crossentropy"),
+        (3, "sparsemax", "categorical_crossentropy"),
+        (1, "sigmoid", "binary_crossentropy"),
+        (1, "hard_sigmoid", "binary_crossentropy"),
+        (1, "relu", "mse"),
+    ],
+)
+def test_outputs_that_fit_their_loss_get_no_advice(units, activation, loss):
+    assert compile_warnings(model(units, activation, loss)) == []

@@ -61,6 +61,12 @@ _REGRESSION_LOSSES = frozenset(
 # Layers that pass their input's values through unchanged in kind: the activation that
 # matters for the loss is the one before them.
 _PASS_THROUGH = frozenset({"Dropout", "Flatten", "Reshape", "RepeatVector"})
+# Activations whose outputs are what a crossentropy loss expects without from_logits:
+# a distribution over the classes (each row in [0, 1], summing to 1), or one
+# probability in [0, 1] per unit. Any other activation (relu, tanh, elu, ...) gives
+# values that are not probabilities, and the loss then clips or mis-scores them.
+_DISTRIBUTION_ACTIVATIONS = frozenset({"softmax", "sparsemax"})
+_UNIT_PROBABILITY_ACTIVATIONS = frozenset({"sigmoid", "hard_sigmoid", "sparse_sigmoid"})
 
 
 def _snake(class_name: str) -> str:
@@ -330,7 +336,9 @@ def compile_warnings(spec: Mapping[str, Any], report: Any = None) -> list[str]:
     Catches the classic mismatches: softmax with ``binary_crossentropy``, one sigmoid
     unit with ``categorical``/``sparse_categorical_crossentropy``, ``mse`` on softmax
     probabilities, a linear last layer with a crossentropy loss (a ``from_logits``
-    hint), ``from_logits`` on an output that already applies softmax or sigmoid, and
+    hint), any other activation that gives no probabilities (relu, tanh, ...) with a
+    crossentropy loss, ``from_logits`` on an output that already applies an
+    activation, and
     accuracy metrics that do not match the labels the loss expects.
 
     Args:
@@ -397,6 +405,22 @@ def advice_for(canonical: Mapping[str, Any], report: Any = None) -> list[str]:
                 f"{loss} expects a probability distribution over the classes, but the last layer ({place}) "
                 'uses sigmoid. Use activation="softmax".'
             )
+        elif not from_logits and activation not in (None, "linear", *_DISTRIBUTION_ACTIVATIONS):
+            advice.append(
+                f"{loss} expects a probability distribution over the classes, but the last layer ({place}) "
+                f'uses {activation}, whose outputs are not probabilities. Use activation="softmax", or no '
+                'activation with "from_logits": true.'
+            )
+    if (
+        loss in _BINARY_LOSSES
+        and not from_logits
+        and activation not in (None, "linear", "softmax", *_UNIT_PROBABILITY_ACTIVATIONS)
+    ):
+        advice.append(
+            f"{loss} expects each output unit to give a probability between 0 and 1, but the last layer "
+            f'({place}) uses {activation}, whose outputs are not probabilities. Use activation="sigmoid", or no '
+            'activation with "from_logits": true.'
+        )
     if loss in _REGRESSION_LOSSES and activation == "softmax":
         advice.append(
             f"{loss} is a regression loss, but the last layer ({place}) uses softmax, i.e. class "
@@ -410,10 +434,15 @@ def advice_for(canonical: Mapping[str, Any], report: Any = None) -> list[str]:
             f'expects probabilities. Set "from_logits": true in compile, or give the last layer '
             f'activation="{wanted}".'
         )
-    if from_logits and activation in ("softmax", "sigmoid"):
+    if from_logits and activation in _DISTRIBUTION_ACTIVATIONS | _UNIT_PROBABILITY_ACTIVATIONS:
         advice.append(
             f'"from_logits": true tells {loss} that the outputs are raw logits, but the last layer '
             f"({place}) already applies {activation}. Remove the activation or drop from_logits."
+        )
+    elif from_logits and activation not in (None, "linear"):
+        advice.append(
+            f'"from_logits": true tells {loss} that the outputs are raw logits (any real number), but the last '
+            f"layer ({place}) applies {activation}, which limits them. Remove the activation."
         )
     for metric in metrics:
         if metric == "binary_accuracy" and (loss in _CATEGORICAL_LOSSES | _SPARSE_LOSSES or activation == "softmax"):
