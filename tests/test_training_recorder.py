@@ -207,6 +207,14 @@ def test_cumulative_keys_are_recorded_as_logged():
     assert r.values == {"loss": 3.0, "auc": 0.7}
 
 
+def test_a_run_of_no_epochs_is_valid_and_records_nothing():
+    rec = TrainingRecorder()
+    rec.begin({"epochs": 0, "steps": 3}, now=0.0)  # fit(epochs=0): Keras returns an empty History
+    assert rec.history == {} and rec.step == 0
+    with pytest.raises(ValueError, match=r"params\['epochs'\]=-1\. Expected an integer >= 0 or None\."):
+        TrainingRecorder().begin({"epochs": -1})
+
+
 def test_invalid_arguments_use_keras_wording():
     with pytest.raises(ValueError, match=r"Invalid value for argument `batch_size`\. Received: batch_size=0\. "
                        r"Expected an integer >= 1 or None\."):

@@ -3,7 +3,9 @@
 Two parts:
 
 - ``keras.Model.fit`` is wrapped so a :class:`LiveMonitor` is added unless the call
-  already has one. ``%unload_ext nbkeras`` puts the original back.
+  already has one, and Keras's progress bar is turned off while a dashboard shows
+  (``verbose=0``, unless the call sets ``verbose``). ``%unload_ext nbkeras`` puts the
+  original back.
 - A cell whose top-level statement calls ``<something>.fit(...)`` is rewritten (before
   IPython decides how to run it) into ``await`` of that call running in a thread. The
   cell still waits for training to finish and gets the same ``History`` back, but the
@@ -37,25 +39,32 @@ def _wrap_fit(original: Any) -> Any:
     @functools.wraps(original)
     def fit(self: Any, *args: Any, **kwargs: Any) -> Any:
         from nbkeras.training.monitor import LiveMonitor
-        from nbkeras.training.run import _num_samples, _probe_batch
+        from nbkeras.training.run import _num_samples, monitor_for
 
-        callbacks = list(kwargs.pop("callbacks", None) or [])
+        # `callbacks` is fit's sixth parameter: (x, y, batch_size, epochs, verbose, callbacks, ...)
+        args = list(args)
+        given = args.pop(5) if len(args) > 5 else kwargs.pop("callbacks", None)
+        callbacks = list(getattr(given, "callbacks", given) or [])  # a list or a CallbackList
         if not _has_monitor(callbacks):
             x = kwargs.get("x", args[0] if args else None)
             y = kwargs.get("y", args[1] if len(args) > 1 else None)
-            monitor = LiveMonitor(probe=_probe_batch(x, y))
+            monitor = monitor_for(x, y)
             monitor.controls_live = getattr(_thread, "in_background", False)
             batch_size = kwargs.get("batch_size") or (32 if _num_samples(x) is not None else None)
             monitor.run_info = {"samples": None if kwargs.get("validation_split") else _num_samples(x), "batch_size": batch_size}
-            monitor.show()
             callbacks.append(monitor)
-        try:
-            return original(self, *args, callbacks=callbacks, **kwargs)
-        except KeyboardInterrupt:
-            for cb in callbacks:
-                if hasattr(cb, "mark") and getattr(cb, "state", "") == "running":
-                    cb.mark("interrupted")
-            raise
+        monitors = [cb for cb in callbacks if isinstance(cb, LiveMonitor)]
+        for monitor in monitors:
+            monitor._guard("dashboard", monitor.show)  # shown now, before Keras prints anything
+        if len(args) < 5 and "verbose" not in kwargs and any(m.dashboard is not None for m in monitors):
+            kwargs["verbose"] = 0  # the dashboard replaces Keras's progress bar (unless asked for)
+        # Model.fit's own hook (monitor.install_fit_hook, under this wrapper) records how the
+        # run ends, an exception or KeyboardInterrupt included.
+        if len(args) >= 5:
+            args.insert(5, callbacks)
+        else:
+            kwargs["callbacks"] = callbacks
+        return original(self, *args, **kwargs)
 
     fit.__nbkeras_wrapped__ = original  # type: ignore[attr-defined]
     return fit
@@ -110,9 +119,12 @@ def _rewrite_cell(lines: list[str]) -> list[str]:
 
 
 def load(ipython: Any) -> None:
+    from nbkeras.training.monitor import install_fit_hook
+
     model_cls = keras().Model
     if "fit" in _state:
         return
+    install_fit_hook()  # first: %unload_ext puts back a fit that still records how runs end
     _state["fit"] = model_cls.fit
     model_cls.fit = _wrap_fit(model_cls.fit)
     if ipython is not None:

@@ -9,6 +9,7 @@ logs it, and lets ``fit`` go on.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import math
@@ -71,6 +72,51 @@ def check_learning_rate(value: Any) -> float:
     return float(value)
 
 
+def _monitors_in(args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[LiveMonitor]:
+    """The LiveMonitors among a ``fit`` call's callbacks (keyword, positional or a CallbackList)."""
+    callbacks = kwargs.get("callbacks", args[5] if len(args) > 5 else None)
+    callbacks = getattr(callbacks, "callbacks", callbacks)  # a keras.callbacks.CallbackList
+    if not isinstance(callbacks, (list, tuple)):
+        return []
+    return [cb for cb in callbacks if isinstance(cb, LiveMonitor)]
+
+
+def _ends_runs(original: Any) -> Any:
+    """``Model.fit`` that tells its LiveMonitors how it ended when Keras cannot.
+
+    Keras calls ``on_train_end`` only when ``fit`` completes; when another callback, the
+    data or the user (KeyboardInterrupt) ends it, no callback hears of it. The run's
+    commands also start here: a Stop given before this call belongs to an earlier run.
+    """
+
+    @functools.wraps(original)
+    def fit(self: Any, *args: Any, **kwargs: Any) -> Any:
+        monitors = _monitors_in(args, kwargs)
+        for monitor in monitors:
+            monitor._arm()
+        try:
+            return original(self, *args, **kwargs)
+        except BaseException as exc:
+            for monitor in monitors:
+                if not monitor._ended:
+                    monitor.mark("interrupted" if isinstance(exc, KeyboardInterrupt) else "failed", exc)
+            raise
+
+    fit.__nbkeras_ends_runs__ = True  # type: ignore[attr-defined]
+    return fit
+
+
+def install_fit_hook() -> None:
+    """Wrap ``keras.Model.fit`` once per process with :func:`_ends_runs` (idempotent).
+
+    Done when a LiveMonitor is created, so every fit that can carry one is covered;
+    ``%load_ext nbkeras`` installs it before wrapping ``fit`` itself.
+    """
+    model_cls = keras().Model
+    if not getattr(model_cls.fit, "__nbkeras_ends_runs__", False):
+        model_cls.fit = _ends_runs(model_cls.fit)
+
+
 def _in_kernel() -> bool:
     """True inside a Jupyter kernel, where a widget can be displayed."""
     shell = sys.modules.get("IPython") and __import__("IPython").get_ipython()
@@ -102,7 +148,11 @@ class LiveMonitor(keras().callbacks.Callback):
         weight_histograms: Per weight: ``[(step, epoch, edges, counts), ...]``.
         health: ``[(epoch, HealthReport), ...]``.
         state: ``"idle"``, ``"running"``, ``"stopped"``, ``"finished"``,
-            ``"interrupted"`` or ``"failed"``.
+            ``"interrupted"`` or ``"failed"``. Every end is recorded, also when another
+            callback or the user ends ``fit`` (Keras then calls no callback): creating
+            a LiveMonitor wraps ``keras.Model.fit`` once (see :func:`install_fit_hook`).
+        probe_missing: Why there is no probe batch (set by ``nbkeras.fit`` and
+            ``%load_ext`` when the data is a dataset or generator); shown as a notice.
 
     Example:
         >>> monitor = nbkeras.LiveMonitor()
@@ -146,8 +196,15 @@ class LiveMonitor(keras().callbacks.Callback):
         self.run_info: dict[str, Any] = {}
         # Called with the monitor after each epoch is recorded (e.g. RunComparison redraws).
         self.epoch_listeners: list[Callable[[LiveMonitor], None]] = []
-        self._commands: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
+        self.probe_missing = ""
+        # Commands are tagged with the run they were given in; a run id is taken when a
+        # fit starts (_arm), so a Stop given after a run has ended never reaches the next.
+        self._commands: queue.SimpleQueue[tuple[int, str, Any]] = queue.SimpleQueue()
+        self._run_id = 0
+        self._armed = False  # a fit has been called, its on_train_begin has not come yet
+        self._ended = True  # the current run's end has been recorded
         self._reset_run()
+        install_fit_hook()
 
     # -- run state -----------------------------------------------------------------------
     def _reset_run(self) -> None:
@@ -211,7 +268,20 @@ class LiveMonitor(keras().callbacks.Callback):
             return None
 
     # -- Keras hooks ---------------------------------------------------------------------
+    def _arm(self) -> int:
+        """A fit with this monitor is starting: commands from now on belong to it."""
+        if not self._armed:
+            self._run_id += 1
+            self._armed = True
+            self._ended = False
+        return self._run_id
+
     def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
+        self._guard("training start", self._train_begin)
+
+    def _train_begin(self) -> None:
+        self._arm()  # a fit that did not pass through Model.fit's hook (a custom loop)
+        self._armed = False
         self._reset_run()
         self.state = "running"
         self.exception = None
@@ -222,11 +292,16 @@ class LiveMonitor(keras().callbacks.Callback):
         self._lr_cache = self._read_learning_rate()
         if self.probe is not None:
             self._probe = self._guard("health probe", self._build_probe)
+        elif self.probe_missing:
+            self.notices.append(f"Training health skipped: {self.probe_missing}")
         self._guard("dashboard", self._begin_display)
         # A snapshot before the first step: how the weights were initialised.
         self._guard("weight histograms", lambda: self._histograms(step=0, now=now, force=True))
 
     def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        self._guard("recording", lambda: self._epoch_begin(epoch))
+
+    def _epoch_begin(self, epoch: int) -> None:
         self._epoch = epoch
         self._lr_cache = self._read_learning_rate()  # LearningRateScheduler & co. act between epochs
         if self._lr_schedule is not None:  # per-step schedules are evaluated on the host from here
@@ -234,13 +309,15 @@ class LiveMonitor(keras().callbacks.Callback):
         self.recorder.epoch_begin(epoch, now=time.perf_counter())
 
     def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
+        self._guard("recording", lambda: self._train_batch_end(batch, logs))
+        self._guard("control", self._apply_commands)  # a Stop works even if recording fails
+
+    def _train_batch_end(self, batch: int, logs: dict[str, Any] | None) -> None:
         now = time.perf_counter()
         record = self.recorder.batch_end(self._epoch, batch, logs or {}, now=now, learning_rate=self._learning_rate_now(batch))
         self._last_record = record
         if record.new_nonfinite:
             self._nonfinite(record.step, record.new_nonfinite, "batch")
-        if not self._commands.empty():
-            self._guard("control", self._apply_commands)
         if self.histograms_enabled and self._scheduler.due(record.step, now):
             self._guard("weight histograms", lambda: self._histograms(step=record.step, now=now))
         if now - self._last_push >= self.update_interval:
@@ -248,6 +325,9 @@ class LiveMonitor(keras().callbacks.Callback):
             self._guard("dashboard", lambda: self._push(now))
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
+        self._guard("recording", lambda: self._epoch_end(epoch, logs))
+
+    def _epoch_end(self, epoch: int, logs: dict[str, Any] | None) -> None:
         now = time.perf_counter()
         record = self.recorder.epoch_end(epoch, logs or {}, now=now)
         for key, value in record.values.items():
@@ -268,6 +348,10 @@ class LiveMonitor(keras().callbacks.Callback):
             self._print_epoch(epoch, record.values)
 
     def on_train_end(self, logs: dict[str, Any] | None = None) -> None:
+        self._guard("training end", self._train_end)
+
+    def _train_end(self) -> None:
+        self._ended = True
         # The final weights, whatever the budget allowed during the run: training is
         # over, so this costs no step time, and every run shows its first and last state.
         if self.histograms_enabled and (not self._snapshots or self._snapshots[-1].step != self.recorder.step):
@@ -385,15 +469,25 @@ class LiveMonitor(keras().callbacks.Callback):
 
     # -- controls --------------------------------------------------------------------------
     def command(self, name: str, value: Any = None) -> None:
-        """Queue a control for the training thread (applied after the current step)."""
-        self._commands.put((name, value))
-        if name == "resync" and self.dashboard is not None and self.state != "running":
-            self._apply_commands()
+        """Queue a control for the training thread (applied after the current step).
+
+        A command belongs to the run it was given in: given after that run ended (or before
+        any fit), it is dropped when the next run begins.
+        """
+        if name == "resync" and self.state != "running":
+            if self.dashboard is not None:  # no training thread to wait for
+                self.dashboard.send_snapshot(self.series(), self._status())
+            return
+        self._commands.put((self._run_id, name, value))
 
     def _apply_commands(self) -> None:
         while not self._commands.empty():
-            name, value = self._commands.get_nowait()
+            run_id, name, value = self._commands.get_nowait()
+            if run_id != self._run_id:
+                continue  # given during an earlier run, or after it ended
             if name == "stop":
+                if self._stopped_by_user:
+                    continue  # asked twice: one stop, one notice
                 self._stopped_by_user = True
                 self.model.stop_training = True
                 self.notices.append(f"Stop requested at step {self.recorder.step}: training ends after this step.")
@@ -549,14 +643,28 @@ class LiveMonitor(keras().callbacks.Callback):
         print("nbkeras: " + " · ".join(parts), flush=True)
 
     def mark(self, state: str, exception: BaseException | None = None) -> None:
-        """Record how a run ended when Keras could not say (interrupt, exception)."""
+        """Record how a run ended when Keras could not say (interrupt, exception).
+
+        Args:
+            state: ``"interrupted"`` or ``"failed"`` (or another final state).
+            exception: What ended it; a KeyboardInterrupt is an interruption, not an error.
+        """
+        self._guard("end of run", lambda: self._mark(state, exception))
+
+    def _mark(self, state: str, exception: BaseException | None) -> None:
+        self._ended, self._armed = True, False
         self.state = state
+        if isinstance(exception, KeyboardInterrupt):
+            exception = None
         self.exception = exception
         if exception is not None:
             self.notices.append(f"Training {state}: {type(exception).__name__}: {exception}")
             if self.dashboard is not None:
                 self.dashboard.error = self.notices[-1]
+        elif state == "interrupted":
+            self.notices.append(f"Training interrupted at step {self.recorder.step}.")
         self._guard("dashboard", self._finish_display)
+        self.controls_live = False
 
     # -- static forms ------------------------------------------------------------------------
     def figures(self) -> list[tuple[str, dict[str, Any]]]:

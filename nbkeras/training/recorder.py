@@ -120,13 +120,13 @@ class EpochRecord:
     new_nonfinite: list[str] = field(default_factory=list)
 
 
-def _check_positive_int(name: str, value: Any, *, allow_none: bool = True) -> int | None:
+def _check_positive_int(name: str, value: Any, *, allow_none: bool = True, minimum: int = 1) -> int | None:
     if value is None and allow_none:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
         raise ValueError(
             f"Invalid value for argument `{name}`. Received: {name}={value!r}. "
-            "Expected an integer >= 1" + (" or None." if allow_none else ".")
+            f"Expected an integer >= {minimum}" + (" or None." if allow_none else ".")
         )
     return int(value)
 
@@ -238,9 +238,10 @@ class TrainingRecorder:
             now: Start time (:func:`time.perf_counter` clock); default: now.
 
         Raises:
-            ValueError: A count is not a positive integer.
+            ValueError: A count is not a positive integer (``epochs`` may be 0).
         """
-        self._epochs = _check_positive_int("params['epochs']", params.get("epochs"))
+        # Keras runs (and returns an empty History for) fit(epochs=0): so does the recorder.
+        self._epochs = _check_positive_int("params['epochs']", params.get("epochs"), minimum=0)
         steps = _check_positive_int("params['steps']", params.get("steps"))
         self._samples_per_epoch = _check_positive_int("samples_per_epoch", samples_per_epoch)
         self._batch_size = _check_positive_int("batch_size", batch_size)

@@ -9,11 +9,13 @@ learning-rate and checkpoint controls act within a step.
 from __future__ import annotations
 
 import asyncio
+import functools
 import threading
 import weakref
 from collections.abc import Generator
 from typing import Any
 
+from nbkeras._keras import keras
 from nbkeras.training.monitor import LiveMonitor, check_learning_rate
 
 # One run per model at a time: two threads stepping one optimizer corrupt it silently.
@@ -21,19 +23,42 @@ _active: weakref.WeakKeyDictionary[Any, TrainingRun] = weakref.WeakKeyDictionary
 _active_lock = threading.Lock()
 
 
-def _num_samples(x: Any) -> int | None:
+def _num_samples(data: Any) -> int | None:
+    """Samples in in-memory training data: any structure (dict, list, tuple, nested) of arrays
+    that agree on their first dimension. None for a dataset, a generator or a PyDataset."""
+    if data is None:
+        return None
     try:
-        first = x[0] if isinstance(x, (list, tuple)) else x
-        return int(first.shape[0])
-    except Exception:  # noqa: BLE001 - datasets and generators have no length
+        leaves = keras().tree.flatten(data)
+    except Exception:  # noqa: BLE001 - not a structure keras.tree knows
         return None
+    counts = set()
+    for leaf in leaves:
+        shape = getattr(leaf, "shape", None)
+        if shape is None or len(shape) == 0 or shape[0] is None:
+            return None  # a dataset or generator (no shape), or a scalar
+        counts.add(int(shape[0]))
+    return counts.pop() if len(counts) == 1 else None
 
 
-def _probe_batch(x: Any, y: Any, n: int = 64) -> tuple[Any, Any] | None:
-    if _num_samples(x) is None or y is None:
-        return None
-    take = (lambda a: [v[:n] for v in a]) if isinstance(x, (list, tuple)) else (lambda a: a[:n])
-    return take(x), (y[:n] if not isinstance(y, (list, tuple)) else [v[:n] for v in y])
+def probe_batch(x: Any, y: Any, n: int = 64) -> tuple[tuple[Any, Any] | None, str]:
+    """The health probe's batch: the first ``n`` samples of ``(x, y)``, sliced in whatever
+    structure Keras took them; or None and why none can be taken (shown as a notice)."""
+    if _num_samples(x) is None:
+        return None, ("the data is a dataset or generator, and taking a batch from it would change what "
+                      "training sees. Pass LiveMonitor(probe=(x_batch, y_batch)) to measure it.")
+    if y is None or _num_samples(y) is None:
+        return None, "the data has no targets (y) to compute the loss on."
+    take = functools.partial(keras().tree.map_structure, lambda a: a[:n])
+    return (take(x), take(y)), ""
+
+
+def monitor_for(x: Any, y: Any) -> LiveMonitor:
+    """A LiveMonitor for ``fit(x, y)``: probe batch from the data, or a notice saying why not."""
+    probe, why_not = probe_batch(x, y)
+    monitor = LiveMonitor(probe=probe)
+    monitor.probe_missing = why_not
+    return monitor
 
 
 class TrainingRun:
@@ -50,6 +75,8 @@ class TrainingRun:
         self.monitor = monitor
         self.exception: BaseException | None = None
         self.keras_history: Any = None
+        self._run_id = monitor._arm()  # commands given from now on belong to this run
+        self._final_state = ""
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._train, args=(fit_kwargs,), name=f"nbkeras-fit-{model.name}", daemon=True)
 
@@ -62,8 +89,10 @@ class TrainingRun:
             self.keras_history = self.model.fit(**fit_kwargs)
         except BaseException as exc:  # noqa: BLE001 - surfaced by wait() and in the dashboard
             self.exception = exc
-            self.monitor.mark("failed", exc)
+            if not self.monitor._ended:  # Model.fit's hook has already said how it ended
+                self.monitor.mark("interrupted" if isinstance(exc, KeyboardInterrupt) else "failed", exc)
         finally:
+            self._final_state = self.monitor.state
             with _active_lock:
                 if _active.get(self.model) is self:
                     del _active[self.model]
@@ -94,6 +123,12 @@ class TrainingRun:
 
     @property
     def state(self) -> str:
+        """``"starting"`` until Keras begins the run, then the monitor's state (``"running"``,
+        ``"finished"``, ``"stopped"``, ``"interrupted"``, ``"failed"``)."""
+        if self.monitor._run_id != self._run_id:  # the monitor has moved on to another run
+            return self._final_state or self.monitor.state
+        if self.monitor._armed or self.monitor.state == "idle":
+            return "starting"
         return self.monitor.state
 
     def wait(self, timeout: float | None = None) -> TrainingRun:
@@ -126,6 +161,16 @@ class TrainingRun:
     def __repr__(self) -> str:
         return f"TrainingRun(model={self.model.name!r}, state={self.state!r}, epochs_done={len(self.history.get('loss', []))})"
 
+    def _ipython_display_(self) -> None:
+        # A cell ending in `nbkeras.fit(...)` shows the live dashboard above; a text line
+        # taken as the run starts would read "starting, 0 epochs" under a finished run.
+        # Once the run is over (`run.wait()` as the last line) its repr is the final word.
+        if not self.done and self.monitor.dashboard is not None:
+            return
+        from IPython.display import display
+
+        display({"text/plain": repr(self)}, raw=True)
+
 
 def fit(model: Any, x: Any = None, y: Any = None, *, monitor: LiveMonitor | None = None, **fit_kwargs: Any) -> TrainingRun:
     """Run ``model.fit`` in the background with a live dashboard; return at once.
@@ -153,7 +198,7 @@ def fit(model: Any, x: Any = None, y: Any = None, *, monitor: LiveMonitor | None
     """
     if getattr(model, "optimizer", None) is None or not getattr(model, "compiled", True):
         raise ValueError("Invalid value for argument `model`: it is not compiled. Call model.compile(optimizer=..., loss=...) first.")
-    monitor = monitor or LiveMonitor(probe=_probe_batch(x, y))
+    monitor = monitor or monitor_for(x, y)
     callbacks = list(fit_kwargs.pop("callbacks", None) or [])
     if not any(cb is monitor for cb in callbacks):
         callbacks.append(monitor)
