@@ -40,6 +40,8 @@ MAX_PARAMS = 100_000_000
 # to ask for more than any machine has (RepeatVector(n=268435456) then Flatten), and
 # one predict() on a single sample would then exhaust the memory.
 MAX_ACTIVATION_BYTES = 2**30  # 1 GiB per sample
+# The batch size fit() and predict() use when none is given.
+FIT_BATCH_SIZE = 32
 # Per-layer results kept; a result is a few hundred bytes.
 _CACHE_SIZE = 4096
 # The name every layer gets while being checked, so that checks do not advance Keras's
@@ -143,6 +145,14 @@ class SpecReport:
         """True when the spec can be built (warnings do not count)."""
         return not self.errors
 
+    def activation_bytes_per_batch(self, batch_size: int = FIT_BATCH_SIZE) -> int:
+        """Memory of a batch's activations in the forward pass (float32).
+
+        A spec says nothing about the batch size; ``fit()`` and ``predict()`` use 32
+        unless told otherwise.
+        """
+        return self.activation_bytes * batch_size
+
     @property
     def output_shape(self) -> tuple[int | None, ...] | None:
         """The model's output shape, or None when the spec is not valid."""
@@ -177,7 +187,7 @@ class SpecReport:
             Total params: 4,385 (17.13 KB)
             Trainable params: 4,385
             Non-trainable params: 0
-            Activations: 132 B per sample (float32)
+            Activations: 132 B per sample, 4.12 KB per batch of 32 (float32)
         """
         rows = []
         seen: dict[str, int] = {}  # unnamed layers numbered as Keras names them in a fresh session
@@ -210,7 +220,10 @@ class SpecReport:
         lines.append(f"Total params: {self.total_params:,} ({_bytes(self.total_params * 4)})")
         lines.append(f"Trainable params: {self.trainable_params:,}")
         lines.append(f"Non-trainable params: {self.total_params - self.trainable_params:,}")
-        lines.append(f"Activations: {_bytes(self.activation_bytes)} per sample (float32)")
+        lines.append(
+            f"Activations: {_bytes(self.activation_bytes)} per sample, "
+            f"{_bytes(self.activation_bytes_per_batch())} per batch of {FIT_BATCH_SIZE} (float32)"
+        )
         if self.errors:
             lines.append("Errors:")
             lines += [f"  - {issue.message}" for issue in self.errors]

@@ -11,7 +11,9 @@
 
 ``input_dtype`` (e.g. ``"int32"`` before an ``Embedding``) is optional, and so is
 ``compile``. A layer's ``config`` holds only what differs from Keras's defaults, plus an
-optional ``"name"``. Wrappers hold their layer as a nested spec:
+optional ``"name"`` that TensorFlow can use as a scope (``LAYER_NAME_PATTERN``: ASCII
+letters, digits, ``._-``, and ``>`` between parts). NumPy scalars are read as the
+Python scalars they hold. Wrappers hold their layer as a nested spec:
 ``{"class_name": "Bidirectional", "config": {"layer": {"class_name": "LSTM", "config":
 {"units": 64}}}}``.
 
