@@ -52,7 +52,7 @@ def _small(seed=0):
 X_DICT = {"a": XA, "b": XB}
 STRUCTURES = {
     "dict targets": (X_DICT, {"reg": Y_REG, "cls": Y_CLS}),
-    "nested inputs, dict targets": (X_DICT, {"cls": Y_CLS, "reg": Y_REG}),
+    "dict targets in another key order": (X_DICT, {"cls": Y_CLS, "reg": Y_REG}),
 }
 
 
@@ -99,6 +99,8 @@ def test_structured_arrays_train_as_without_the_monitor_and_get_health(name):
     _close(run.keras_history.history, expected)
     _close(run.history, expected)
     assert [epoch for epoch, _ in run.monitor.health] == [0, 1]  # probe taken from dicts
+    magic.load(None)  # %load_ext: a plain model.fit gets the same monitor
+    _close(_two_outputs().fit(x, y, epochs=2, batch_size=32, shuffle=False, verbose=0).history, expected)
 
 
 def _list_outputs(seed=0):

@@ -428,6 +428,37 @@ def test_nbkeras_fit_returns_at_once_and_applies_controls(kernel, fresh):
     print(f"\n[b] nbkeras.fit returned in {returned_after:.2f} s; stopped after {result['epochs']} epochs")
 
 
+def test_a_run_cell_shows_its_dashboard_not_a_stale_repr_and_wait_shows_the_final_state(kernel, fresh):
+    def shown(msg_id: str) -> list[str]:
+        return [m["content"]["data"].get("text/plain", "") for m in kernel.log
+                if m["msg_type"] in ("execute_result", "display_data") and m["parent_header"].get("msg_id") == msg_id]
+
+    fit_id = kernel.execute("run = nbkeras.fit(model, x, y, epochs=3, batch_size=32)\nrun")
+    kernel.check_ok(fit_id, kernel.wait_idle(fit_id, timeout=30))
+    kernel.drain(0.5)
+    assert not [t for t in shown(fit_id) if t.startswith("TrainingRun(")]  # the dashboard says how the run goes
+    wait_id = kernel.execute("run.wait(timeout=60)")
+    kernel.check_ok(wait_id, kernel.wait_idle(wait_id, timeout=90))
+    kernel.drain(0.5)
+    (final,) = [t for t in shown(wait_id) if t.startswith("TrainingRun(")]
+    assert final.endswith("state='finished', epochs_done=3)"), final
+
+
+def test_load_ext_fit_prints_no_progress_bar_under_its_dashboard(kernel, fresh):
+    def printed(since: int) -> str:  # every stream (the fit runs in a thread: do not trust parent ids)
+        return "".join(m["content"]["text"] for m in kernel.log[since:] if m["msg_type"] == "stream")
+
+    kernel.run("%load_ext nbkeras")
+    start = len(kernel.log)
+    kernel.run("h = model.fit(x, y, epochs=2, batch_size=32)", timeout=90)
+    kernel.drain(0.5)
+    assert "Epoch 1/2" not in printed(start)
+    start = len(kernel.log)
+    kernel.run("h = model.fit(x, y, epochs=2, batch_size=32, verbose=2)", timeout=90)
+    kernel.drain(0.5)
+    assert "Epoch 1/2" in printed(start)  # verbose set by the user: Keras prints as asked
+
+
 # -- c. a blocking model.fit with a LiveMonitor, no extension: controls shown disabled ----------
 
 
