@@ -583,6 +583,30 @@ async ({path, code, timeoutMs}) => {
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
+def write_notebook(path: str | os.PathLike[str], *sources: str) -> Path:
+    """A notebook of code cells at ``path`` (python3 kernel), for a test to run."""
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+    notebook.cells = [nbformat.v4.new_code_cell(source) for source in sources]
+    nbformat.write(notebook, path)
+    return Path(path)
+
+
+def wait_until(run: NotebookRun, done: Any, what: str, *, timeout: float = 20.0, describe: Any = lambda: "",
+               poll_ms: int = 50) -> None:
+    """Poll ``done()`` while the page keeps running; AssertionError naming ``what`` on timeout.
+
+    ``describe()`` adds what was seen instead (called only on failure).
+    """
+    deadline = time.monotonic() + timeout
+    while not done():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}; {describe()}")
+        run.page.wait_for_timeout(poll_ms)
+
+
 def _strip_ansi(text: str) -> str:
     return _ANSI.sub("", text)
 

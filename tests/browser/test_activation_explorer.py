@@ -9,12 +9,12 @@ plot's own data (``el.data`` of the Plotly div), not from the DOM text.
 from __future__ import annotations
 
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-import nbformat
 import pytest
-from harness import NotebookRun, run_notebook
+from harness import wait_until, write_notebook, NotebookRun, run_notebook
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -29,17 +29,7 @@ TOL = 1e-6  # the curves reach the page as float32
 
 
 def _notebook(tmp_path: Path, name: str) -> Path:
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [
-        nbformat.v4.new_code_cell(
-            "import nbkeras\n"
-            'e = nbkeras.explore_activations("leaky_relu", x_range=(-3, 3))'
-        )
-    ]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
-    path = tmp_path / f"{name}.ipynb"
-    nbformat.write(nb, path)
-    return path
+    return write_notebook(tmp_path / f"{name}.ipynb", 'import nbkeras\ne = nbkeras.explore_activations("leaky_relu", x_range=(-3, 3))')
 
 
 def _open(notebook_page, jupyter_server, tmp_path: Path, name: str, ui: str = "lab") -> NotebookRun:
@@ -69,12 +59,7 @@ def _left_slope(run: NotebookRun) -> float | None:
     return None if trace is None else trace["y"][0]
 
 
-def _wait_for(run: NotebookRun, done, what: str, timeout: float = 15.0, describe=lambda: "") -> None:
-    deadline = time.monotonic() + timeout
-    while not done():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}; {describe()}")
-        run.page.wait_for_timeout(50)
+_wait_for = partial(wait_until, timeout=15.0)
 
 
 def test_slider_drives_keras_and_the_kernel_attribute(notebook_page, jupyter_server, tmp_path):

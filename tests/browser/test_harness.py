@@ -14,12 +14,10 @@ from __future__ import annotations
 
 import json
 import textwrap
-from pathlib import Path
 
 import harness
-import nbformat
 import pytest
-from harness import run_notebook
+from harness import run_notebook, write_notebook
 
 # A tiny anywidget: a <div class="probe-widget"> showing the synced `text` trait, kept in
 # sync on change. The class is how the test finds it (anywidget adds no class of its own).
@@ -50,14 +48,6 @@ def probe_cell(esm: str, text: str = "hello from python") -> str:
         probe
         """
     )
-
-
-def write_notebook(path: Path, *sources: str) -> Path:
-    notebook = nbformat.v4.new_notebook()
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    notebook.cells = [nbformat.v4.new_code_cell(source) for source in sources]
-    nbformat.write(notebook, path)
-    return path
 
 
 @pytest.mark.parametrize("ui", ["lab", "notebook7"])

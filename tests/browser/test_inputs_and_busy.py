@@ -17,13 +17,12 @@ timings. Screenshots of the busy state are saved beside the harness's own artifa
 
 from __future__ import annotations
 
-import time
+from functools import partial
 from pathlib import Path
 
 import harness
-import nbformat
 import pytest
-from harness import NotebookRun, run_notebook
+from harness import wait_until, write_notebook, NotebookRun, run_notebook
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -33,21 +32,11 @@ RUN_TIMEOUT = 180.0  # the kernel imports TensorFlow before the first widget exi
 REPLY_TIMEOUT = 20.0
 
 
-def _notebook(tmp_path: Path, name: str, source: str) -> Path:
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(source)]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
-    path = tmp_path / f"{name}.ipynb"
-    nbformat.write(nb, path)
-    return path
+def _notebook(tmp_path: Path, name: str, *cells: str) -> Path:
+    return write_notebook(tmp_path / f"{name}.ipynb", *cells)
 
 
-def _wait_for(run: NotebookRun, done, what: str, timeout: float = REPLY_TIMEOUT, describe=lambda: "") -> None:
-    deadline = time.monotonic() + timeout
-    while not done():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}; {describe()}")
-        run.page.wait_for_timeout(50)
+_wait_for = partial(wait_until, timeout=REPLY_TIMEOUT)
 
 
 def _kernel(run: NotebookRun, expression: str) -> str:

@@ -12,13 +12,12 @@ same DOM node, with its open form, its focus and the typed values.
 
 from __future__ import annotations
 
-import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-import nbformat
 import pytest
-from harness import NotebookRun, run_notebook
+from harness import wait_until, write_notebook, NotebookRun, run_notebook
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -86,21 +85,11 @@ _STATE_JS = r"""
 """
 
 
-def _notebook(tmp_path: Path, name: str, code: str) -> Path:
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(code)]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
-    path = tmp_path / f"{name}.ipynb"
-    nbformat.write(nb, path)
-    return path
+def _notebook(tmp_path: Path, name: str, *cells: str) -> Path:
+    return write_notebook(tmp_path / f"{name}.ipynb", *cells)
 
 
-def _wait_for(run: NotebookRun, done, what: str, timeout: float = REPLY_TIMEOUT, describe=lambda: "") -> None:
-    deadline = time.monotonic() + timeout
-    while not done():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}; {describe()}")
-        run.page.wait_for_timeout(50)
+_wait_for = partial(wait_until, timeout=REPLY_TIMEOUT)
 
 
 def _outputs(run: NotebookRun, selector: str) -> list[dict[str, Any]]:

@@ -10,14 +10,13 @@ kernel's; a user compares the two).
 from __future__ import annotations
 
 import json
-import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-import nbformat
 import numpy as np
 import pytest
-from harness import NotebookRun, run_notebook
+from harness import wait_until, write_notebook, NotebookRun, run_notebook
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -62,12 +61,7 @@ _WATCH_CONTROLS_JS = r"""
 
 
 def _notebook(tmp_path: Path, name: str, *cells: str) -> Path:
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(source) for source in cells]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
-    path = tmp_path / f"{name}.ipynb"
-    nbformat.write(nb, path)
-    return path
+    return write_notebook(tmp_path / f"{name}.ipynb", *cells)
 
 
 def _trace(run: NotebookRun, key: str, series: str) -> dict[str, Any] | None:
@@ -84,12 +78,7 @@ def _points(run: NotebookRun, series: str = "batch/loss") -> int:
     return 0 if trace is None else len(trace["y"])
 
 
-def _wait_for(run: NotebookRun, done, what: str, timeout: float = 30.0, describe=lambda: "") -> None:
-    deadline = time.monotonic() + timeout
-    while not done():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}; {describe()}")
-        run.page.wait_for_timeout(100)
+_wait_for = partial(wait_until, timeout=30.0, poll_ms=100)
 
 
 def _python(run: NotebookRun, expression: str) -> Any:
