@@ -64,6 +64,11 @@ def monitor_for(x: Any, y: Any) -> LiveMonitor:
 class TrainingRun:
     """A ``model.fit`` running in a background thread.
 
+    In a notebook, a cell ending in a run shows nothing more while the run's dashboard is
+    live (the dashboard is its display); once the run is over (``run.wait()`` as the last
+    line) it shows ``TrainingRun(model=..., state=..., epochs_done=...)`` with the final
+    state. ``state`` reads ``"starting"`` until Keras begins the run, never a stale one.
+
     Attributes:
         model: The model being trained (its weights are the live ones).
         monitor: The :class:`LiveMonitor` recording the run.
