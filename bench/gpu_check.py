@@ -224,7 +224,7 @@ class Cell:
         if self.cfg == "a":
             self.callbacks, self.monitor = [], None
         else:
-            kwargs = {"histograms": False} if self.cfg == "b" else {"probe": (self.x[:64], self.y[:64])}
+            kwargs = {"histograms": False, "probe": None} if self.cfg == "b" else {"probe": (self.x[:64], self.y[:64])}
             self.monitor = nbkeras.LiveMonitor(display="widget", **kwargs)
             self.callbacks = [self.monitor]
         with self.wire, contextlib.redirect_stdout(_Sink()):

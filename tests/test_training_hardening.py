@@ -279,3 +279,45 @@ def test_a_run_never_reads_idle_and_shows_nothing_under_its_live_dashboard(wire,
     (text,) = _cell_result(no_dashboard, outputs)  # no dashboard: the line says the run is on its way
     assert "state='idle'" not in text
     no_dashboard.wait(timeout=60)
+
+
+# -- item 16: a plain LiveMonitor callback gets its health probe from the fit's data ---------
+def test_a_plain_livemonitor_takes_its_probe_from_the_data_fit_is_given():
+    import keras
+    import numpy as np
+
+    import nbkeras
+
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(256, 4)).astype("float32"), rng.integers(0, 2, 256)
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8, activation="relu"), keras.layers.Dense(2, activation="softmax")])
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    monitor = nbkeras.LiveMonitor(display="none")
+    model.fit(x, y, epochs=2, batch_size=32, callbacks=[monitor], verbose=0)
+    assert [epoch for epoch, _ in monitor.health] == [0, 1]  # a health report per epoch
+    probe_x, probe_y = monitor.probe
+    np.testing.assert_array_equal(probe_x, x[:64])
+    np.testing.assert_array_equal(probe_y, y[:64])
+    # same data again: the same probe (built and traced once)
+    first = monitor.probe
+    model.fit(x, y, epochs=1, callbacks=[monitor], verbose=0)
+    assert monitor.probe is first
+    # a dataset: no batch is taken from it; the dashboard says why
+    import tensorflow as tf
+
+    ds = tf.data.Dataset.from_tensor_slices((x, y)).batch(32)
+    model.fit(ds, epochs=1, callbacks=[monitor], verbose=0)
+    assert monitor.probe is None and any(n.startswith("Training health skipped") for n in monitor.notices)
+    # None: no health at all, and no notice
+    quiet = nbkeras.LiveMonitor(display="none", probe=None)
+    model.fit(x, y, epochs=1, callbacks=[quiet], verbose=0)
+    assert quiet.health == [] and not any("health" in n for n in quiet.notices)
+
+
+def test_probe_is_checked():
+    import pytest
+
+    import nbkeras
+
+    with pytest.raises(ValueError, match="Invalid value for argument `probe`"):
+        nbkeras.LiveMonitor(probe="first batch")

@@ -36,6 +36,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from dataclasses import dataclass
@@ -353,3 +354,33 @@ class HealthProbe:
         return HealthReport(
             loss=loss, layers=tuple(layers), notes=tuple(self._notes), samples=self.samples, seconds=seconds
         )
+
+
+def num_samples(data: Any) -> int | None:
+    """Samples in in-memory training data: any structure (dict, list, tuple, nested) of arrays
+    that agree on their first dimension. None for a dataset, a generator or a PyDataset."""
+    if data is None:
+        return None
+    try:
+        leaves = keras().tree.flatten(data)
+    except Exception:  # noqa: BLE001 - not a structure keras.tree knows
+        return None
+    counts = set()
+    for leaf in leaves:
+        shape = getattr(leaf, "shape", None)
+        if shape is None or len(shape) == 0 or shape[0] is None:
+            return None  # a dataset or generator (no shape), or a scalar
+        counts.add(int(shape[0]))
+    return counts.pop() if len(counts) == 1 else None
+
+
+def probe_batch(x: Any, y: Any, n: int = 64) -> tuple[tuple[Any, Any] | None, str]:
+    """The health probe's batch: the first ``n`` samples of ``(x, y)``, sliced in whatever
+    structure Keras took them; or None and why none can be taken (shown as a notice)."""
+    if num_samples(x) is None:
+        return None, ("the data is a dataset or generator, and taking a batch from it would change what "
+                      "training sees. Pass LiveMonitor(probe=(x_batch, y_batch)) to measure it.")
+    if y is None or num_samples(y) is None:
+        return None, "the data has no targets (y) to compute the loss on."
+    take = functools.partial(keras().tree.map_structure, lambda a: a[:n])
+    return (take(x), take(y)), ""

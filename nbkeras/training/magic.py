@@ -39,7 +39,8 @@ def _wrap_fit(original: Any) -> Any:
     @functools.wraps(original)
     def fit(self: Any, *args: Any, **kwargs: Any) -> Any:
         from nbkeras.training.monitor import LiveMonitor
-        from nbkeras.training.run import _num_samples, monitor_for
+        from nbkeras.training.health import num_samples
+        from nbkeras.training.run import monitor_for
 
         # `callbacks` is fit's sixth parameter: (x, y, batch_size, epochs, verbose, callbacks, ...)
         args = list(args)
@@ -50,8 +51,8 @@ def _wrap_fit(original: Any) -> Any:
             y = kwargs.get("y", args[1] if len(args) > 1 else None)
             monitor = monitor_for(x, y)
             monitor.controls_live = getattr(_thread, "in_background", False)
-            batch_size = kwargs.get("batch_size") or (32 if _num_samples(x) is not None else None)
-            monitor.run_info = {"samples": None if kwargs.get("validation_split") else _num_samples(x), "batch_size": batch_size}
+            batch_size = kwargs.get("batch_size") or (32 if num_samples(x) is not None else None)
+            monitor.run_info = {"samples": None if kwargs.get("validation_split") else num_samples(x), "batch_size": batch_size}
             callbacks.append(monitor)
         monitors = [cb for cb in callbacks if isinstance(cb, LiveMonitor)]
         for monitor in monitors:

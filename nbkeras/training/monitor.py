@@ -25,6 +25,7 @@ import numpy as np
 
 from nbkeras._keras import keras, tf
 from nbkeras.training.figures import fill_metric_figure, health_figure, histogram_history_figure, metric_names, metric_panels
+from nbkeras.training.health import probe_batch
 from nbkeras.training.histograms import HistogramScheduler, HistogramSnapshot, histogram_history, weight_histograms
 from nbkeras.training.recorder import TrainingRecorder
 from nbkeras.training.series import DecimatedSeries
@@ -92,8 +93,11 @@ def _ends_runs(original: Any) -> Any:
     @functools.wraps(original)
     def fit(self: Any, *args: Any, **kwargs: Any) -> Any:
         monitors = _monitors_in(args, kwargs)
+        x = args[0] if args else kwargs.get("x")
+        y = args[1] if len(args) > 1 else kwargs.get("y")
         for monitor in monitors:
             monitor._arm()
+            monitor._probe_from(x, y)
         try:
             return original(self, *args, **kwargs)
         except BaseException as exc:
@@ -132,8 +136,10 @@ class LiveMonitor(keras().callbacks.Callback):
             reach the host), as often as ``histogram_budget`` allows.
         histogram_bins: Bins per weight histogram.
         histogram_budget: Largest fraction of training time histograms may take.
-        probe: ``(x, y)``: a fixed batch on which per-layer gradient norms and dead or
-            saturated units are measured after each epoch. ``nbkeras.fit`` passes one.
+        probe: The batch on which per-layer gradient norms and dead or saturated units
+            are measured after each epoch: ``"auto"`` (the first 64 samples of the data
+            ``fit`` is given; with a dataset or generator, health is skipped with a
+            notice), a tuple ``(x_batch, y_batch)``, or None (no health panel).
         update_rate: Most dashboard updates per second.
         display: ``"auto"`` (a dashboard in a notebook, a text line per epoch in a
             script), ``"widget"``, ``"text"`` or ``"none"``.
@@ -166,7 +172,7 @@ class LiveMonitor(keras().callbacks.Callback):
         histograms: bool = True,
         histogram_bins: int = 32,
         histogram_budget: float = 0.01,
-        probe: tuple[Any, Any] | None = None,
+        probe: tuple[Any, Any] | str | None = "auto",
         update_rate: float = 10.0,
         display: str = "auto",
         title: str = "",
@@ -180,7 +186,12 @@ class LiveMonitor(keras().callbacks.Callback):
         self.histograms_enabled = bool(histograms)
         self.histogram_bins = int(histogram_bins)
         self.histogram_budget = float(histogram_budget)
-        self.probe = probe
+        if not (probe is None or probe == "auto" or (isinstance(probe, tuple) and len(probe) == 2)):
+            raise ValueError(f"Invalid value for argument `probe`. Received: probe={type(probe).__name__}. "
+                             'Expected "auto", None or a tuple (x_batch, y_batch).')
+        self._auto_probe = isinstance(probe, str)
+        self.probe = None if self._auto_probe else probe
+        self._probe_source: tuple[int, int] | None = None  # ids of the data the auto probe came from
         self.update_interval = 1.0 / float(update_rate)
         self.display_mode = display
         self.title = title
@@ -268,6 +279,13 @@ class LiveMonitor(keras().callbacks.Callback):
             return None
 
     # -- Keras hooks ---------------------------------------------------------------------
+    def _probe_from(self, x: Any, y: Any) -> None:
+        """With ``probe="auto"``: the first 64 samples of this fit's data, or why not (a notice)."""
+        if not self._auto_probe or self._probe_source == (id(x), id(y)):
+            return  # a given probe, or the same data as the last fit (its probe is kept)
+        self.probe, self.probe_missing = probe_batch(x, y)
+        self._probe_source = (id(x), id(y))
+
     def _arm(self) -> int:
         """A fit with this monitor is starting: commands from now on belong to it."""
         if not self._armed:

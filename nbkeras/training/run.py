@@ -9,48 +9,17 @@ learning-rate and checkpoint controls act within a step.
 from __future__ import annotations
 
 import asyncio
-import functools
 import threading
 import weakref
 from collections.abc import Generator
 from typing import Any
 
-from nbkeras._keras import keras
+from nbkeras.training.health import num_samples, probe_batch
 from nbkeras.training.monitor import LiveMonitor, check_learning_rate
 
 # One run per model at a time: two threads stepping one optimizer corrupt it silently.
 _active: weakref.WeakKeyDictionary[Any, TrainingRun] = weakref.WeakKeyDictionary()
 _active_lock = threading.Lock()
-
-
-def _num_samples(data: Any) -> int | None:
-    """Samples in in-memory training data: any structure (dict, list, tuple, nested) of arrays
-    that agree on their first dimension. None for a dataset, a generator or a PyDataset."""
-    if data is None:
-        return None
-    try:
-        leaves = keras().tree.flatten(data)
-    except Exception:  # noqa: BLE001 - not a structure keras.tree knows
-        return None
-    counts = set()
-    for leaf in leaves:
-        shape = getattr(leaf, "shape", None)
-        if shape is None or len(shape) == 0 or shape[0] is None:
-            return None  # a dataset or generator (no shape), or a scalar
-        counts.add(int(shape[0]))
-    return counts.pop() if len(counts) == 1 else None
-
-
-def probe_batch(x: Any, y: Any, n: int = 64) -> tuple[tuple[Any, Any] | None, str]:
-    """The health probe's batch: the first ``n`` samples of ``(x, y)``, sliced in whatever
-    structure Keras took them; or None and why none can be taken (shown as a notice)."""
-    if _num_samples(x) is None:
-        return None, ("the data is a dataset or generator, and taking a batch from it would change what "
-                      "training sees. Pass LiveMonitor(probe=(x_batch, y_batch)) to measure it.")
-    if y is None or _num_samples(y) is None:
-        return None, "the data has no targets (y) to compute the loss on."
-    take = functools.partial(keras().tree.map_structure, lambda a: a[:n])
-    return (take(x), take(y)), ""
 
 
 def monitor_for(x: Any, y: Any) -> LiveMonitor:
@@ -208,8 +177,8 @@ def fit(model: Any, x: Any = None, y: Any = None, *, monitor: LiveMonitor | None
     if not any(cb is monitor for cb in callbacks):
         callbacks.append(monitor)
     fit_kwargs.setdefault("verbose", 0)  # printing from a thread misbehaves in ipykernel 7
-    batch_size = fit_kwargs.get("batch_size") or (32 if _num_samples(x) is not None else None)
-    monitor.run_info = {"samples": _num_samples(x) if not fit_kwargs.get("validation_split") else None, "batch_size": batch_size}
+    batch_size = fit_kwargs.get("batch_size") or (32 if num_samples(x) is not None else None)
+    monitor.run_info = {"samples": num_samples(x) if not fit_kwargs.get("validation_split") else None, "batch_size": batch_size}
     monitor.controls_live = True
     monitor.show()  # here, in the cell's thread: a display from the training thread may land nowhere
     with _active_lock:

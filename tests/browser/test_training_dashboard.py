@@ -219,6 +219,9 @@ def test_blocking_fit_ends_finished_with_every_step(notebook_page, jupyter_serve
     assert not seen["stopEnabled"], "Stop was enabled during a blocking model.fit, where it cannot act"
     for control in (".nbk-stop", ".nbk-set-lr", ".nbk-checkpoint"):
         assert page.locator(f"{ROOT} {control}").is_disabled(), control
+        # and looks it: a disabled Stop that looks like a live one misleads
+        opacity = page.locator(f"{ROOT} {control}").evaluate("el => Number(getComputedStyle(el).opacity)")
+        assert opacity < 0.6, (control, opacity)
     assert page.locator(f"{ROOT} .nbk-controls-reason").inner_text() == "Run finished."
     run.assert_clean()
 
