@@ -186,6 +186,7 @@ def demo_lab(port: int | None, open_browser: bool, jupyter_args: Sequence[str] =
 
 def _cell_blocks(cell: dict, figures: dict[str, list[dict]]) -> list:
     from nbkeras.report import Block
+    from nbkeras.widgets.picture import WIDGET_VIEW
 
     if cell["cell_type"] == "markdown":
         return [Block("markdown", cell["source"])]
@@ -199,7 +200,7 @@ def _cell_blocks(cell: dict, figures: dict[str, list[dict]]) -> list:
             blocks.append(Block("text", f"{output['ename']}: {output['evalue']}"))
         elif output["output_type"] in ("display_data", "execute_result"):
             data = output.get("data", {})
-            view = data.get("application/vnd.jupyter.widget-view+json")
+            view = data.get(WIDGET_VIEW)
             if view and view.get("model_id") in figures:
                 blocks += [Block("figure", f["spec"], f["title"]) for f in figures[view["model_id"]]]
             elif "image/png" in data:

@@ -40,7 +40,6 @@ def _wrap_fit(original: Any) -> Any:
     def fit(self: Any, *args: Any, **kwargs: Any) -> Any:
         from nbkeras.training.monitor import LiveMonitor
         from nbkeras.training.health import num_samples
-        from nbkeras.training.run import monitor_for
 
         # `callbacks` is fit's sixth parameter: (x, y, batch_size, epochs, verbose, callbacks, ...)
         args = list(args)
@@ -48,8 +47,7 @@ def _wrap_fit(original: Any) -> Any:
         callbacks = list(getattr(given, "callbacks", given) or [])  # a list or a CallbackList
         if not _has_monitor(callbacks):
             x = kwargs.get("x", args[0] if args else None)
-            y = kwargs.get("y", args[1] if len(args) > 1 else None)
-            monitor = monitor_for(x, y)
+            monitor = LiveMonitor()  # probe="auto": the health batch comes from x, y as fit starts
             monitor.controls_live = getattr(_thread, "in_background", False)
             batch_size = kwargs.get("batch_size") or (32 if num_samples(x) is not None else None)
             monitor.run_info = {"samples": None if kwargs.get("validation_split") else num_samples(x), "batch_size": batch_size}

@@ -157,8 +157,8 @@ class LiveMonitor(keras().callbacks.Callback):
             ``"interrupted"`` or ``"failed"``. Every end is recorded, also when another
             callback or the user ends ``fit`` (Keras then calls no callback): creating
             a LiveMonitor wraps ``keras.Model.fit`` once (see :func:`install_fit_hook`).
-        probe_missing: Why there is no probe batch (set by ``nbkeras.fit`` and
-            ``%load_ext`` when the data is a dataset or generator); shown as a notice.
+        probe_missing: Why ``probe="auto"`` found no probe batch in the data ``fit`` was
+            given (a dataset or generator, no targets); shown as a notice.
 
     Example:
         >>> monitor = nbkeras.LiveMonitor()

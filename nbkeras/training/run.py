@@ -14,20 +14,12 @@ import weakref
 from collections.abc import Generator
 from typing import Any
 
-from nbkeras.training.health import num_samples, probe_batch
+from nbkeras.training.health import num_samples
 from nbkeras.training.monitor import LiveMonitor, check_learning_rate
 
 # One run per model at a time: two threads stepping one optimizer corrupt it silently.
 _active: weakref.WeakKeyDictionary[Any, TrainingRun] = weakref.WeakKeyDictionary()
 _active_lock = threading.Lock()
-
-
-def monitor_for(x: Any, y: Any) -> LiveMonitor:
-    """A LiveMonitor for ``fit(x, y)``: probe batch from the data, or a notice saying why not."""
-    probe, why_not = probe_batch(x, y)
-    monitor = LiveMonitor(probe=probe)
-    monitor.probe_missing = why_not
-    return monitor
 
 
 class TrainingRun:
@@ -172,7 +164,7 @@ def fit(model: Any, x: Any = None, y: Any = None, *, monitor: LiveMonitor | None
     """
     if getattr(model, "optimizer", None) is None or not getattr(model, "compiled", True):
         raise ValueError("Invalid value for argument `model`: it is not compiled. Call model.compile(optimizer=..., loss=...) first.")
-    monitor = monitor or monitor_for(x, y)
+    monitor = monitor or LiveMonitor()  # probe="auto": the health batch comes from x, y as fit starts
     callbacks = list(fit_kwargs.pop("callbacks", None) or [])
     if not any(cb is monitor for cb in callbacks):
         callbacks.append(monitor)
