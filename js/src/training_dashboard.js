@@ -44,14 +44,12 @@ function createStore(model) {
   const store = { series, seq: 0, status: model.get("status") || {}, listeners };
   const notify = () => { for (const fn of listeners) fn(); };
   const fromSnapshot = () => {
-    const t0 = performance.now();
     const snap = model.get("snapshot") || {};
     series.clear();
     for (const [key, view] of Object.entries(snap.series || {})) series.set(key, unpack(view));
     store.seq = snap.seq || 0;
     store.status = model.get("status") || store.status;
     notify();
-    globalThis.__nbkTimeline?.push(["snapshot", t0, performance.now() - t0]);
   };
   const onMessage = (msg, buffers) => {
     if (!msg || msg.type !== "delta" || msg.seq <= store.seq) return;
@@ -153,12 +151,12 @@ function render({ model, el }) {
     smoothingValue = Number(smoothing.value);
     smoothingOut.textContent = smoothing.value;
     rpc.set("smoothing", smoothingValue);
-    for (const m of metricPanels) loop.mark(m.panel, true);
+    redrawMetrics();
   });
   logScale.addEventListener("change", () => {
     logValue = logScale.checked;
     rpc.set("log_scale", logValue);
-    for (const m of metricPanels) { m.layout = null; loop.mark(m.panel, true); }
+    redrawMetrics({ relayout: true });
   });
 
   function drawControls() {
@@ -167,9 +165,9 @@ function render({ model, el }) {
     reason.textContent = c.enabled ? "" : c.reason || "";
   }
 
-  // Each chart is a panel of one redraw loop (lib/redraw.js): only what changed is
-  // drawn, on an animation frame, never more often than its own draw time allows, and
-  // not while it is off screen. A metric panel draws at most MAX_DRAWN points per trace
+  // Each chart is a panel of the page's redraw scheduler (lib/redraw.js): only what
+  // changed is drawn, on an animation frame, within the page's drawing budget, and not
+  // while it is off screen. A metric panel draws at most MAX_DRAWN points per trace
   // (min/max per bucket), so its cost does not grow with the run.
   let Plotly = null;
   const loop = redrawLoop();
@@ -197,7 +195,7 @@ function render({ model, el }) {
     const w = Math.floor(entries[entries.length - 1].contentRect.width);
     if (w <= 0 || w === width) return;
     width = w;
-    for (const m of metricPanels) { m.layout = null; loop.mark(m.panel, true); }
+    redrawMetrics({ relayout: true });
     for (const panel of figurePanels) loop.mark(panel, true);
   });
   resize.observe(root);
@@ -222,7 +220,15 @@ function render({ model, el }) {
     } else {
       specs.forEach((spec, i) => { metricPanels[i].spec = spec; });
     }
-    for (const m of metricPanels) { m.layout = null; loop.mark(m.panel, true); }
+    redrawMetrics({ relayout: true });
+  }
+
+  /** Every metric panel drawn at the next frame (a user's action, new layouts, a new width). */
+  function redrawMetrics({ relayout = false } = {}) {
+    for (const m of metricPanels) {
+      if (relayout) m.layout = null;
+      loop.mark(m.panel, true);
+    }
   }
 
   function layoutOf(m) {
@@ -275,7 +281,7 @@ function render({ model, el }) {
       else if (Array.isArray(ev["xaxis.range"])) zoom = ev["xaxis.range"].slice();
       else if (ev["xaxis.autorange"]) zoom = null;
       else return;
-      for (const m of metricPanels) loop.mark(m.panel, true);
+      redrawMetrics();
     });
   }
 
@@ -323,7 +329,7 @@ function render({ model, el }) {
   buildMetricPanels();
   loadPlotly(model).then((p) => {
     Plotly = p;
-    for (const m of metricPanels) loop.mark(m.panel, true);
+    redrawMetrics();
     for (const panel of figurePanels) loop.mark(panel, true);
   });
 

@@ -290,7 +290,6 @@ function createScheduler() {
     p.draws += 1;
     const share = took < LONG_TASK_MS ? SHARE_SHORT : SHARE_LONG;
     nextDraw = Math.max(nextDraw, t1 + Math.min(MAX_WAIT_MS, took * (1 - share) / share));
-    globalThis.__nbkTimeline?.push([p.node?.dataset?.panel ?? "status", t0, took]);
     if (panels.some((q) => q.dirty && q.visible)) wake();
   }
   return {
@@ -341,14 +340,12 @@ function createStore(model) {
     for (const fn of listeners) fn();
   };
   const fromSnapshot = () => {
-    const t0 = performance.now();
     const snap = model.get("snapshot") || {};
     series.clear();
     for (const [key, view] of Object.entries(snap.series || {})) series.set(key, unpack(view));
     store.seq = snap.seq || 0;
     store.status = model.get("status") || store.status;
     notify();
-    globalThis.__nbkTimeline?.push(["snapshot", t0, performance.now() - t0]);
   };
   const onMessage = (msg, buffers) => {
     if (!msg || msg.type !== "delta" || msg.seq <= store.seq) return;
@@ -454,15 +451,12 @@ function render({ model, el }) {
     smoothingValue = Number(smoothing.value);
     smoothingOut.textContent = smoothing.value;
     rpc.set("smoothing", smoothingValue);
-    for (const m of metricPanels) loop.mark(m.panel, true);
+    redrawMetrics();
   });
   logScale.addEventListener("change", () => {
     logValue = logScale.checked;
     rpc.set("log_scale", logValue);
-    for (const m of metricPanels) {
-      m.layout = null;
-      loop.mark(m.panel, true);
-    }
+    redrawMetrics({ relayout: true });
   });
   function drawControls() {
     const c = model.get("controls") || {};
@@ -491,10 +485,7 @@ function render({ model, el }) {
     const w = Math.floor(entries[entries.length - 1].contentRect.width);
     if (w <= 0 || w === width) return;
     width = w;
-    for (const m of metricPanels) {
-      m.layout = null;
-      loop.mark(m.panel, true);
-    }
+    redrawMetrics({ relayout: true });
     for (const panel of figurePanels) loop.mark(panel, true);
   });
   resize.observe(root);
@@ -520,8 +511,11 @@ function render({ model, el }) {
         metricPanels[i].spec = spec;
       });
     }
+    redrawMetrics({ relayout: true });
+  }
+  function redrawMetrics({ relayout = false } = {}) {
     for (const m of metricPanels) {
-      m.layout = null;
+      if (relayout) m.layout = null;
       loop.mark(m.panel, true);
     }
   }
@@ -574,7 +568,7 @@ function render({ model, el }) {
       else if (Array.isArray(ev["xaxis.range"])) zoom = ev["xaxis.range"].slice();
       else if (ev["xaxis.autorange"]) zoom = null;
       else return;
-      for (const m of metricPanels) loop.mark(m.panel, true);
+      redrawMetrics();
     });
   }
   function drawFigure(node, panel) {
@@ -619,7 +613,7 @@ function render({ model, el }) {
   buildMetricPanels();
   loadPlotly(model).then((p) => {
     Plotly = p;
-    for (const m of metricPanels) loop.mark(m.panel, true);
+    redrawMetrics();
     for (const panel of figurePanels) loop.mark(panel, true);
   });
   return () => {

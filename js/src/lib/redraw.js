@@ -126,7 +126,6 @@ function createScheduler() {
     p.draws += 1;
     const share = took < LONG_TASK_MS ? SHARE_SHORT : SHARE_LONG;
     nextDraw = Math.max(nextDraw, t1 + Math.min(MAX_WAIT_MS, (took * (1 - share)) / share));
-    globalThis.__nbkTimeline?.push([p.node?.dataset?.panel ?? "status", t0, took]); // set by bench/bench_browser.py
     if (panels.some((q) => q.dirty && q.visible)) wake();
   }
 
