@@ -3,7 +3,7 @@
     python bench/bench_pictures.py [--repeat 5]
 
 Every nbkeras widget output carries a picture of its charts for readers without a kernel
-(nbkeras/plots/svg.py, nbkeras/widgets/picture.py). Measured, per figure, in this one run:
+(nbkeras/widgets/svg.py, nbkeras/widgets/picture.py). Measured, per figure, in this one run:
 
 - nbkeras: time to draw the picture (``static_bundle()``, median of N) and its bytes in the
   output (``text/html``: an ``<img>`` with a base64 SVG data URI);

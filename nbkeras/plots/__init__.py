@@ -5,7 +5,7 @@ per kernel, offline), instead of plotly's own renderers, which either embed the 
 library in every output or fetch it from a CDN.
 
 Every nbkeras widget's output also carries a static picture of its charts (an SVG drawn
-in pure Python by :mod:`nbkeras.plots.svg`, see :mod:`nbkeras.widgets.picture`), for
+in pure Python by :mod:`nbkeras.widgets.svg`, see :mod:`nbkeras.widgets.picture`), for
 readers without a kernel (GitHub, nbviewer, JupyterLab before Run); live front ends keep
 showing the widget.
 """

@@ -634,7 +634,7 @@ class LiveMonitor(keras().callbacks.Callback):
         What a saved notebook shows without a kernel; drawn from the same figure specs as the
         live charts and the HTML report (:meth:`figures`). None before any data.
         """
-        from nbkeras.plots.svg import figures_svg
+        from nbkeras.widgets.svg import figures_svg
 
         figures = self.figures()
         title, spec = figures[0]

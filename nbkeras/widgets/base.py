@@ -165,7 +165,7 @@ class NbKerasWidget(anywidget.AnyWidget):
         The widget's picture output carries it (see :meth:`display_once`), so that a notebook
         read without a kernel (GitHub, nbviewer) still shows the charts.
         """
-        from nbkeras.plots.svg import figures_svg  # numpy-heavy: only when something is shown
+        from nbkeras.widgets.svg import figures_svg  # numpy-heavy: only when something is shown
 
         return figures_svg(self.static_figures())
 

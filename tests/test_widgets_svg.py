@@ -13,7 +13,7 @@ from plotly.subplots import make_subplots
 
 import nbkeras
 from nbkeras.widgets.picture import picture_svg
-from nbkeras.plots.svg import MAX_LINE_POINTS, figure_svg
+from nbkeras.widgets.svg import MAX_LINE_POINTS, figure_svg
 from nbkeras.widgets.figure import to_wire
 
 NS = "{http://www.w3.org/2000/svg}"
