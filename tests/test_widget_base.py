@@ -7,7 +7,7 @@ import traitlets
 
 from nbkeras.testing import CommRecorder
 from nbkeras.widgets import base, runtime
-from nbkeras.widgets.base import NbKerasWidget, live_widgets
+from nbkeras.widgets.base import NbKerasWidget, command, live_widgets
 from nbkeras.widgets.picture import PICTURE_OF, WIDGET_VIEW
 from nbkeras.widgets.static import bundle
 
@@ -16,7 +16,6 @@ class _Counter(NbKerasWidget):
     _esm = bundle("plotly_runtime.js")
     count = traitlets.Int(0).tag(sync=True)
     _settable = ("count",)
-    _actions = {"reset": "reset"}
 
     @traitlets.validate("count")
     def _valid(self, proposal):
@@ -24,6 +23,7 @@ class _Counter(NbKerasWidget):
             raise traitlets.TraitError(f"Invalid value for argument `count`. Received: count={proposal['value']}. Expected >= 0.")
         return proposal["value"]
 
+    @command("reset")
     def reset(self, to=0):
         self.count = to
 

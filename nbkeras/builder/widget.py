@@ -47,7 +47,7 @@ from nbkeras.builder.from_model import spec_from_model
 from nbkeras.builder.spec import INPUT_DTYPES, check_form, check_layer, dump_spec, load_spec
 from nbkeras.builder.templates import template as make_template
 from nbkeras.builder.templates import template_names
-from nbkeras.widgets.base import NbKerasWidget
+from nbkeras.widgets.base import NbKerasWidget, command
 from nbkeras.widgets.static import bundle
 
 __all__ = ["ModelBuilder"]
@@ -190,20 +190,6 @@ class ModelBuilder(NbKerasWidget):
     ).tag(sync=True, **widget_serialization)
 
     _settable = ("spec",)
-    _actions: ClassVar[dict[str, str]] = {
-        "add_layer": "add_layer",
-        "remove_layer": "remove_layer",
-        "duplicate_layer": "duplicate_layer",
-        "move_layer": "move_layer",
-        "set_argument": "set_argument",
-        "set_input": "set_input",
-        "set_compile": "set_compile",
-        "load_template": "load_template",
-        "undo": "undo",
-        "redo": "redo",
-        "explore_activation": "explore_activation",
-        "close_explorer": "close_explorer",
-    }
 
     def __init__(self, spec: Mapping[str, Any] | None = None, template: str | None = None, **kwargs: Any) -> None:
         if spec is not None and template is not None:
@@ -294,6 +280,7 @@ class ModelBuilder(NbKerasWidget):
         self.spec = {**self.spec, "layers": layers}
 
     # -- structure edits: never refused for their effect on shapes ---------------------------
+    @command("add_layer")
     def add_layer(self, class_name: str, position: int | None = None) -> None:
         """Add a layer of ``class_name`` with the catalog's starter config.
 
@@ -309,12 +296,14 @@ class ModelBuilder(NbKerasWidget):
         layers.insert(place - 1, {"class_name": spec.class_name, "config": copy.deepcopy(dict(spec.starter))})
         self._with_layers(layers)
 
+    @command("remove_layer")
     def remove_layer(self, position: int) -> None:
         """Remove the layer at ``position``."""
         layers = self._layers
         del layers[self._position(position) - 1]
         self._with_layers(layers)
 
+    @command("duplicate_layer")
     def duplicate_layer(self, position: int) -> None:
         """Insert a copy of the layer at ``position`` right after it (without its name,
         which must stay unique)."""
@@ -326,6 +315,7 @@ class ModelBuilder(NbKerasWidget):
         layers.insert(index + 1, entry)
         self._with_layers(layers)
 
+    @command("move_layer")
     def move_layer(self, from_position: int, to_position: int) -> None:
         """Move the layer at ``from_position`` so that it ends up at ``to_position``."""
         source = self._position(from_position, "from_position")
@@ -335,6 +325,7 @@ class ModelBuilder(NbKerasWidget):
         self._with_layers(layers)
 
     # -- field edits: a value the core refuses never reaches the spec ------------------------
+    @command("set_argument")
     def set_argument(self, position: int, name: str, value: Any) -> None:
         """Set one argument of the layer at ``position``.
 
@@ -419,6 +410,7 @@ class ModelBuilder(NbKerasWidget):
                 return [issue]
         return []
 
+    @command("set_input")
     def set_input(self, shape: Any = None, dtype: str | None = None) -> None:
         """Set the input's per-sample shape (e.g. ``[28, 28, 1]``, None for a varying length)
         and/or its dtype (``"int32"`` before an Embedding). None leaves a part as it is."""
@@ -432,6 +424,7 @@ class ModelBuilder(NbKerasWidget):
             raise self._refuse(issues, None, issues[0].argument or "input_shape")
         self.spec = candidate
 
+    @command("set_compile")
     def set_compile(self, name: str, value: Any) -> None:
         """Set one compile setting: ``optimizer``, ``learning_rate``, ``loss``, ``metrics``
         (a list) or ``from_logits``. None removes the setting (Keras's default applies)."""
@@ -452,15 +445,18 @@ class ModelBuilder(NbKerasWidget):
             raise self._refuse(relevant, None, f"compile.{name}")
         self.spec = {**self.spec, "compile": settings}
 
+    @command("load_template")
     def load_template(self, name: str) -> None:
         """Replace the spec with a template (undo brings the previous one back)."""
         self.spec = make_template(name)
 
     # -- history -----------------------------------------------------------------------------
+    @command("undo")
     def undo(self) -> None:
         """Go back one edit (up to 200)."""
         self._step(self._undo, self._redo, "undo")
 
+    @command("redo")
     def redo(self) -> None:
         """Redo the edit undo() took back."""
         self._step(self._redo, self._undo, "redo")
@@ -478,6 +474,7 @@ class ModelBuilder(NbKerasWidget):
         self._sync_history()
 
     # -- activations ----------------------------------------------------------------------------
+    @command("explore_activation")
     def explore_activation(self, name: str) -> Any:
         """Show an :class:`~nbkeras.ActivationExplorer` for ``name`` below the builder.
 
@@ -495,6 +492,7 @@ class ModelBuilder(NbKerasWidget):
         self.explorer = self._explorer
         return self._explorer
 
+    @command("close_explorer")
     def close_explorer(self) -> None:
         """Hide the activation explorer."""
         self.explorer = None

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from nbkeras.datasets._checks import (
+from nbkeras._validate import (
     check_bool,
     check_choice,
     check_fraction,

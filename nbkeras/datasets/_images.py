@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nbkeras.datasets._checks import check_fraction, check_int, check_seed
+from nbkeras._validate import check_fraction, check_int, check_seed
 from nbkeras.datasets._split import stratified_split
 
 Split = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]

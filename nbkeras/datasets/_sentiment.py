@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from nbkeras.datasets._checks import check_fraction, check_int, check_seed, invalid_type, invalid_value
+from nbkeras._validate import check_fraction, check_int, check_seed, invalid_type, invalid_value
 from nbkeras.datasets._split import shuffle_split
 
 Split = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from nbkeras.datasets._checks import invalid_value, show_value
+from nbkeras._validate import invalid_value, show_value
 
 
 def split_sizes(n_samples: int, test_size: float) -> tuple[int, int]:

@@ -15,7 +15,7 @@ import traitlets
 
 from nbkeras.training.series import DecimatedSeries
 from nbkeras.training.stream import ResyncNeeded, SeriesStream
-from nbkeras.widgets.base import NbKerasWidget
+from nbkeras.widgets.base import NbKerasWidget, command
 from nbkeras.widgets.figure import to_wire
 from nbkeras.widgets.static import bundle
 
@@ -36,7 +36,6 @@ class TrainingDashboard(NbKerasWidget):
     log_scale = traitlets.Bool(False, help="metric axes on a log scale").tag(sync=True)
 
     _settable = ("smoothing", "log_scale")
-    _actions = {"stop": "_on_stop", "set_learning_rate": "_on_set_learning_rate", "checkpoint": "_on_checkpoint", "resync": "_on_resync"}
 
     def __init__(
         self,
@@ -60,17 +59,21 @@ class TrainingDashboard(NbKerasWidget):
         return float(value)
 
     # -- controls (forwarded; the monitor applies them at the next step) ---------------
+    @command("stop")
     def _on_stop(self) -> None:
         self._on_command("stop", None)
 
+    @command("set_learning_rate")
     def _on_set_learning_rate(self, value: Any = None) -> None:
         from nbkeras.training.monitor import check_learning_rate  # monitor imports Keras: only when used
 
         self._on_command("learning_rate", check_learning_rate(value))
 
+    @command("checkpoint")
     def _on_checkpoint(self) -> None:
         self._on_command("checkpoint", None)
 
+    @command("resync")
     def _on_resync(self) -> None:
         self._on_command("resync", None)
 

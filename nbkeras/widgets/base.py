@@ -98,12 +98,32 @@ class _Settle:
         return True
 
 
+_COMMAND_MARK = "_nbkeras_command"
+
+
+def command(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Declare the decorated method as the handler of the view request ``name``.
+
+    The view sends ``{"action": name, "args": {...}}``; the kernel calls the method with
+    ``**args``. ``name`` is the one name of the command on the wire, in JS and in Python::
+
+        @command("stop")
+        def _on_stop(self) -> None: ...
+    """
+
+    def mark(method: Callable[..., Any]) -> Callable[..., Any]:
+        setattr(method, _COMMAND_MARK, name)
+        return method
+
+    return mark
+
+
 class NbKerasWidget(anywidget.AnyWidget):
     """Base of nbkeras widgets: shared plotly.js, an error banner, request/reply actions.
 
-    Subclasses set ``_esm = bundle("<name>.js")`` and may add request actions with
-    ``_actions = {"name": "method_name"}``; ``"set"`` is always available for the attributes
-    listed in ``_settable``.
+    Subclasses set ``_esm = bundle("<name>.js")`` and declare the requests their view may
+    send with :func:`command` on the handler; ``"set"`` is always available for the
+    attributes listed in ``_settable``.
     """
 
     _css = bundle("nbkeras.css")  # one stylesheet for every nbkeras view
@@ -116,7 +136,17 @@ class NbKerasWidget(anywidget.AnyWidget):
     _ack = traitlets.Int(0, help="sequence number of the last request the kernel handled").tag(sync=True)
 
     _settable: ClassVar[tuple[str, ...]] = ()
-    _actions: ClassVar[dict[str, str]] = {}
+    _commands: ClassVar[dict[str, str]] = {}  # wire name -> method name, collected from @command
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        commands: dict[str, str] = {}
+        for klass in reversed(cls.__mro__):
+            for attribute, value in vars(klass).items():
+                wire_name = getattr(value, _COMMAND_MARK, None)
+                if isinstance(wire_name, str):
+                    commands[wire_name] = attribute
+        cls._commands = commands
 
     # Traits whose changes make the static picture stale: after they settle for
     # PICTURE_SETTLE_SECONDS, the picture outputs are redrawn (refresh_static_output), so a
@@ -228,9 +258,9 @@ class NbKerasWidget(anywidget.AnyWidget):
             self.error = ""
             setattr(self, name, args.get("value"))
             return
-        method_name = self._actions.get(action) if isinstance(action, str) else None
+        method_name = self._commands.get(action) if isinstance(action, str) else None
         if method_name is None:
-            raise ValueError(f"Unknown request {action!r}. Expected one of: set, {', '.join(self._actions)}.")
+            raise ValueError(f"Unknown request {action!r}. Expected one of: set, {', '.join(self._commands)}.")
         self.error = ""
         method: Callable[..., Any] = getattr(self, method_name)
         method(**args)

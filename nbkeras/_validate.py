@@ -1,19 +1,31 @@
-"""Argument validation shared by every loader: the one source of truth for error messages.
+"""The one validation vocabulary of nbkeras: error messages, "did you mean", checks, trait types.
 
-Messages follow Keras's wording so users see the same shape of error whether a mistake
-is caught by a Keras layer or by an nbkeras loader::
+Every folder checks user input with these, so a mistake reads the same whether a Keras
+layer, a data loader, a widget assignment or a click in a view caught it (Keras's wording)::
 
     Invalid value for argument `noise`. Received: noise=-1. Expected a number >= 0.
+
+- ``invalid_value`` / ``invalid_type`` build the exceptions (the caller raises them, so the
+  traceback points at the caller);
+- ``is_bool`` / ``is_int`` / ``is_number`` are the NumPy-aware predicates (NumPy scalars are
+  accepted wherever the Python scalar is; ``bool`` is never a number);
+- ``check_*`` return the value converted to its Python type, or raise;
+- ``closest`` / ``did_you_mean`` are the one spelling-suggestion rule;
+- ``IntTrait``, ``NumberTrait``, ``ChoiceTrait``, ``BoolTrait`` are traitlets types that run
+  the same checks on assignment (from Python or from a view's request), in lonboard's style:
+  the trait carries its validation, the widget does not repeat it.
 """
 
 from __future__ import annotations
 
+import difflib
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
+import traitlets
 
 
 def show_value(value: Any) -> str:
@@ -58,9 +70,46 @@ def invalid_type(name: str, value: Any, expected: str) -> TypeError:
     )
 
 
-def _is_bool(value: Any) -> bool:
-    # bool is a subclass of int: without this, n_samples=True would mean 1 sample.
+def is_bool(value: Any) -> bool:
+    """True for ``True``/``False`` and NumPy booleans."""
     return isinstance(value, (bool, np.bool_))
+
+
+def is_int(value: Any) -> bool:
+    """True for Python and NumPy integers; False for bools (``bool`` subclasses ``int``) and floats."""
+    # Without the bool test, n_samples=True would mean 1 sample.
+    return isinstance(value, Integral) and not is_bool(value)
+
+
+def is_number(value: Any) -> bool:
+    """True for Python and NumPy real numbers (ints and floats, NaN included); False for bools."""
+    return isinstance(value, Real) and not is_bool(value)
+
+
+def closest(name: Any, choices: Iterable[str], n: int = 3) -> list[str]:
+    """Up to ``n`` of ``choices`` spelled most like ``name`` (case-insensitive), best first.
+
+    Example:
+        >>> closest("Dens", ["Dense", "Dropout"])
+        ['Dense']
+    """
+    if not isinstance(name, str):
+        return []
+    lowered = {c.lower(): c for c in choices}
+    return [lowered[m] for m in difflib.get_close_matches(name.lower(), list(lowered), n=n, cutoff=0.5)]
+
+
+def did_you_mean(close: Sequence[str], *, quote: bool = True) -> str:
+    """``"Did you mean 'relu'?"`` for the closest names (see :func:`closest`), or ``""``.
+
+    Example:
+        >>> did_you_mean(["relu", "relu6"])
+        "Did you mean one of 'relu', 'relu6'?"
+    """
+    if not close:
+        return ""
+    names = ", ".join(repr(c) if quote else c for c in close)
+    return f"Did you mean {names}?" if len(close) == 1 else f"Did you mean one of {names}?"
 
 
 def check_int(name: str, value: Any, *, min_value: int = 1, max_value: int | None = None) -> int:
@@ -89,7 +138,7 @@ def check_int(name: str, value: Any, *, min_value: int = 1, max_value: int | Non
         expected = f"an integer >= {min_value}"
     else:
         expected = f"an integer between {min_value} and {max_value}"
-    if _is_bool(value) or not isinstance(value, Integral):
+    if not is_int(value):
         raise invalid_type(name, value, expected)
     value = int(value)
     if value < min_value or (max_value is not None and value > max_value):
@@ -135,7 +184,7 @@ def check_number(
         expected = f"a number {'<' if exclusive else '<='} {max_value:g}"
     else:
         expected = "a finite number"
-    if _is_bool(value) or not isinstance(value, Real):
+    if not is_number(value):
         raise invalid_type(name, value, expected)
     number = float(value)
     too_low = min_value is not None and (number <= min_value if exclusive else number < min_value)
@@ -184,7 +233,9 @@ def check_choice(name: str, value: Any, choices: Iterable[str]) -> str:
     if not isinstance(value, str):
         raise invalid_type(name, value, expected)
     if value not in choices:
-        raise invalid_value(name, value, expected)
+        error = invalid_value(name, value, expected)
+        hint = did_you_mean(closest(value, choices))
+        raise ValueError(f"{error} {hint}") if hint else error
     return value
 
 
@@ -203,7 +254,7 @@ def check_bool(name: str, value: Any) -> bool:
         >>> check_bool("reverse", False)
         False
     """
-    if not _is_bool(value):
+    if not is_bool(value):
         raise invalid_type(name, value, "True or False")
     return bool(value)
 
@@ -223,3 +274,92 @@ def check_seed(value: Any) -> int:
         0
     """
     return check_int("seed", value, min_value=0)
+
+
+# --- trait types that carry their validation ------------------------------------------------
+
+
+class _CheckedTrait(traitlets.TraitType):
+    """A trait whose ``validate`` is one of the checks above, named after the trait.
+
+    A refused value raises ``traitlets.TraitError`` carrying the check's message, so an
+    assignment from Python and a request from a view read the same error.
+    """
+
+    def _check(self, name: str, value: Any) -> Any:
+        raise NotImplementedError
+
+    def validate(self, obj: Any, value: Any) -> Any:
+        if value is None and self.allow_none:
+            return None
+        try:
+            return self._check(self.name, value)
+        except (TypeError, ValueError) as exc:
+            raise traitlets.TraitError(str(exc)) from None
+
+
+class IntTrait(_CheckedTrait):
+    """An integer trait in ``[min_value, max_value]`` (NumPy integers accepted, stored as ``int``)."""
+
+    default_value = 0
+    info_text = "an integer"
+
+    def __init__(self, default_value: Any = 0, *, min_value: int = 0, max_value: int | None = None, **kwargs: Any):
+        self.min_value, self.max_value = min_value, max_value
+        super().__init__(default_value=default_value, **kwargs)
+
+    def _check(self, name: str, value: Any) -> int:
+        return check_int(name, value, min_value=self.min_value, max_value=self.max_value)
+
+
+class NumberTrait(_CheckedTrait):
+    """A finite real-number trait, optionally bounded (stored as ``float``)."""
+
+    default_value = 0.0
+    info_text = "a number"
+
+    def __init__(
+        self,
+        default_value: Any = 0.0,
+        *,
+        min_value: float | None = None,
+        max_value: float | None = None,
+        exclusive: bool = False,
+        **kwargs: Any,
+    ):
+        self.min_value, self.max_value, self.exclusive = min_value, max_value, exclusive
+        super().__init__(default_value=default_value, **kwargs)
+
+    def _check(self, name: str, value: Any) -> float:
+        return check_number(name, value, min_value=self.min_value, max_value=self.max_value, exclusive=self.exclusive)
+
+
+class ChoiceTrait(_CheckedTrait):
+    """A string trait that must be one of ``choices`` (a sequence, or a callable returning one).
+
+    A callable is read at each assignment: catalogs read from Keras at run time stay lazy.
+    """
+
+    default_value = ""
+    info_text = "one of a set of names"
+
+    def __init__(self, choices: Iterable[str] | Callable[[], Iterable[str]], default_value: Any = "", **kwargs: Any):
+        self._choices = choices if callable(choices) else tuple(choices)
+        super().__init__(default_value=default_value, **kwargs)
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        return tuple(self._choices()) if callable(self._choices) else self._choices
+
+    def _check(self, name: str, value: Any) -> str:
+        return check_choice(name, value, self.choices)
+
+
+class BoolTrait(_CheckedTrait):
+    """A flag trait: True or False (NumPy booleans accepted, stored as ``bool``)."""
+
+    default_value = False
+    info_text = "True or False"
+
+    def _check(self, name: str, value: Any) -> bool:
+        return check_bool(name, value)
