@@ -155,7 +155,7 @@ def test_rows_and_unordered_input():
         "Saturating (|f'| < 0.001)", "Dead (f' = 0)",
     ]  # fmt: skip
     assert all(isinstance(v, str) for _, v in rows)
-    assert dict(rows)["Dead (f' = 0)"] == "[-5, 0]"
+    assert dict(rows)["Dead (f' = 0)"] == "[-5, 0)"
     assert dict(rows)["f'(0)"].startswith("not differentiable at 0 (left 0, right 1)")
 
 
@@ -163,3 +163,39 @@ def test_mismatched_arrays_are_rejected():
     message = r"Invalid value for argument `dy`.*Expected a 1-D array of 3"
     with pytest.raises(ValueError, match=message):
         activation_properties([0, 1, 2], [0, 1, 2], [0, 1])
+
+
+GRID = np.linspace(-6.0, 6.0, 1000)  # the explorer's default: 0 is not a sample
+
+
+@pytest.mark.parametrize(
+    ("name", "saturating", "dead"),
+    [
+        # relu's dead run ends at the sample -0.006006: the region it stands for is [-6, 0).
+        ("relu", "[-6, 0)", "[-6, 0)"),
+        ("relu6", "[-6, 0)", "[-6, 0)"),
+        ("hard_sigmoid", "[-6, -3), (3, 6]", "[-6, -3), (3, 6]"),
+        ("hard_silu", "[-6, -3)", "[-6, -3)"),
+        ("hard_shrink", "(-0.5, 0.5)", "(-0.5, 0.5)"),
+        ("tanh", "[-6, -4.14), (4.14, 6]", "none"),
+        ("gelu", "[-6, -3.81)", "none"),
+        ("hard_tanh", "[-6, -1), (1, 6]", "[-6, -1), (1, 6]"),
+        ("sparse_plus", "[-6, -1)", "[-6, -1)"),
+    ],
+)
+def test_printed_regions_are_the_mathematical_regions(name, saturating, dead):
+    """Interior ends print as the roundest number between the grid points around them, open."""
+    rows = dict(props(name, GRID).rows())
+    assert rows["Saturating (|f'| < 0.001)"] == saturating
+    assert rows["Dead (f' = 0)"] == dead
+
+
+def test_region_ends_lie_between_the_samples_around_them():
+    p = props("sigmoid", np.linspace(-10.0, 10.0, 1000))
+    left, right = p.saturating_intervals
+    assert (left.lo, left.closed_lo, left.closed_hi) == (-10.0, True, False)
+    assert (right.hi, right.closed_lo, right.closed_hi) == (10.0, False, True)
+    # sigmoid'(x) = 1e-3 at |x| = 6.9058: the printed end is a round number within one grid step.
+    assert left.hi == -6.9 and right.lo == 6.9
+    (first, last) = p.saturating_regions[0]
+    assert first == -10.0 and last < left.hi < last + 20 / 999

@@ -28,6 +28,14 @@ gaps left by overflow, are ignored):
   ``(first x, last x)`` of its samples when it has at least 2 samples and either touches
   an end of the interval or spans at least 2% of it, so the single point where f' crosses
   0 at a smooth minimum (silu near -1.28) is not called saturation.
+* **the printed regions** (:class:`Region`, ``saturating_intervals``/``dead_intervals``):
+  the region a run stands for, read from the grid. An end of the sampled interval is a
+  closed end at that sample; an interior boundary lies between the run's last sample and
+  the first sample outside it, and prints as the roundest number in between (fewest
+  significant digits: relu's dead run ``-6 … -0.006006`` before ``0.006006`` reads
+  ``[-6, 0)``). Interior ends are open: ``|f'| < 1e-3`` with f' continuous leaves
+  ``|f'| = 1e-3`` at its boundary, and every boundary of ``f' = 0`` among Keras's
+  activations is a kink, where f' is not defined.
 
 Example:
 
@@ -43,13 +51,14 @@ Example:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-__all__ = ["ActivationProperties", "activation_properties", "SATURATION_THRESHOLD"]
+__all__ = ["ActivationProperties", "Region", "activation_properties", "SATURATION_THRESHOLD"]
 
 #: |f'| below this counts as saturated.
 SATURATION_THRESHOLD = 1e-3
@@ -57,6 +66,26 @@ _H = 1e-6  # step of the one-sided differences at 0
 _EXACT_TOL = 1e-6  # relative tolerance for derivatives from the activation itself
 _SAMPLE_TOL = 0.02  # relative tolerance for derivatives from curve samples
 _MIN_REGION_FRACTION = 0.02
+
+
+@dataclass(frozen=True)
+class Region:
+    """A region of x read from a sampled grid, e.g. ``[-6, 0)``.
+
+    Attributes:
+        lo: Lower end.
+        hi: Upper end.
+        closed_lo: Whether ``lo`` belongs to the region (an end of the sampled interval).
+        closed_hi: Whether ``hi`` belongs to the region.
+    """
+
+    lo: float
+    hi: float
+    closed_lo: bool
+    closed_hi: bool
+
+    def __str__(self) -> str:
+        return f"{'[' if self.closed_lo else '('}{_fmt(self.lo)}, {_fmt(self.hi)}{']' if self.closed_hi else ')'}"
 
 
 @dataclass(frozen=True)
@@ -82,6 +111,9 @@ class ActivationProperties:
         zero_centred: See the module docstring; None when f(0) is unknown.
         saturating_regions: ``((lo, hi), ...)`` where ``|f'| < 1e-3``.
         dead_regions: ``((lo, hi), ...)`` where ``f' == 0`` exactly.
+        saturating_intervals: The saturating regions as the :class:`Region` they stand
+            for (open at interior boundaries, rounded from the grid), as printed.
+        dead_intervals: The dead regions as :class:`Region`.
         exact_at_0: True when the values at 0 come from evaluating the activation,
             False when read from the samples.
     """
@@ -102,6 +134,8 @@ class ActivationProperties:
     saturating_regions: tuple[tuple[float, float], ...]
     dead_regions: tuple[tuple[float, float], ...]
     exact_at_0: bool
+    saturating_intervals: tuple[Region, ...] = ()
+    dead_intervals: tuple[Region, ...] = ()
 
     def rows(self) -> list[tuple[str, str]]:
         """``(label, value text)`` pairs for a two-column table.
@@ -129,8 +163,8 @@ class ActivationProperties:
             ("f'(0)", self.derivative_at_0),
             ("Monotonic", self.monotonic),
             ("Zero-centred", centred),
-            (f"Saturating (|f'| < {SATURATION_THRESHOLD:g})", _regions(self.saturating_regions)),
-            ("Dead (f' = 0)", _regions(self.dead_regions)),
+            (f"Saturating (|f'| < {SATURATION_THRESHOLD:g})", _regions(self.saturating_intervals)),
+            ("Dead (f' = 0)", _regions(self.dead_intervals)),
         ]
 
 
@@ -144,10 +178,33 @@ def _fmt(v: float | None) -> str:
     return f"{v:.6g}"
 
 
-def _regions(regions: tuple[tuple[float, float], ...]) -> str:
-    if not regions:
-        return "none"
-    return ", ".join(f"[{_fmt(a)}, {_fmt(b)}]" for a, b in regions)
+def _regions(regions: tuple[Region, ...]) -> str:
+    return ", ".join(map(str, regions)) if regions else "none"
+
+
+def _roundest(a: float, b: float) -> float:
+    """The number in ``[a, b]`` with the fewest significant digits (nearest the middle on a tie)."""
+    if a <= 0.0 <= b:
+        return 0.0
+    step = 10.0 ** math.floor(math.log10(max(abs(a), abs(b))))
+    while True:
+        first, last = math.ceil(a / step - 1e-9), math.floor(b / step + 1e-9)
+        if first <= last:
+            middle = (a + b) / 2 / step
+            k = min(range(first, last + 1), key=lambda j: abs(j - middle))
+            return float(round(k * step, 12))
+        step /= 10.0
+
+
+def _intervals(runs: tuple[tuple[int, int], ...], xs: np.ndarray) -> tuple[Region, ...]:
+    """The region each run of samples stands for (see the module docstring)."""
+    out = []
+    for start, last in runs:
+        closed_lo, closed_hi = start == 0, last == xs.size - 1
+        lo = float(xs[0]) if closed_lo else _roundest(float(xs[start - 1]), float(xs[start]))
+        hi = float(xs[-1]) if closed_hi else _roundest(float(xs[last]), float(xs[last + 1]))
+        out.append(Region(lo, hi, closed_lo, closed_hi))
+    return tuple(out)
 
 
 def _as_1d(name: str, value: Any, n: int | None) -> np.ndarray:
@@ -166,8 +223,8 @@ def _as_1d(name: str, value: Any, n: int | None) -> np.ndarray:
     return arr
 
 
-def _runs(mask: np.ndarray, xs: np.ndarray) -> tuple[tuple[float, float], ...]:
-    """(first x, last x) of each qualifying run of True in ``mask`` (see module doc)."""
+def _runs(mask: np.ndarray, xs: np.ndarray) -> tuple[tuple[int, int], ...]:
+    """(first index, last index) of each qualifying run of True in ``mask`` (see module doc)."""
     n = mask.size
     if n == 0:
         return ()
@@ -182,7 +239,7 @@ def _runs(mask: np.ndarray, xs: np.ndarray) -> tuple[tuple[float, float], ...]:
         touches_end = start == 0 or last == n - 1
         wide = width > 0 and (xs[last] - xs[start]) >= _MIN_REGION_FRACTION * width
         if touches_end or wide:
-            out.append((float(xs[start]), float(xs[last])))
+            out.append((int(start), int(last)))
     return tuple(out)
 
 
@@ -361,6 +418,7 @@ def activation_properties(
     with np.errstate(invalid="ignore"):
         saturating = finite_dy & (np.abs(dys) < SATURATION_THRESHOLD)
         dead = finite_dy & (dys == 0)
+    saturating_runs, dead_runs = _runs(saturating, xs), _runs(dead, xs)
     return ActivationProperties(
         interval=(float(xs[0]), float(xs[-1])),
         output_range=output_range,
@@ -375,7 +433,9 @@ def activation_properties(
         derivative_at_0=text,
         monotonic=_monotonic(yf),
         zero_centred=zero_centred,
-        saturating_regions=_runs(saturating, xs),
-        dead_regions=_runs(dead, xs),
+        saturating_regions=tuple((float(xs[a]), float(xs[b])) for a, b in saturating_runs),
+        dead_regions=tuple((float(xs[a]), float(xs[b])) for a, b in dead_runs),
         exact_at_0=z.exact,
+        saturating_intervals=_intervals(saturating_runs, xs),
+        dead_intervals=_intervals(dead_runs, xs),
     )
