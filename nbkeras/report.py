@@ -13,7 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from nbkeras._validate import check_choice
 from nbkeras.widgets.figure import to_static
+
+BLOCK_KINDS = ("markdown", "code", "text", "figure", "image")
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,9 @@ class Block:
     kind: str
     content: Any
     title: str = ""
+
+    def __post_init__(self) -> None:
+        check_choice("kind", self.kind, BLOCK_KINDS)  # refused where the block is made
 
 
 _STYLE = """
@@ -68,8 +74,6 @@ def render_html(blocks: list[Block], *, title: str = "nbkeras report") -> str:
             figures.append(to_static(block.content))
             heading = f"<h4>{html.escape(block.title)}</h4>" if block.title else ""
             body.append(f'<div class="figure">{heading}<div class="nbk-report-figure" data-index="{len(figures) - 1}"></div></div>')
-        else:
-            raise ValueError(f"Invalid value for argument `kind`. Received: kind={block.kind!r}. Expected one of: markdown, code, text, figure, image.")
     plotly_js = plotly_js_path().read_text(encoding="utf-8")
     return "\n".join(
         [

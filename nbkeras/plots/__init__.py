@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import traitlets
 
+from nbkeras._validate import invalid_type
 from nbkeras.widgets.base import NbKerasWidget
 from nbkeras.widgets.figure import to_wire
 from nbkeras.widgets.static import bundle
@@ -26,10 +27,7 @@ def _as_spec(figure: Any) -> dict[str, Any]:
     if hasattr(figure, "to_plotly_json"):  # a plotly.graph_objects.Figure
         figure = figure.to_plotly_json()
     if not isinstance(figure, dict) or "data" not in figure:
-        raise TypeError(
-            f"Invalid value for argument `figure`. Received: {type(figure).__name__}. "
-            "Expected a plotly Figure or a dict with 'data' (and optionally 'layout')."
-        )
+        raise invalid_type("figure", figure, "a plotly Figure or a dict with 'data' (and optionally 'layout')")
     return {"data": [_arrays(t) for t in figure["data"]], "layout": figure.get("layout", {})}
 
 

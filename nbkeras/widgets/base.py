@@ -24,7 +24,8 @@ import anywidget
 import traitlets
 from ipywidgets import widget_serialization
 
-from nbkeras._keras import claim_loading_notice  # no TensorFlow: the lazy door only
+from nbkeras._keras import claim_loading_notice
+from nbkeras._validate import check_choice  # no TensorFlow: the lazy door only
 from nbkeras.widgets.picture import picture_bundle, picture_output
 from nbkeras.widgets.runtime import PlotlyRuntime, plotly_runtime
 from nbkeras.widgets.static import bundle
@@ -250,11 +251,7 @@ class NbKerasWidget(anywidget.AnyWidget):
     def _dispatch(self, action: Any, args: dict[str, Any]) -> None:
         if action == "set":
             name = args.get("name")
-            if name not in self._settable:
-                raise ValueError(
-                    f"Invalid value for argument `name`. Received: name={name!r}. "
-                    f"Expected one of: {', '.join(self._settable)}."
-                )
+            check_choice("name", name, self._settable)
             self.error = ""
             setattr(self, name, args.get("value"))
             return

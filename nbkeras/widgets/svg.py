@@ -26,6 +26,7 @@ from xml.sax.saxutils import escape
 
 import numpy as np
 
+from nbkeras._validate import is_number
 from nbkeras.widgets.figure import to_static
 
 MAX_LINE_POINTS = 2000  # a longer line keeps the min and max of each bucket
@@ -90,10 +91,6 @@ def _label(value: float) -> str:
     return f"{value:.6g}"
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
 def _numeric(values: Any) -> np.ndarray | None:
     """A flat list of numbers, numeric strings and None as floats (None -> NaN), in C;
     None when some value is neither (text: a category axis). Numeric strings count as
@@ -112,7 +109,7 @@ def _floats(values: Any) -> np.ndarray:
     fast = _numeric(values)
     if fast is not None:
         return fast
-    return np.array([float(v) if _is_number(v) else np.nan for v in values], dtype=float)
+    return np.array([float(v) if is_number(v) else np.nan for v in values], dtype=float)
 
 
 def _decode_typed(spec: Any) -> Any:
@@ -177,7 +174,7 @@ def _scale_stops(value: Any, default: Any) -> tuple[np.ndarray, np.ndarray]:
         value = _SCALES.get(name)
     if isinstance(value, (list, tuple)):
         for stop in value:
-            if isinstance(stop, (list, tuple)) and len(stop) == 2 and _is_number(stop[0]) and _rgb(stop[1]) is not None:
+            if isinstance(stop, (list, tuple)) and len(stop) == 2 and is_number(stop[0]) and _rgb(stop[1]) is not None:
                 stops.append((float(stop[0]), _rgb(stop[1])))  # type: ignore[arg-type]
     if len(stops) < 2:
         return _scale_stops(default, _DEFAULT_SCALE) if default is not None else _scale_stops(_DEFAULT_SCALE, None)
@@ -188,10 +185,10 @@ def _scale_stops(value: Any, default: Any) -> tuple[np.ndarray, np.ndarray]:
 
 def _color_range(source: Mapping[str, Any], prefix: str, data_lo: float, data_hi: float) -> tuple[float, float]:
     lo, hi, mid = (source.get(prefix + k) for k in ("min", "max", "mid"))
-    if _is_number(mid) and not (_is_number(lo) and _is_number(hi)):
+    if is_number(mid) and not (is_number(lo) and is_number(hi)):
         half = max(data_hi - mid, mid - data_lo)
         return mid - half, mid + half
-    return (float(lo) if _is_number(lo) else data_lo), (float(hi) if _is_number(hi) else data_hi)
+    return (float(lo) if is_number(lo) else data_lo), (float(hi) if is_number(hi) else data_hi)
 
 
 # -- the theme (template) ------------------------------------------------------------------
@@ -245,7 +242,7 @@ class _Axis:
     @property
     def reversed(self) -> bool:
         given = self.spec.get("range")
-        flipped = isinstance(given, (list, tuple)) and len(given) == 2 and all(map(_is_number, given)) and given[0] > given[1]
+        flipped = isinstance(given, (list, tuple)) and len(given) == 2 and all(map(is_number, given)) and given[0] > given[1]
         return (self.spec.get("autorange") == "reversed") != flipped
 
     @property
@@ -287,7 +284,7 @@ class _Axis:
 
     def set_range(self, extents: list[tuple[float, float, bool]]) -> None:
         given = self.spec.get("range")
-        if isinstance(given, (list, tuple)) and len(given) == 2 and all(map(_is_number, given)) and given[0] != given[1]:
+        if isinstance(given, (list, tuple)) and len(given) == 2 and all(map(is_number, given)) and given[0] != given[1]:
             self.lo, self.hi = sorted(map(float, given))
             return
         lows = [lo for lo, _, _ in extents if math.isfinite(lo)]
@@ -496,7 +493,7 @@ def _per_point(value: Any, n: int) -> list[Any]:
 def _marker_colors(trace: _Trace, n: int, theme: _Theme | None = None) -> list[str]:
     marker = trace.spec.get("marker") if isinstance(trace.spec.get("marker"), Mapping) else {}
     value = marker.get("color")
-    if isinstance(value, list) and value and all(_is_number(v) or v is None for v in value):
+    if isinstance(value, list) and value and all(is_number(v) or v is None for v in value):
         numbers = _floats(value)
         finite = numbers[np.isfinite(numbers)]
         lo, hi = (float(finite.min()), float(finite.max())) if len(finite) else (0.0, 1.0)
@@ -519,14 +516,14 @@ def _scatter(trace: _Trace, theme: _Theme) -> list[str]:
         if d:
             dash = line.get("dash")
             dash = _DASHES.get(dash, dash.replace("px", "") if isinstance(dash, str) and dash != "solid" else None)
-            width = line.get("width") if _is_number(line.get("width")) else 2
+            width = line.get("width") if is_number(line.get("width")) else 2
             out.append(f'<path d="{d}" fill="none" stroke="{_t(line.get("color") or trace.color)}" stroke-width="{_n(width)}"'
                        + (f' stroke-dasharray="{_t(dash)}"' if dash else "") + ' stroke-linejoin="round"/>')
     n = len(trace.xs)
     shown = np.flatnonzero(np.isfinite(trace.xs) & np.isfinite(trace.ys))
     if "markers" in mode:
         marker = spec.get("marker") if isinstance(spec.get("marker"), Mapping) else {}
-        sizes = [s if _is_number(s) else 6 for s in _per_point(marker.get("size"), n)]
+        sizes = [s if is_number(s) else 6 for s in _per_point(marker.get("size"), n)]
         colors = _marker_colors(trace, n, theme)
         picks = shown[:: math.ceil(len(shown) / _MAX_MARKERS)] if len(shown) > _MAX_MARKERS else shown
         px, py = trace.x.px(trace.xs[picks]), trace.y.px(trace.ys[picks])
@@ -540,11 +537,11 @@ def _scatter_text(trace: _Trace, shown: np.ndarray) -> list[str]:
     spec = trace.spec
     texts = _per_point(spec.get("text"), len(trace.xs))
     font = spec.get("textfont") if isinstance(spec.get("textfont"), Mapping) else {}
-    size = min(font.get("size") if _is_number(font.get("size")) else 10, 12)
+    size = min(font.get("size") if is_number(font.get("size")) else 10, 12)
     color = font.get("color") if isinstance(font.get("color"), str) else "#444"
     position = spec.get("textposition") if isinstance(spec.get("textposition"), str) else "middle center"
     marker = spec.get("marker") if isinstance(spec.get("marker"), Mapping) else {}
-    r = (marker.get("size") if _is_number(marker.get("size")) else 6) / 2 if "markers" in trace.mode else 0
+    r = (marker.get("size") if is_number(marker.get("size")) else 6) / 2 if "markers" in trace.mode else 0
     dy = -(r + 3) if position.startswith("top") else (r + size) if position.startswith("bottom") else size / 3
     anchor, dx = ("end", -(r + 3)) if position.endswith("left") else ("start", r + 3) if position.endswith("right") else ("middle", 0)
     px, py = trace.x.px(trace.xs[shown]), trace.y.px(trace.ys[shown])
@@ -694,7 +691,7 @@ def _legend(traces: list[_Trace], layout: Mapping[str, Any], width: float, top: 
 
 def _annotation(note: Mapping[str, Any], axes: Mapping[str, _Axis], frame: tuple[float, float, float, float]) -> str:
     text = note.get("text")
-    if not isinstance(text, str) or not text or not _is_number(note.get("x")) or not _is_number(note.get("y")):
+    if not isinstance(text, str) or not text or not is_number(note.get("x")) or not is_number(note.get("y")):
         return ""
     left, top, width, height = frame
     place = []
@@ -708,7 +705,7 @@ def _annotation(note: Mapping[str, Any], axes: Mapping[str, _Axis], frame: tuple
         else:
             return ""
     font = note.get("font") if isinstance(note.get("font"), Mapping) else {}
-    size = min(max(font.get("size") if _is_number(font.get("size")) else 11, 8), 12)
+    size = min(max(font.get("size") if is_number(font.get("size")) else 11, 8), 12)
     anchor = {"left": "start", "right": "end"}.get(note.get("xanchor"), "middle")
     y = place[1] + {"bottom": -3, "top": size}.get(note.get("yanchor"), size / 3)
     return f'<text x="{_n(place[0])}" y="{_n(y)}" font-size="{_n(size)}" text-anchor="{anchor}">{_t(text)}</text>'
@@ -801,11 +798,11 @@ def _frame(figure: _Figure, ticks: Mapping[str, list[tuple[float, str]]], top: f
     label_chars = max((len(label) for a in left_axes for _, label in ticks[a.name]), default=0)
     margin_left = 10 + min(label_chars * 5.5 + 6, width * 0.3) + (16 if any(a.title for a in left_axes) else 0)
     margin_bottom = 8 + (14 if any(ticks[a.name] for a in bottom_axes) else 0) + (16 if any(a.title for a in bottom_axes) else 0)
-    titles_above = [a for a in layout.get("annotations") or [] if isinstance(a, Mapping) and _is_number(a.get("y")) and a["y"] >= 0.98]
+    titles_above = [a for a in layout.get("annotations") or [] if isinstance(a, Mapping) and is_number(a.get("y")) and a["y"] >= 0.98]
     margin_top = 6 + (16 if titles_above else 0)
     if height is None:
-        body = float(layout["height"]) if _is_number(layout.get("height")) else 360.0
-        if _is_number(layout.get("width")) and layout["width"] > 0:
+        body = float(layout["height"]) if is_number(layout.get("height")) else 360.0
+        if is_number(layout.get("width")) and layout["width"] > 0:
             body *= width / float(layout["width"])
         body = min(max(body, 140.0), 900.0)
         total = top + body
@@ -867,7 +864,7 @@ def _draw(spec: Any, *, width: float, height: float | None, title: str, key: str
 
 def _domain(axis: _Axis) -> tuple[float, float]:
     domain = axis.spec.get("domain")
-    if isinstance(domain, (list, tuple)) and len(domain) == 2 and all(map(_is_number, domain)):
+    if isinstance(domain, (list, tuple)) and len(domain) == 2 and all(map(is_number, domain)):
         lo, hi = sorted(min(max(float(v), 0.0), 1.0) for v in domain)
         return lo, hi
     return 0.0, 1.0
@@ -877,7 +874,7 @@ def _square(x: _Axis, y: _Axis) -> None:
     """``scaleanchor`` between a subplot's axes: equal pixels per unit (square heatmap cells)."""
     if not (y.spec.get("scaleanchor") == x.name or x.spec.get("scaleanchor") == y.name) or x.log or y.log:
         return
-    ratio = next((float(a.spec["scaleratio"]) for a in (y, x) if _is_number(a.spec.get("scaleratio")) and a.spec["scaleratio"] > 0), 1.0)
+    ratio = next((float(a.spec["scaleratio"]) for a in (y, x) if is_number(a.spec.get("scaleratio")) and a.spec["scaleratio"] > 0), 1.0)
     width, height = x.span[1] - x.span[0], y.span[0] - y.span[1]
     scale = min(width / (x.hi - x.lo), height / ((y.hi - y.lo) * ratio))
     new_width, new_height = scale * (x.hi - x.lo), scale * (y.hi - y.lo) * ratio
