@@ -28,12 +28,17 @@ import numpy as np
 import traitlets
 
 
+MAX_SHOWN = 80  # characters of a received value shown in a message
+
+
 def show_value(value: Any) -> str:
     """Format a received value for an error message (``repr``, minus NumPy's scalar wrapper)."""
     # NumPy 2 scalars repr as "np.int64(5)"; users typed 5, so show 5.
     if isinstance(value, np.generic):
         value = value.item()
-    return repr(value)
+    shown = repr(value)
+    # A received value can be anything (a 1 MB string, a long list): the message stays readable.
+    return shown if len(shown) <= MAX_SHOWN else f"{shown[: MAX_SHOWN - 5]}…{shown[-4:]}"
 
 
 def invalid_value(name: str, value: Any, expected: str, *, received: str | None = None) -> ValueError:

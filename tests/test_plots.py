@@ -26,7 +26,7 @@ def test_plotly_figures_are_accepted_and_updated(wire):
 
 
 def test_anything_else_is_refused_with_what_was_received(wire):
-    with pytest.raises(TypeError, match="Received: list. Expected a plotly Figure"):
+    with pytest.raises(TypeError, match=r"Received: figure=\[1, 2, 3\] \(of type list\)\. Expected a plotly Figure"):
         nbkeras.FigureView([1, 2, 3])
 
 
