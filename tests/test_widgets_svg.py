@@ -13,7 +13,7 @@ from plotly.subplots import make_subplots
 
 import nbkeras
 from nbkeras.widgets.picture import picture_svg
-from nbkeras.widgets.svg import MAX_LINE_POINTS, figure_svg
+from nbkeras.widgets.svg import MAX_LINE_POINTS, figure_svg, log_ticks
 from nbkeras.widgets.figure import to_wire
 
 NS = "{http://www.w3.org/2000/svg}"
@@ -106,6 +106,33 @@ def test_a_log_axis_spaces_1_10_100_equally():
     xs = [float(c.get("cx")) for c in root.iter(f"{NS}circle")]
     assert len(xs) == 3 and xs[1] - xs[0] == pytest.approx(xs[2] - xs[1], abs=0.11) and xs[1] > xs[0]
     assert {"1", "10", "100"} <= set(_texts(root))  # tick labels at the powers of ten
+
+
+@pytest.mark.parametrize(
+    ("lo", "hi", "expected"),
+    [
+        (0.5, 300, [1, 10, 100]),  # 1-2-5 would be 9 ticks: powers of ten
+        (7, 130, [10, 20, 50, 100]),  # about a decade: 1-2-5, not every digit ("7 8 9 100 2 3")
+        (60, 140, [60, 80, 100]),  # less than a decade: round digits, a factor >= 1.25 apart
+        (1e-12, 1e3, [1e-12, 1e-9, 1e-6, 1e-3, 1, 1e3]),  # 16 decades: every third power
+        (1.1, 1.3, [1.1, 1.15, 1.2, 1.25, 1.3]),  # narrower than a digit: a round linear step
+    ],
+)
+def test_log_ticks_are_round_and_never_crowd(lo, hi, expected):
+    ticks = log_ticks(lo, hi)
+    assert ticks == pytest.approx(expected)
+    assert 2 <= len(ticks) <= 6
+    # Neighbours at least 15 % of the axis apart (Plotly's "7 8 9 100 2 3" over 7..300: 2.5 %).
+    span = np.log10(hi / lo)
+    assert all(np.log10(b / a) >= 0.15 * span for a, b in zip(ticks, ticks[1:]))
+
+
+def test_a_log_axis_over_less_than_a_decade_labels_round_values():
+    # Values 60..140: the picture used to label log-spaced points "63.1 79.4 100 126".
+    spec = {"data": [_line([1, 2, 3], [60, 100, 140])], "layout": {"yaxis": {"type": "log"}}}
+    texts = _texts(_root(figure_svg(spec)))
+    assert {"60", "80", "100"} <= set(texts)
+    assert not any("." in t for t in texts if t not in ("1", "1.5", "2", "2.5", "3"))  # x ticks aside
 
 
 def test_a_long_line_is_decimated_and_keeps_its_extremes():

@@ -19,7 +19,7 @@ import base64
 import hashlib
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape
@@ -321,12 +321,50 @@ class _Axis:
             step = max(1, math.ceil(len(names) / (12 if self.name.startswith("x") else 20)))
             return [(float(i), name if len(name) <= 24 else name[:23] + "…") for i, name in names[::step]]
         if self.log:
-            powers = list(range(math.ceil(lo - 1e-9), math.floor(hi + 1e-9) + 1))
-            if len(powers) >= 2:
-                step = max(1, math.ceil(len(powers) / 6))
-                return [(float(p), _label(10.0**p)) for p in powers[::step]]
-            return [(v, f"{10.0**v:.3g}") for v in _nice(lo, hi)]  # less than a decade: round the labels
+            return [(math.log10(v), _label(v)) for v in log_ticks(10.0**lo, 10.0**hi)]
         return [(v, _label(v)) for v in _nice(lo, hi)]
+
+
+def log_ticks(lo: float, hi: float, max_ticks: int = 6) -> list[float]:
+    """Tick values for a log axis showing ``lo..hi`` (values, not logs): 2 to ``max_ticks``, never crowded.
+
+    1, 2, 5 x 10^k when that gives 2 to ``max_ticks`` ticks; else powers of ten (every
+    n-th when there are many); else round digits 1..9 x 10^k, thinned, neighbours at least a
+    factor 1.25 apart; else round values of a linear step (a range narrower than one digit).
+    So labels keep their distance instead of running together as Plotly's own log ticks do
+    over about a decade ("7 8 9 100 2 3"). The same ticks serve the static picture and, as
+    ``tickvals``, a Plotly figure.
+
+    Example:
+        >>> log_ticks(0.5, 300)
+        [1.0, 10.0, 100.0]
+        >>> log_ticks(60, 300)
+        [100.0, 200.0]
+    """
+    if not (math.isfinite(lo) and math.isfinite(hi) and 0 < lo < hi):
+        return []
+    a, b = math.log10(lo), math.log10(hi)
+    decades = range(math.floor(a) - 1, math.ceil(b) + 1)
+
+    def within(mantissas: Iterable[int]) -> list[float]:
+        values = (round(m * 10.0**k, 12) for k in decades for m in mantissas)
+        return [v for v in values if lo * (1 - 1e-9) <= v <= hi * (1 + 1e-9)]
+
+    one_two_five = within((1, 2, 5))
+    if 2 <= len(one_two_five) <= max_ticks:
+        return one_two_five
+    powers = list(range(math.ceil(a - 1e-9), math.floor(b + 1e-9) + 1))
+    if len(powers) >= 2:
+        step = math.ceil(len(powers) / max_ticks)
+        return [10.0**p for p in powers[::step]]
+    digits = within(range(1, 10))
+    kept: list[float] = []
+    for v in digits[:: max(1, math.ceil(len(digits) / max_ticks))]:
+        if not kept or v >= 1.25 * kept[-1]:
+            kept.append(v)
+    if len(kept) >= 2:
+        return kept
+    return [v for v in _nice(lo, hi) if v > 0]
 
 
 def _nice(lo: float, hi: float, target: int = 5) -> list[float]:
