@@ -109,7 +109,7 @@ def section_histograms(args, gpu: str | None) -> None:
     warm = []
     for _ in range(5):
         t0 = time.perf_counter()
-        snap, peak = gpu_peak_during(lambda: weight_histograms(variables, bins=32), gpu)
+        snap, peak = gpu_peak_during(lambda vs=variables: weight_histograms(vs, bins=32), gpu)
         warm.append(time.perf_counter() - t0)
     counted = int(snap.counts.sum(dtype=np.int64))
     host = []
