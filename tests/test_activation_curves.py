@@ -128,7 +128,7 @@ def test_bad_parameters_use_keras_wording():
         activation_curves("elu", GRID, alpha="big")
     with pytest.raises(ValueError, match="Expected a finite float"):
         activation_curves("elu", GRID, alpha=float("nan"))
-    with pytest.raises(ValueError, match="Unknown activation 'rlu'. Did you mean: relu"):
+    with pytest.raises(ValueError, match="Unknown activation 'rlu'. Did you mean one of 'relu'"):
         activation_curves("rlu", GRID)
     with pytest.raises(ValueError, match="cannot be drawn"):
         activation_curves("softmax", GRID)

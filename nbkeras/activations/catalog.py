@@ -23,11 +23,9 @@ Example:
 
 from __future__ import annotations
 
-import difflib
 import functools
 import inspect
 import math
-import numbers
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -36,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from nbkeras._keras import keras, tf
+from nbkeras._validate import closest, did_you_mean, is_bool, is_int, is_number
 
 __all__ = [
     "ActivationError",
@@ -145,8 +144,9 @@ class ResolvedActivation:
 @dataclass(frozen=True)
 class _Catalog:
     names: tuple[str, ...]
-    excluded: Mapping[str, str]
+    excluded: Mapping[str, str]  # activations without a single curve, with why
     aliases: Mapping[str, str]
+    helpers: Mapping[str, str]  # get, serialize, deserialize: not activations, never listed
 
 
 def _public_callables() -> dict[str, Callable[..., Any]]:
@@ -217,6 +217,7 @@ def _probe(name: str, fn: Callable[..., Any], t: Any, x: np.ndarray, params: dic
 def _catalog() -> _Catalog:
     names: list[str] = []
     excluded: dict[str, str] = {}
+    helpers: dict[str, str] = {}
     by_function: dict[int, list[str]] = {}
     for name, fn in _public_callables().items():
         first = _first_parameter(fn)
@@ -224,9 +225,9 @@ def _catalog() -> _Catalog:
         # ``serialize(activation)`` and ``deserialize(config)`` are lookup helpers.
         if first is None or first.name != "x":
             arg = first.name if first is not None else "nothing"
-            excluded[name] = (
-                f"{name} is a helper, not an activation: its first argument is `{arg}`, "
-                "not an input tensor x"
+            helpers[name] = (
+                f"{name} is a helper of keras.activations, not an activation: its first "
+                f"argument is `{arg}`, not an input tensor x"
             )
             continue
         problem = _element_wise_problem(name, fn)
@@ -244,7 +245,7 @@ def _catalog() -> _Catalog:
         own = getattr(getattr(module, group[0]), "__name__", group[0])
         canonical = own if own in group else group[0]
         aliases.update({alias: canonical for alias in group if alias != canonical})
-    return _Catalog(tuple(names), excluded, aliases)
+    return _Catalog(tuple(names), excluded, aliases, helpers)
 
 
 def activation_names() -> tuple[str, ...]:
@@ -266,12 +267,13 @@ def activation_names() -> tuple[str, ...]:
 
 
 def excluded_activations() -> dict[str, str]:
-    """Public callables of ``keras.activations`` that have no single curve, with why.
+    """Activations of ``keras.activations`` that have no single curve, with why.
 
     Returns:
         ``{name: reason}``, e.g. ``{"softmax": "softmax normalises across the last
-        axis, so f(x_i) depends on every x_j: it has no single curve", ...}``. Also lists
-        the helpers ``get``, ``serialize`` and ``deserialize``.
+        axis, so f(x_i) depends on every x_j: it has no single curve", ...}``. The
+        module's helpers (``get``, ``serialize``, ``deserialize``: their first argument
+        is not a tensor) are not activations and are not listed.
 
     Example:
         >>> "normalises" in excluded_activations()["softmax"]
@@ -294,16 +296,13 @@ def activation_aliases() -> dict[str, str]:
 
 def _unknown_name_error(name: str) -> ValueError:
     names = activation_names()
-    excluded = _catalog().excluded
+    catalog = _catalog()
     valid = ", ".join(names)
-    if name in excluded:
-        return ValueError(
-            f"Activation '{name}' cannot be drawn: {excluded[name]}. Valid names: {valid}."
-        )
-    lowered = {n.lower(): n for n in names}
-    close = difflib.get_close_matches(str(name).lower(), list(lowered), n=3, cutoff=0.5)
-    hint = f" Did you mean: {', '.join(lowered[c] for c in close)}?" if close else ""
-    return ValueError(f"Unknown activation '{name}'.{hint} Valid names: {valid}.")
+    why = catalog.excluded.get(name) or catalog.helpers.get(name)
+    if why:
+        return ValueError(f"Activation '{name}' cannot be drawn: {why}. Valid names: {valid}.")
+    hint = did_you_mean(closest(name, names))
+    return ValueError(f"Unknown activation '{name}'.{' ' + hint if hint else ''} Valid names: {valid}.")
 
 
 def _keras_function(name: str) -> Callable[..., Any]:
@@ -321,7 +320,7 @@ def _numeric_range(
     if known is not None:
         return known
     # Unknown argument: centre a range on the default, wide enough to see a change.
-    d = float(default) if isinstance(default, numbers.Real) else 0.0
+    d = float(default) if is_number(default) else 0.0
     span = max(1.0, 2.0 * abs(d))
     if kind == "int":
         return float(math.floor(d - span)), float(math.ceil(d + span)), 1.0
@@ -329,9 +328,9 @@ def _numeric_range(
 
 
 def _kind_of(value: Any) -> str:
-    if isinstance(value, (bool, np.bool_)):
+    if is_bool(value):
         return "bool"
-    if isinstance(value, numbers.Integral):
+    if is_int(value):
         return "int"
     if isinstance(value, str):
         return "choice"
@@ -455,11 +454,11 @@ def _coerce(name: str, spec: ParameterSpec, value: Any) -> Any:
             return None
         raise bad(f"a {spec.kind}, not None")
     if spec.kind == "bool":
-        if isinstance(value, (bool, np.bool_)):
+        if is_bool(value):
             return bool(value)
         raise bad("True or False")
     if spec.kind in ("float", "int"):
-        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        if not is_number(value):
             raise bad(f"a finite {spec.kind}")
         if not math.isfinite(float(value)):
             raise bad(f"a finite {spec.kind}")

@@ -31,7 +31,6 @@ Example:
 from __future__ import annotations
 
 import functools
-
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,7 +38,8 @@ from typing import Any
 import numpy as np
 
 from nbkeras._keras import keras, tf
-from nbkeras.activations.catalog import ActivationError, resolve_activation
+from nbkeras._validate import check_choice, check_int, check_number, invalid_value, show_value
+from nbkeras.activations.catalog import ActivationError, ResolvedActivation, resolve_activation
 
 __all__ = [
     "DEPTH_INITIALIZERS",
@@ -126,10 +126,6 @@ class DepthResult:
     loss: str
     layers: tuple[LayerStats, ...] = field(repr=False)
 
-    def activation_means(self) -> np.ndarray:
-        """Mean activation per layer."""
-        return np.array([s.activations.mean for s in self.layers])
-
     def activation_stds(self) -> np.ndarray:
         """Activation standard deviation per layer."""
         return np.array([s.activations.std for s in self.layers])
@@ -145,17 +141,6 @@ class DepthResult:
     def gradient_norms(self) -> np.ndarray:
         """Frobenius norm of ``dL/dW_l`` per layer (first layer first)."""
         return np.array([s.kernel_gradient_norm for s in self.layers])
-
-
-def _check_int(name: str, value: Any, lo: int, hi: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not (
-        lo <= value <= hi
-    ):
-        raise ValueError(
-            f"Invalid value for argument `{name}`. Received: {name}={value!r}. "
-            f"Expected an integer between {lo} and {hi}."
-        )
-    return int(value)
 
 
 def _distribution(values: np.ndarray, bins: int) -> Distribution:
@@ -232,7 +217,8 @@ def depth_experiment(
         A :class:`DepthResult` with one :class:`LayerStats` per layer.
 
     Raises:
-        ValueError: A bad argument (the message names it and the valid values).
+        ValueError: A bad argument value (the message names it and the valid values).
+        TypeError: An argument of the wrong type (``n_layers=2.5``).
         ActivationError: The activation raised.
 
     Example:
@@ -241,39 +227,54 @@ def depth_experiment(
         array([...])
     """
     resolved = resolve_activation(activation, params)
-    n_layers = _check_int("n_layers", n_layers, 1, 100)
-    width = _check_int("width", width, 1, 2048)
-    batch_size = _check_int("batch_size", batch_size, 1, 10_000)
-    bins = _check_int("bins", bins, 1, 1000)
-    seed = _check_int("seed", seed, 0, 2**31 - 1)
-    if initializer not in INITIALIZERS:
-        raise ValueError(
-            f"Invalid value for argument `initializer`. Received: initializer={initializer!r}. "
-            f"Expected one of: {', '.join(INITIALIZERS)}."
-        )
-    if initializer == "random_normal":
-        if stddev is None:
-            stddev = DEFAULT_STDDEV
-        if isinstance(stddev, bool) or not isinstance(stddev, (int, float, np.number)) or not (
-            0 < float(stddev) < float("inf")
-        ):
-            raise ValueError(
-                f"Invalid value for argument `stddev`. Received: stddev={stddev!r}. "
-                "Expected a positive finite float."
-            )
-        stddev = float(stddev)
-    elif stddev is not None:
-        raise ValueError(
-            f"Invalid value for argument `stddev`. Received: stddev={stddev!r} with "
-            f"initializer={initializer!r}. Expected stddev=None: stddev applies only to "
-            "initializer='random_normal'."
-        )
+    n_layers = check_int("n_layers", n_layers, min_value=1, max_value=100)
+    width = check_int("width", width, min_value=1, max_value=2048)
+    batch_size = check_int("batch_size", batch_size, min_value=1, max_value=10_000)
+    bins = check_int("bins", bins, min_value=1, max_value=1000)
+    seed = check_int("seed", seed, min_value=0, max_value=2**31 - 1)
+    check_choice("initializer", initializer, DEPTH_INITIALIZERS)
+    stddev = _checked_stddev(initializer, stddev)
 
+    rng = np.random.default_rng(seed)
+    inputs = rng.standard_normal((batch_size, width)).astype(np.float32)
+    kernels = _kernels(initializer, stddev, n_layers, width, seed)
+    outputs, gradients, derivatives = _forward_and_backward(resolved, inputs, kernels)
+    return DepthResult(
+        activation=resolved.name,
+        params=dict(resolved.params),
+        n_layers=n_layers,
+        width=width,
+        initializer=initializer,
+        stddev=stddev,
+        batch_size=batch_size,
+        seed=seed,
+        bins=bins,
+        loss="mean over the batch of the sum of the last layer's outputs",
+        layers=_layer_stats(outputs, gradients, derivatives, bins),
+    )
+
+
+def _checked_stddev(initializer: str, stddev: Any) -> float | None:
+    """``stddev`` as the initializer takes it: a positive float for random_normal, else None."""
+    if initializer != "random_normal":
+        if stddev is not None:
+            raise invalid_value(
+                "stddev", stddev,
+                "stddev=None: stddev applies only to initializer='random_normal'",
+                received=f"stddev={show_value(stddev)} with initializer={initializer!r}",
+            )
+        return None
+    if stddev is None:
+        return DEFAULT_STDDEV
+    return check_number("stddev", stddev, min_value=0, exclusive=True)
+
+
+def _forward_and_backward(
+    resolved: ResolvedActivation, inputs: np.ndarray, kernels: tuple[Any, ...]
+) -> tuple[list[Any], list[Any], list[Any]]:
+    """Each layer's activations, the loss's gradient per kernel, and f'(z) per unit."""
     t = tf()
     ops = keras().ops
-    rng = np.random.default_rng(seed)
-    inputs = t.constant(rng.standard_normal((batch_size, width)).astype(np.float32))
-    kernels = _kernels(initializer, stddev, n_layers, width, seed)
 
     def act(z: Any) -> Any:
         return resolved.fn(z, **resolved.params)
@@ -282,7 +283,7 @@ def depth_experiment(
         with t.GradientTape() as tape:
             for w in kernels:
                 tape.watch(w)
-            h = inputs
+            h = t.constant(inputs)
             pre, post = [], []
             for w in kernels:
                 z = ops.matmul(h, w)
@@ -306,10 +307,13 @@ def depth_experiment(
         raise ActivationError(
             f"{label} raised {type(exc).__name__}: {exc} in the depth experiment"
         ) from exc
+    return post, list(grads), derivs
 
+
+def _layer_stats(outputs: list[Any], gradients: list[Any], derivatives: list[Any], bins: int) -> tuple[LayerStats, ...]:
+    """One :class:`LayerStats` per layer, from its activations, kernel gradient and f'(z)."""
     layers = []
-    for i, (a, g, d) in enumerate(zip(post, grads, derivs), start=1):
-        d_np = np.abs(np.asarray(d))
+    for i, (a, g, d) in enumerate(zip(outputs, gradients, derivatives), start=1):
         g_np = np.asarray(g, dtype=np.float64)
         with np.errstate(all="ignore"):  # overflowing activations give inf, not warnings
             norm = float(np.sqrt(np.sum(g_np * g_np)))
@@ -317,21 +321,9 @@ def depth_experiment(
             LayerStats(
                 index=i,
                 activations=_distribution(np.asarray(a), bins),
-                fraction_saturated=float(np.mean(d_np < SATURATED_DERIVATIVE)),
+                fraction_saturated=float(np.mean(np.abs(np.asarray(d)) < SATURATED_DERIVATIVE)),
                 kernel_gradient=_distribution(g_np, bins),
                 kernel_gradient_norm=norm,
             )
         )
-    return DepthResult(
-        activation=resolved.name,
-        params=dict(resolved.params),
-        n_layers=n_layers,
-        width=width,
-        initializer=initializer,
-        stddev=stddev,
-        batch_size=batch_size,
-        seed=seed,
-        bins=bins,
-        loss="mean over the batch of the sum of the last layer's outputs",
-        layers=tuple(layers),
-    )
+    return tuple(layers)
