@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from nbkeras._keras import tf
+from nbkeras._validate import invalid_value
 from nbkeras.activations.catalog import ActivationError, resolve_activation
 
 __all__ = ["MAX_POINTS", "activation_curves", "validate_x"]
@@ -65,36 +66,21 @@ def validate_x(x: Any) -> np.ndarray:
         try:
             arr = np.asarray(x)
         except (TypeError, ValueError) as exc:
-            raise ValueError(
-                f"Invalid value for argument `x`. Received: x={x!r}. "
-                "Expected a 1-D array of real numbers."
-            ) from exc
+            raise invalid_value("x", x, "a 1-D array of real numbers") from exc
     if arr.dtype.kind not in "biuf":
-        raise ValueError(
-            f"Invalid value for argument `x`. Received: x with dtype {arr.dtype}. "
-            "Expected a 1-D array of real numbers."
-        )
+        raise invalid_value("x", x, "a 1-D array of real numbers", received=f"x with dtype {arr.dtype}")
     if arr.ndim != 1:
-        raise ValueError(
-            f"Invalid value for argument `x`. Received: x with shape {arr.shape}. "
-            "Expected a 1-D array."
-        )
+        raise invalid_value("x", x, "a 1-D array", received=f"x with shape {arr.shape}")
     if arr.size == 0:
-        raise ValueError(
-            "Invalid value for argument `x`. Received: 0 points. Expected at least 1."
-        )
+        raise invalid_value("x", x, "at least 1", received="0 points")
     if arr.size > MAX_POINTS:
-        raise ValueError(
-            f"Invalid value for argument `x`. Received: {arr.size} points. "
-            f"Expected at most {MAX_POINTS}."
-        )
+        raise invalid_value("x", x, f"at most {MAX_POINTS}", received=f"{arr.size} points")
     dtype = np.float64 if arr.dtype == np.float64 else np.float32
     arr = np.ascontiguousarray(arr, dtype=dtype)
     bad = ~np.isfinite(arr)
     if bad.any():
-        raise ValueError(
-            f"Invalid value for argument `x`. Received: x containing {int(bad.sum())} "
-            "non-finite values (nan or inf). Expected finite numbers."
+        raise invalid_value(
+            "x", x, "finite numbers", received=f"x containing {int(bad.sum())} non-finite values (nan or inf)"
         )
     return arr
 

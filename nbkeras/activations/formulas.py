@@ -38,6 +38,7 @@ from typing import Any
 
 import numpy as np
 
+from nbkeras._validate import is_bool, is_number
 from nbkeras.activations.catalog import _REQUIRED_DEFAULTS, _check_names
 
 __all__ = ["Formula", "Symbol", "formula", "formula_names"]
@@ -670,7 +671,7 @@ def _coerce_params(name: str, defaults: Mapping[str, Any], given: Mapping[str, A
     for key, value in given.items():
         default = defaults[key]
         if isinstance(default, bool):
-            if not isinstance(value, (bool, np.bool_)):
+            if not is_bool(value):
                 raise ValueError(
                     f"Invalid value for argument `{key}` of activation '{name}'. "
                     f"Received: {key}={value!r}. Expected True or False."
@@ -679,10 +680,7 @@ def _coerce_params(name: str, defaults: Mapping[str, Any], given: Mapping[str, A
         elif value is None and default is None:
             params[key] = None
         else:
-            ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
-                value, (bool, np.bool_)
-            )
-            if not ok or not math.isfinite(float(value)):
+            if not is_number(value) or not math.isfinite(float(value)):
                 raise ValueError(
                     f"Invalid value for argument `{key}` of activation '{name}'. "
                     f"Received: {key}={value!r}. Expected a finite float."

@@ -58,6 +58,8 @@ from typing import Any
 
 import numpy as np
 
+from nbkeras._validate import invalid_value
+
 __all__ = ["ActivationProperties", "Region", "activation_properties", "SATURATION_THRESHOLD"]
 
 #: |f'| below this counts as saturated.
@@ -211,15 +213,9 @@ def _as_1d(name: str, value: Any, n: int | None) -> np.ndarray:
     arr = np.asarray(value)
     if arr.ndim != 1 or arr.size == 0 or (n is not None and arr.size != n):
         expected = "a non-empty 1-D array" if n is None else f"a 1-D array of {n} values like x"
-        raise ValueError(
-            f"Invalid value for argument `{name}`. Received: {name} with shape {arr.shape}. "
-            f"Expected {expected}."
-        )
+        raise invalid_value(name, value, expected, received=f"{name} with shape {arr.shape}")
     if arr.dtype.kind not in "biuf":
-        raise ValueError(
-            f"Invalid value for argument `{name}`. Received: dtype {arr.dtype}. "
-            "Expected real numbers."
-        )
+        raise invalid_value(name, value, "real numbers", received=f"dtype {arr.dtype}")
     return arr
 
 
