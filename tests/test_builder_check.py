@@ -190,9 +190,7 @@ def test_rnn_after_rnn_without_return_sequences_says_so():
 
 def test_rank_error_on_the_input_says_how_many_entries_input_shape_needs():
     _, issue = only_error({"input_shape": [64], "layers": [layer("Conv1D", filters=2, kernel_size=3)]})
-    assert_issue(
-        issue, position=1, class_name="Conv1D", argument="inputs", received="(None, 64)", expected="rank 3"
-    )
+    assert_issue(issue, position=1, class_name="Conv1D", argument="inputs", received="(None, 64)", expected="rank 3")
     assert "from the input" in issue.message
     assert issue.fix == "Give input_shape 2 entries (steps, channels), or add a Reshape first."
 
@@ -538,12 +536,15 @@ def test_memory_stays_flat_over_a_thousand_edits():
 
 
 def test_summary_numbers_repeated_layer_names_as_keras_does():
-    spec = {"input": {"shape": [2]}, "layers": [
-        {"class_name": "Dense", "config": {"units": 3}},
-        {"class_name": "Dense", "config": {"units": 3, "name": "hidden"}},
-        {"class_name": "Dense", "config": {"units": 3}},
-        {"class_name": "Dense", "config": {"units": 1}},
-    ]}
+    spec = {
+        "input": {"shape": [2]},
+        "layers": [
+            {"class_name": "Dense", "config": {"units": 3}},
+            {"class_name": "Dense", "config": {"units": 3, "name": "hidden"}},
+            {"class_name": "Dense", "config": {"units": 3}},
+            {"class_name": "Dense", "config": {"units": 1}},
+        ],
+    }
     lines = check_spec(spec).summary_text().splitlines()
     names = [line.split()[1] for line in lines if line[:1].isdigit()]
     assert names == ["dense", "hidden", "dense_1", "dense_2"]

@@ -20,6 +20,10 @@ MODULES = [
     ".templates",
     ".compile_advice",
     ".from_model",
+    ".layers",
+    ".compile_settings",
+    ".values",
+    ".widget",
 ]
 
 

@@ -268,9 +268,7 @@ def test_8_round_trip_over_random_name_choices():
     for _ in range(6):
         names = rng.choice(_NAMES, size=3, replace=False)
         given = rng.random(3) < 0.6
-        layers = [
-            layer("Dense", units=2, **({"name": str(n)} if g else {})) for n, g in zip(names, given)
-        ]
+        layers = [layer("Dense", units=2, **({"name": str(n)} if g else {})) for n, g in zip(names, given)]
         spec = {"input_shape": [3], "layers": layers}
         assert spec_from_model(build_model(spec)) == normalize_spec(spec), (names, given)
 

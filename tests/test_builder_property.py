@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from nbkeras._keras import keras
-from nbkeras.builder import SpecError, build_model, layer_catalog, check_spec, dump_spec, load_spec, spec_to_code
+from nbkeras.builder import SpecError, build_model, check_spec, dump_spec, layer_catalog, load_spec, spec_to_code
 from nbkeras.builder.catalog import activation_choices, layer_class_names, layer_spec
 
 _CLASSES = list(layer_class_names())
@@ -23,6 +23,7 @@ def _keras_imported():
     keras()
     layer_catalog()
     activation_choices()
+
 
 # Values of every kind, valid and not: small sizes so valid specs stay cheap to build.
 _values = st.one_of(

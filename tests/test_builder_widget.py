@@ -12,6 +12,7 @@ import traitlets
 
 from nbkeras.activations import ActivationExplorer
 from nbkeras.builder import SpecError, SpecReport, check_spec, spec_to_code, template
+from nbkeras.builder.spec import insert_position, output_layer_position
 from nbkeras.builder.widget import HISTORY_LIMIT, ModelBuilder
 from nbkeras.testing import CommRecorder
 
@@ -72,21 +73,92 @@ def test_without_arguments_it_starts_from_the_mlp_template(wire):
 # -- structure edits: never refused; the report marks the layer that breaks --------------------
 
 
-def test_add_layer_from_the_palette_appends_the_catalog_starter(wire):
-    b = ModelBuilder(template="cnn")
+def test_add_layer_from_the_palette_goes_above_the_output_layer_and_is_selected(wire):
+    b = ModelBuilder(template="cnn")  # Conv2D, MaxPooling2D, Flatten, Dropout, Dense(10, softmax)
+    assert (b.selected, b.insert_position) == (None, 5)
+    start = len(wire.messages)
     _request(b, 1, "add_layer", class_name="Dense")
     assert b.error == "" and b._ack == 1
-    assert b.spec["layers"][-1] == {"class_name": "Dense", "config": {"units": 32, "activation": "relu"}}
-    assert len(b.report["layers"]) == 6
-    assert _rows(b)[-1] == ("Dense", [None, 32], 10 * 32 + 32, "ok")
-    assert b.report["total_params"] == 1610 + 352
+    assert [layer["class_name"] for layer in b.spec["layers"]] == [
+        "Conv2D", "MaxPooling2D", "Flatten", "Dropout", "Dense", "Dense",
+    ]  # fmt: skip
+    assert b.spec["layers"][4] == {"class_name": "Dense", "config": {"units": 32, "activation": "relu"}}
+    assert _rows(b)[4:] == [("Dense", [None, 32], 144 * 32 + 32, "ok"), ("Dense", [None, 10], 32 * 10 + 10, "ok")]
+    assert b.report["total_params"] == 160 + 144 * 32 + 32 + 330
+    # the view learns where the layer went in the same answer: it is the selected one
+    (state,) = _states(wire, start, b)
+    assert (state["selected"], state["insert_position"], state["_ack"]) == (5, 6, 1)
+
+
+def test_add_layer_goes_below_the_selected_layer(wire):
+    b = ModelBuilder(template="cnn")
+    _request(b, 1, "select_layer", position=1)
+    assert (b.selected, b.insert_position) == (1, 2)
+    _request(b, 2, "add_layer", class_name="BatchNormalization")
+    _request(b, 3, "add_layer", class_name="Dropout")  # below the new one: layers added in order
+    assert [layer["class_name"] for layer in b.spec["layers"]][:4] == [
+        "Conv2D", "BatchNormalization", "Dropout", "MaxPooling2D",
+    ]  # fmt: skip
+    assert b.selected == 3
+    _request(b, 4, "select_layer", position=None)
+    b.add_layer("Dense")  # the Python API: same default
+    assert b.spec["layers"][-2]["config"] == {"units": 32, "activation": "relu"} and b.selected == 7
+
+
+@pytest.mark.parametrize(
+    ("classes", "expected"),
+    [
+        (["Dense", "Dense"], ["Dense", "Dropout", "Dense"]),  # the output Dense stays last
+        (["Flatten", "Dense", "Activation"], ["Flatten", "Dropout", "Dense", "Activation"]),  # Dense + its softmax
+        (["LSTM", "TimeDistributed"], ["LSTM", "Dropout", "TimeDistributed"]),
+        (["Conv2D", "Flatten"], ["Conv2D", "Flatten", "Dropout"]),  # no output layer yet: at the end
+        (["Dense", "Dropout"], ["Dense", "Dropout", "Dropout"]),
+        ([], ["Dropout"]),
+    ],
+)
+def test_without_a_selection_a_new_layer_goes_above_the_output_layer(classes, expected):
+    layers = [{"class_name": c} for c in classes]
+    place = insert_position(layers)
+    assert [*classes[: place - 1], "Dropout", *classes[place - 1 :]] == expected
+    assert output_layer_position(layers) == (place if place <= len(classes) else None)
+
+
+def test_the_selection_follows_its_layer(wire):
+    b = ModelBuilder(template="cnn")
+    b.selected = 2  # MaxPooling2D
+    b.move_layer(2, 4)
+    assert b.selected == 4 and b.spec["layers"][3]["class_name"] == "MaxPooling2D"
+    b.move_layer(1, 5)  # another layer moves past it
+    assert b.selected == 3 and b.spec["layers"][2]["class_name"] == "MaxPooling2D"
+    b.remove_layer(1)
+    assert b.selected == 2 and b.spec["layers"][1]["class_name"] == "MaxPooling2D"
+    b.duplicate_layer(2)
+    assert b.selected == 3 and b.spec["layers"][2]["class_name"] == "MaxPooling2D"
+    b.remove_layer(3)
+    assert b.selected is None and b.insert_position == 5  # the last layer, Conv2D, is no output layer: at the end
+    _request(b, 1, "select_layer", position=9)
+    assert b.error == (
+        "Invalid value for argument `selected`. Received: selected=9. "
+        "Expected an integer from 1 to 4 (layer positions start at 1)."
+    )
+    assert b.selected is None
+    with pytest.raises(traitlets.TraitError, match="Received: selected=True"):
+        b.selected = True
+    b.selected = 4
+    b.load_template("mlp")
+    assert b.selected is None and b.insert_position == 3
 
 
 def test_add_layer_at_a_position_inserts_above_it(wire):
     b = ModelBuilder(template="cnn")
     _request(b, 1, "add_layer", class_name="Dropout", position=4)
     assert [layer["class_name"] for layer in b.spec["layers"]] == [
-        "Conv2D", "MaxPooling2D", "Flatten", "Dropout", "Dropout", "Dense",
+        "Conv2D",
+        "MaxPooling2D",
+        "Flatten",
+        "Dropout",
+        "Dropout",
+        "Dense",
     ]
     assert b.spec["layers"][3]["config"] == {"rate": 0.5}
 
@@ -106,7 +178,10 @@ def test_remove_and_duplicate(wire):
     assert b.report["total_params"] == 1610
     b.set_argument(1, "name", "features")
     _request(b, 2, "duplicate_layer", position=1)
-    assert b.spec["layers"][1] == {"class_name": "Conv2D", "config": {"filters": 16, "kernel_size": 3, "activation": "relu"}}
+    assert b.spec["layers"][1] == {
+        "class_name": "Conv2D",
+        "config": {"filters": 16, "kernel_size": 3, "activation": "relu"},
+    }
     assert _rows(b)[:3] == [
         ("Conv2D", [None, 6, 6, 16], 160, "ok"),
         ("Conv2D", [None, 4, 4, 16], 16 * 9 * 16 + 16, "ok"),
@@ -119,7 +194,11 @@ def test_a_move_that_breaks_the_model_marks_the_layer_that_breaks(wire):
     _request(b, 1, "move_layer", from_position=3, to_position=2)  # Flatten before the pooling
     assert b.error == ""  # a structure edit is never refused
     assert [layer["class_name"] for layer in b.spec["layers"]] == [
-        "Conv2D", "Flatten", "MaxPooling2D", "Dropout", "Dense",
+        "Conv2D",
+        "Flatten",
+        "MaxPooling2D",
+        "Dropout",
+        "Dense",
     ]
     rows = b.report["layers"]
     assert _rows(b)[:2] == [("Conv2D", [None, 6, 6, 16], 160, "ok"), ("Flatten", [None, 576], 0, "ok")]
@@ -136,7 +215,11 @@ def test_a_move_that_breaks_the_model_marks_the_layer_that_breaks(wire):
     ("action", "args", "message"),
     [
         ("remove_layer", {"position": 0}, "Received: position=0. Expected an integer from 1 to 5"),
-        ("move_layer", {"from_position": 1, "to_position": 9}, "Received: to_position=9. Expected an integer from 1 to 5"),
+        (
+            "move_layer",
+            {"from_position": 1, "to_position": 9},
+            "Received: to_position=9. Expected an integer from 1 to 5",
+        ),
         ("duplicate_layer", {"position": "2"}, "Received: position='2'"),
         ("add_layer", {"class_name": "Dense", "position": 7}, "Expected an integer from 1 to 6"),
     ],
@@ -177,7 +260,10 @@ def test_a_bad_field_value_is_refused_at_its_field_and_nothing_changes(wire):
     spec, report, code = copy.deepcopy(b.spec), copy.deepcopy(b.report), b.code
     start = len(wire.messages)
     _request(b, 9, "set_argument", position=5, name="units", value=-3)
-    assert b.error == "Invalid value for argument `units` of Dense at position 5. Received: units=-3. Expected a positive integer."
+    assert (
+        b.error
+        == "Invalid value for argument `units` of Dense at position 5. Received: units=-3. Expected a positive integer."
+    )
     assert b.error_field == {"position": 5, "name": "units"}
     assert b.spec == spec and b.report == report and b.code == code
     (state,) = _states(wire, start, b)
@@ -193,7 +279,12 @@ def test_a_bad_field_value_is_refused_at_its_field_and_nothing_changes(wire):
 @pytest.mark.parametrize(
     ("position", "name", "value", "message"),
     [
-        (1, "kernel_size", [3, 3, 3], "Invalid value for argument `kernel_size` of Conv2D at position 1. Received: kernel_size=[3, 3, 3]"),
+        (
+            1,
+            "kernel_size",
+            [3, 3, 3],
+            "Invalid value for argument `kernel_size` of Conv2D at position 1. Received: kernel_size=[3, 3, 3]",
+        ),
         (1, "padding", "sme", "Did you mean 'same'?"),
         (1, "activation", "rellu", "Expected one of: "),
         (4, "rate", 1.5, "Received: rate=1.5. Expected a number in [0, 1)"),
@@ -225,7 +316,10 @@ def test_wrapped_layers_take_a_path_to_their_layer(wire):
     b = ModelBuilder(template="seq2seq")
     vocabulary = b.spec["input_shape"][1]
     _request(b, 1, "set_argument", position=4, name="layer.units", value=5)
-    assert b.spec["layers"][3]["config"]["layer"] == {"class_name": "Dense", "config": {"units": 5, "activation": "softmax"}}
+    assert b.spec["layers"][3]["config"]["layer"] == {
+        "class_name": "Dense",
+        "config": {"units": 5, "activation": "softmax"},
+    }
     assert _rows(b)[3][1] == [None, 4, 5]
     _request(b, 2, "set_argument", position=4, name="layer.units", value=0)
     assert "of Dense (the layer of TimeDistributed at position 4). Received: units=0" in b.error
@@ -234,9 +328,14 @@ def test_wrapped_layers_take_a_path_to_their_layer(wire):
     b.set_argument(4, "layer.units", vocabulary)
     assert b.report["ok"]
 
-    rnn = ModelBuilder(spec={"input_shape": [10, 3], "layers": [
-        {"class_name": "Bidirectional", "config": {"layer": {"class_name": "LSTM", "config": {"units": 8}}}},
-    ]})
+    rnn = ModelBuilder(
+        spec={
+            "input_shape": [10, 3],
+            "layers": [
+                {"class_name": "Bidirectional", "config": {"layer": {"class_name": "LSTM", "config": {"units": 8}}}},
+            ],
+        }
+    )
     assert _rows(rnn)[0][1] == [None, 16]
     _request(rnn, 1, "set_argument", position=1, name="layer.class_name", value="GRU")
     assert rnn.spec["layers"][0]["config"]["layer"] == {"class_name": "GRU", "config": {"units": 8}}  # units kept
@@ -277,7 +376,9 @@ def test_set_compile_and_its_advice(wire):
     _request(b, 5, "set_compile", name="optimizer", value="sgd")
     _request(b, 6, "set_compile", name="metrics", value=["accuracy", "sparse_categorical_accuracy"])
     assert b.spec["compile"] == {
-        "optimizer": "sgd", "learning_rate": 0.001, "loss": "sparse_categorical_crossentropy",
+        "optimizer": "sgd",
+        "learning_rate": 0.001,
+        "loss": "sparse_categorical_crossentropy",
         "metrics": ["accuracy", "sparse_categorical_accuracy"],
     }
     assert "keras.optimizers.SGD(learning_rate=0.001)" in b.code
@@ -374,8 +475,14 @@ def test_a_front_end_set_of_the_whole_spec_goes_through_the_same_checks(wire):
         ({"input_shape": "4", "layers": []}, "Invalid value for argument `input_shape` of the spec"),
         ({"input_shape": [4], "layers": {"a": 1}}, "Expected a non-empty list of layers"),
         ({"input_shape": [4], "layers": [], "compile": "adam"}, "Invalid value for argument `compile`"),
-        ({"input_shape": [4], "layers": [{"class_name": "Dense", "config": {"units": float("nan")}}]}, "Expected a finite number"),
-        ({"input_shape": [4], "layers": [{"class_name": "Dense", "config": {"units": object()}}]}, "Expected JSON values"),
+        (
+            {"input_shape": [4], "layers": [{"class_name": "Dense", "config": {"units": float("nan")}}]},
+            "Expected a finite number",
+        ),
+        (
+            {"input_shape": [4], "layers": [{"class_name": "Dense", "config": {"units": object()}}]},
+            "Expected JSON values",
+        ),
     ],
 )
 def test_structural_problems_are_refused_with_the_cores_message(wire, spec, message):
@@ -448,8 +555,14 @@ def test_from_model_save_and_load_round_trip(wire, tmp_path):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ('{"input_shape": [4], "layers": [{"class_name": "Lambda", "config": {}}]}', "Unknown layer class 'Lambda' at position 1"),
-        ('{"input_shape": [4], "layers": [{"class_name": "Dense", "config": {"units": NaN}}]}', "NaN is not a number a spec can hold"),
+        (
+            '{"input_shape": [4], "layers": [{"class_name": "Lambda", "config": {}}]}',
+            "Unknown layer class 'Lambda' at position 1",
+        ),
+        (
+            '{"input_shape": [4], "layers": [{"class_name": "Dense", "config": {"units": NaN}}]}',
+            "NaN is not a number a spec can hold",
+        ),
     ],
 )
 def test_load_refuses_untrusted_files_and_keeps_the_spec(wire, tmp_path, text, message):

@@ -1,8 +1,8 @@
-"""Turn a checked spec into Keras objects: single layers, and the compiled model.
+"""Turn a checked spec into a compiled Keras model.
 
-Only classes from the catalog are ever instantiated, by name lookup in
-``keras.layers`` after the spec has passed :func:`~nbkeras.builder.check_spec`; a
-config is passed as keyword arguments, never through Keras's deserializer.
+The spec passes :func:`~nbkeras.builder.check_spec` first; its layers are made one by
+one by :func:`~nbkeras.builder.layers.make_layer` (catalog classes only, config as
+keyword arguments, never through Keras's deserializer).
 """
 
 from __future__ import annotations
@@ -11,48 +11,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from nbkeras._keras import keras
-from nbkeras.builder.catalog import layer_spec
+from nbkeras.builder.check import check_spec
+from nbkeras.builder.compile_settings import logits_loss_class, optimizer_class
 from nbkeras.builder.errors import SpecError, SpecIssue
+from nbkeras.builder.layers import NAME_GIVEN, make_layer
 
-__all__ = ["build_model", "make_layer"]
-
-# Set on each layer build_model makes: True when the spec named the layer, False when
-# Keras did. A name alone cannot say which ("dense_7" may be either), and
-# spec_from_model must keep exactly the names the spec gave.
-NAME_GIVEN = "_nbkeras_name_given"
-
-
-def make_layer(class_name: str, config: Mapping[str, Any], *, check_name: str | None = None) -> Any:
-    """Instantiate one catalog layer from its canonical spec config.
-
-    Args:
-        class_name: A class from the catalog (anything else raises SpecError).
-        config: Its canonical config (see :func:`~nbkeras.builder.normalize_spec`).
-        check_name: Name this layer and any layer it wraps ``check_name`` instead of
-            the config's name or an automatic one. Checks use it so that they leave
-            Keras's automatic names ("dense_7") in the user's session alone.
-
-    Returns:
-        A new, unbuilt ``keras.layers.Layer``.
-
-    Example:
-        >>> make_layer("Conv2D", {"filters": 8, "kernel_size": 3}).kernel_size
-        (3, 3)
-    """
-    spec = layer_spec(class_name)
-    if spec is None:  # defence in depth: callers pass checked specs only
-        raise SpecError([SpecIssue(f"Layer class {class_name!r} is not in the catalog.", argument="class_name")])
-    kwargs: dict[str, Any] = {}
-    for key, value in config.items():
-        arg = spec.arg(key)
-        if arg is not None and arg.kind == "layer":
-            value = make_layer(value["class_name"], value["config"], check_name=check_name)
-        elif isinstance(value, list):
-            value = tuple(value)  # Keras documents tuples for shapes and windows
-        kwargs[key] = value
-    if check_name is not None:
-        kwargs["name"] = check_name
-    return getattr(keras().layers, class_name)(**kwargs)
+__all__ = ["NAME_GIVEN", "build_model", "make_layer"]
 
 
 def _unnamed_layer(class_name: str, config: Mapping[str, Any], taken: set[str]) -> Any:
@@ -67,8 +31,6 @@ def _unnamed_layer(class_name: str, config: Mapping[str, Any], taken: set[str]) 
 
 def compile_model(model: Any, compile_: Mapping[str, Any]) -> None:
     """Compile ``model`` with canonical compile settings from a spec."""
-    from nbkeras.builder.compile_advice import logits_loss_class, optimizer_class
-
     optimizer = optimizer_class(compile_["optimizer"])(learning_rate=compile_["learning_rate"])
     loss: Any = compile_["loss"]
     if compile_.get("from_logits"):
@@ -98,8 +60,6 @@ def build_model(spec: Mapping[str, Any]) -> Any:
         >>> model.count_params(), type(model.optimizer).__name__
         (1610, 'Adam')
     """
-    from nbkeras.builder.check import check_spec
-
     report = check_spec(spec)
     if not report.ok:
         raise SpecError(report.errors)
@@ -122,7 +82,7 @@ def build_model(spec: Mapping[str, Any]) -> Any:
             compile_model(model, canonical["compile"])
     except SpecError:
         raise
-    except Exception as error:  # noqa: BLE001 - whatever Keras raises, the spec is at fault
+    except Exception as error:
         message = f"Keras could not build the model: {type(error).__name__}: {error}"
         raise SpecError([SpecIssue(message, received="the spec", expected="a model Keras can build")]) from error
     return model

@@ -29,7 +29,6 @@ Example:
 
 from __future__ import annotations
 
-import difflib
 import functools
 import inspect
 import re
@@ -38,12 +37,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nbkeras._keras import keras
+from nbkeras._validate import is_bool, is_int, is_number
+from nbkeras.activations.catalog import activation_names, excluded_activations
 
 __all__ = [
     "ArgSpec",
     "LayerSpec",
     "activation_choices",
-    "closest_names",
     "initializer_choices",
     "layer_catalog",
     "layer_class_names",
@@ -345,27 +345,6 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def closest_names(name: Any, valid: list[str] | tuple[str, ...], n: int = 3) -> list[str]:
-    """Valid names closest to ``name`` (case-insensitive), best first.
-
-    Args:
-        name: What the user typed (anything; non-strings match nothing).
-        valid: The names to choose from.
-        n: At most this many.
-
-    Returns:
-        Up to ``n`` names from ``valid``.
-
-    Example:
-        >>> closest_names("Dens", ["Dense", "Dropout"])
-        ['Dense']
-    """
-    if not isinstance(name, str):
-        return []
-    lowered = {v.lower(): v for v in valid}
-    return [lowered[m] for m in difflib.get_close_matches(name.lower(), list(lowered), n=n, cutoff=0.5)]
-
-
 # --- names Keras accepts for activations and initializers ---------------------------
 
 
@@ -401,8 +380,6 @@ def activation_choices() -> tuple[str, ...]:
     """
     module = keras().activations
     try:
-        from nbkeras.activations.catalog import activation_names, excluded_activations
-
         candidates = set(activation_names()) | set(excluded_activations())
     except Exception:  # noqa: BLE001 - the catalog is optional here; Keras is the fallback
         candidates = {n for n in dir(module) if not n.startswith("_")}
@@ -524,13 +501,13 @@ def _kind_of(class_name: str, name: str, value: Any, none_default: bool) -> tupl
         return "initializer", False
     if none_default and name in _NONE_DEFAULTS:
         return _NONE_DEFAULTS[name][0], True
-    if isinstance(value, bool):
+    if is_bool(value):
         return "bool", False
-    if isinstance(value, int):
+    if is_int(value):
         return "int", False
-    if isinstance(value, float):
+    if is_number(value):
         return "float", False
-    if isinstance(value, (tuple, list)) and all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+    if isinstance(value, (tuple, list)) and all(is_int(v) for v in value):
         return "int_tuple", False
     if isinstance(value, str):
         return ("choice" if name in _CHOICES or (class_name, name) in _CLASS_CHOICES else "str"), False

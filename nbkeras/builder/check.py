@@ -27,7 +27,9 @@ from typing import Any
 
 from nbkeras._keras import keras, tf
 from nbkeras.builder.catalog import layer_spec
+from nbkeras.builder.compile_advice import advice_for
 from nbkeras.builder.errors import SpecIssue, where
+from nbkeras.builder.layers import make_layer
 from nbkeras.builder.spec import CheckedLayer, CheckedSpec, check_form
 
 __all__ = ["LayerReport", "SpecReport", "check_spec"]
@@ -208,9 +210,7 @@ class SpecReport:
         widths[1], widths[2] = max(widths[1], 28), max(widths[2], 20)
 
         def line(cells: tuple[str, ...]) -> str:
-            return (
-                f"{cells[0]:>{widths[0]}}  {cells[1]:<{widths[1]}}  {cells[2]:<{widths[2]}}  {cells[3]:>{widths[3]}}"
-            )
+            return f"{cells[0]:>{widths[0]}}  {cells[1]:<{widths[1]}}  {cells[2]:<{widths[2]}}  {cells[3]:>{widths[3]}}"
 
         rule_width = sum(widths) + 6
         shape = "invalid" if self.input_shape is None else str(self.input_shape)
@@ -383,8 +383,6 @@ def _sets_initializer(config: dict[str, Any]) -> bool:
 
 
 def _apply_symbolically(class_name: str, config: dict[str, Any], shape: tuple[int | None, ...], dtype: str) -> Any:
-    from nbkeras.builder.build import make_layer
-
     k = keras()
     before = len(_pending_variables() or [])
     try:
@@ -506,8 +504,7 @@ def _issue(
             else 'Use a smaller pool_size or set padding="same".'
         )
         text = (
-            f"{place}: {problem.detail}{problem.note} is larger than its input {problem.received}. "
-            f"Expected {expected}."
+            f"{place}: {problem.detail}{problem.note} is larger than its input {problem.received}. Expected {expected}."
         )
         return SpecIssue(
             f"{text} {fix}", layer.position, layer.class_name, problem.argument, problem.detail, expected, fix
@@ -633,8 +630,11 @@ def check_spec(spec: Any) -> SpecReport:
         ...     {"class_name": "Conv2D", "config": {"filters": 8, "kernel_size": 3}}]})
         >>> [(r.output_shape, r.params) for r in report.layers[:2]]
         [((None, 6, 6, 16), 160), ((None, 576), 0)]
-        >>> print(report.errors[0].message)
-        Conv2D at position 3 needs input of rank 4 (batch, height, width, channels); received (None, 576) from Flatten at position 2. Remove the Flatten or add a Reshape.
+        >>> need, received = report.errors[0].message.split("; ")
+        >>> need
+        'Conv2D at position 3 needs input of rank 4 (batch, height, width, channels)'
+        >>> received
+        'received (None, 576) from Flatten at position 2. Remove the Flatten or add a Reshape.'
     """
     checked: CheckedSpec = check_form(spec)
     form_issues = checked.all_issues
@@ -689,7 +689,5 @@ def check_spec(spec: Any) -> SpecReport:
         activation_bytes=activations,
     )
     if canonical is not None and "compile" in canonical and not errors:
-        from nbkeras.builder.compile_advice import advice_for
-
         report = SpecReport(**{**report.__dict__, "warnings": tuple(advice_for(canonical, report))})
     return report

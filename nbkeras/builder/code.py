@@ -30,6 +30,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from nbkeras.builder.catalog import layer_spec
+from nbkeras.builder.compile_settings import logits_loss_class, optimizer_class
+from nbkeras.builder.spec import normalize_spec
 
 __all__ = ["spec_to_code"]
 
@@ -128,9 +130,6 @@ def spec_to_code(spec: Mapping[str, Any]) -> str:
         )
         <BLANKLINE>
     """
-    from nbkeras.builder.compile_advice import logits_loss_class, optimizer_class
-    from nbkeras.builder.spec import normalize_spec
-
     canonical = normalize_spec(spec)
     input_args = f"shape={_literal(canonical['input_shape'])}"
     if "input_dtype" in canonical:

@@ -2,13 +2,17 @@
 
 Every problem is a :class:`SpecIssue` that names where it is (layer position and
 class, or ``compile``/``input_shape``), the argument, what was received, what was
-expected and how to fix it. :class:`SpecError` carries a list of them.
+expected and how to fix it. :class:`SpecError` carries a list of them. The pieces of
+the wording (``show_value``, ``closest``, ``did_you_mean``) are the shared ones of
+``nbkeras._validate``; the builder's messages add where in the spec the value is.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+
+from nbkeras._validate import show_value
 
 __all__ = ["SpecError", "SpecIssue"]
 
@@ -78,11 +82,10 @@ class SpecError(ValueError):
 
 
 def show(value: Any) -> str:
-    """Format a received value for a message (repr, cut to a readable length)."""
+    """Format a received value for a message: the shared ``show_value`` (repr, 5 for
+    ``np.int64(5)``), cut to a readable length."""
     try:
-        if hasattr(value, "item") and type(value).__module__ == "numpy":
-            value = value.item()  # NumPy 2 scalars repr as np.int64(5); users typed 5
-        text = repr(value)
+        text = show_value(value)
     except Exception:  # noqa: BLE001 - a broken __repr__ must not hide the real problem
         text = f"<{type(value).__name__}>"
     return text if len(text) <= _MAX_SHOWN else text[: _MAX_SHOWN - 3] + "..."
@@ -125,11 +128,3 @@ def invalid_value(
     if fix:
         message += f" {fix}"
     return SpecIssue(message, position, class_name, argument, shown, expected, fix)
-
-
-def did_you_mean(close: list[str], quote: bool = True) -> str:
-    """``"Did you mean 'relu'?"`` for the closest names, or ``""``."""
-    if not close:
-        return ""
-    names = ", ".join(repr(c) if quote else c for c in close)
-    return f"Did you mean {names}?" if len(close) == 1 else f"Did you mean one of {names}?"

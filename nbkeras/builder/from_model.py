@@ -16,8 +16,19 @@ from collections.abc import Mapping
 from typing import Any
 
 from nbkeras._keras import keras
+from nbkeras._validate import is_number
 from nbkeras.builder.catalog import LayerSpec, layer_class_names, layer_spec, spec_value
+from nbkeras.builder.compile_settings import (
+    _loss_classes,
+    _snake,
+    loss_names,
+    metric_names,
+    optimizer_class,
+    optimizer_names,
+)
 from nbkeras.builder.errors import SpecError, SpecIssue, show
+from nbkeras.builder.layers import NAME_GIVEN, make_layer
+from nbkeras.builder.spec import normalize_spec
 
 __all__ = ["spec_from_model"]
 
@@ -34,13 +45,11 @@ def _refuse(message: str, argument: str | None = None, received: str | None = No
     return SpecError([SpecIssue(message, None, None, argument, received, expected, "")])
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _default_config(class_name: str) -> dict[str, Any]:
     """``get_config()`` of a default instance (required arguments from the starter)."""
     spec = layer_spec(class_name)
     required = {a.name for a in spec.args if a.required}
-    from nbkeras.builder.build import make_layer
-
     starter = {k: v for k, v in spec.starter.items() if k in required}
     return make_layer(class_name, starter).get_config()
 
@@ -52,8 +61,6 @@ def _is_auto_name(layer: Any, spec: LayerSpec) -> bool:
     exactly, "dense_7" included. For any other layer the name is all there is: one
     of the form Keras generates ("dense", "dense_7") is taken as automatic.
     """
-    from nbkeras.builder.build import NAME_GIVEN
-
     given = getattr(layer, NAME_GIVEN, None)
     if isinstance(given, bool):
         return not given
@@ -243,15 +250,6 @@ def _float32_shortest(value: float) -> float:
 
 
 def _compile_entry(model: Any) -> dict[str, Any] | None:
-    from nbkeras.builder.compile_advice import (
-        _loss_classes,
-        _snake,
-        loss_names,
-        metric_names,
-        optimizer_class,
-        optimizer_names,
-    )
-
     if not getattr(model, "compiled", False) or getattr(model, "optimizer", None) is None:
         return None
     settings = model.get_compile_config() or {}
@@ -266,7 +264,7 @@ def _compile_entry(model: Any) -> dict[str, Any] | None:
         )
     config = optimizer.get_config()
     learning_rate = config.get("learning_rate")
-    if not isinstance(learning_rate, (int, float)):
+    if not is_number(learning_rate):
         raise _refuse(
             "The model's learning rate is a schedule; a spec holds a fixed learning_rate.",
             "learning_rate",
@@ -276,8 +274,7 @@ def _compile_entry(model: Any) -> dict[str, Any] | None:
     for key, value in config.items():
         if key not in ("name", "learning_rate") and value != default.get(key):
             raise _refuse(
-                f"The model's optimizer sets `{key}`={show(value)}, which a spec cannot express "
-                f"(only learning_rate).",
+                f"The model's optimizer sets `{key}`={show(value)}, which a spec cannot express (only learning_rate).",
                 key,
                 show(value),
             )
@@ -291,8 +288,7 @@ def _compile_entry(model: Any) -> dict[str, Any] | None:
         default_loss = {k: v for k, v in cls().get_config().items() if k != "from_logits"} if cls else None
         if cls is None or loss_name not in loss_names() or loss_config != default_loss:
             raise _refuse(
-                f"The model's loss {loss.get('class_name')} has settings a spec cannot express "
-                "(only from_logits).",
+                f"The model's loss {loss.get('class_name')} has settings a spec cannot express (only from_logits).",
                 "loss",
                 show(loss),
             )
@@ -318,10 +314,8 @@ def _compile_entry(model: Any) -> dict[str, Any] | None:
     return entry
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _default_optimizer_config(name: str) -> dict[str, Any]:
-    from nbkeras.builder.compile_advice import optimizer_class
-
     return optimizer_class(name)().get_config()
 
 
@@ -350,8 +344,6 @@ def spec_from_model(model: Any) -> dict[str, Any]:
         >>> spec_from_model(model)
         {'input_shape': [4], 'layers': [{'class_name': 'Dense', 'config': {'units': 2, 'name': 'out'}}]}
     """
-    from nbkeras.builder.spec import normalize_spec
-
     k = keras()
     if not isinstance(model, k.Model):
         raise _refuse(f"Expected a keras.Model; received {type(model).__name__}.", "model", type(model).__name__)

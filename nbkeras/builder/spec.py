@@ -28,29 +28,29 @@ from __future__ import annotations
 
 import json
 import math
-import numbers
 import os
 import re
 import stat
-import sys
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from nbkeras._validate import closest, did_you_mean, is_bool, is_int, is_number
 from nbkeras.builder.catalog import (
     COLLAPSIBLE,
     MAX_INT,
     ArgSpec,
     LayerSpec,
-    closest_names,
     layer_class_names,
     layer_spec,
 )
-from nbkeras.builder.errors import SpecError, SpecIssue, did_you_mean, invalid_value, show, where
+from nbkeras.builder.compile_settings import validate_compile
+from nbkeras.builder.errors import SpecError, SpecIssue, invalid_value, show, where
+from nbkeras.builder.values import python_scalars
 
-__all__ = ["dump_spec", "load_spec", "normalize_spec"]
+__all__ = ["dump_spec", "insert_position", "load_spec", "normalize_spec", "output_layer_position"]
 
 SPEC_KEYS = ("input_shape", "input_dtype", "layers", "compile")
 LAYER_KEYS = ("class_name", "config")
@@ -154,45 +154,6 @@ class _Bad(Exception):
         self.fix = fix
 
 
-def python_scalars(value: Any, _depth: int = 0) -> Any:
-    """``value`` with every NumPy scalar inside it turned into the Python scalar it holds.
-
-    A spec built in a notebook often holds NumPy scalars (``np.bool_(False)``,
-    ``np.int64(32)``, ``np.float32(0.1)``); they mean what the Python scalar means,
-    and the canonical spec must hold Python values so that it dumps as JSON.
-    Mappings become dicts, lists and tuples stay lists and tuples; anything else is
-    returned as is. A float32 (or float16) becomes the shortest decimal that is the
-    same float32, i.e. what the user wrote (``np.float32(0.1)`` gives ``0.1``).
-
-    Example:
-        >>> import numpy as np
-        >>> python_scalars({"units": np.int64(3), "use_bias": np.bool_(False), "rate": np.float32(0.1)})
-        {'units': 3, 'use_bias': False, 'rate': 0.1}
-    """
-    numpy = sys.modules.get("numpy")  # no NumPy loaded: no NumPy scalar can exist
-    if numpy is not None and isinstance(value, numpy.generic):
-        if isinstance(value, numpy.floating) and value.dtype.itemsize < 8:
-            return float(str(value))
-        return value.item()
-    if _depth > 16:  # deeper than any spec; its form check refuses it
-        return value
-    if isinstance(value, Mapping):
-        return {python_scalars(k, _depth + 1): python_scalars(v, _depth + 1) for k, v in value.items()}
-    if isinstance(value, list):
-        return [python_scalars(v, _depth + 1) for v in value]
-    if isinstance(value, tuple):
-        return tuple(python_scalars(v, _depth + 1) for v in value)
-    return value
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, bool)
-
-
 def _in_bounds(arg: ArgSpec, number: float) -> bool:
     if arg.minimum is not None and (number < arg.minimum or (number == arg.minimum and not arg.minimum_inclusive)):
         return False
@@ -202,8 +163,8 @@ def _in_bounds(arg: ArgSpec, number: float) -> bool:
 
 
 def _coerce_int(arg: ArgSpec, value: Any) -> int:
-    if not _is_int(value):
-        fix = f"Write {int(value)}." if _is_number(value) and math.isfinite(value) and float(value).is_integer() else ""
+    if not is_int(value):
+        fix = f"Write {int(value)}." if is_number(value) and math.isfinite(value) and float(value).is_integer() else ""
         raise _Bad(arg.expected(), fix)
     number = int(value)
     if not _in_bounds(arg, number) or abs(number) > MAX_INT:
@@ -212,7 +173,7 @@ def _coerce_int(arg: ArgSpec, value: Any) -> int:
 
 
 def _coerce_float(arg: ArgSpec, value: Any) -> float:
-    if not _is_number(value) or not math.isfinite(float(value)):
+    if not is_number(value) or not math.isfinite(float(value)):
         raise _Bad(arg.expected() + " (finite)")
     number = float(value)
     if not _in_bounds(arg, number):
@@ -221,9 +182,9 @@ def _coerce_float(arg: ArgSpec, value: Any) -> float:
 
 
 def _coerce_int_tuple(arg: ArgSpec, value: Any) -> int | list[int]:
-    if _is_int(value) and arg.name in COLLAPSIBLE:
+    if is_int(value) and arg.name in COLLAPSIBLE:
         return _coerce_int(arg, value)
-    if not isinstance(value, (list, tuple)) or not all(_is_int(v) for v in value):
+    if not isinstance(value, (list, tuple)) or not all(is_int(v) for v in value):
         raise _Bad(arg.expected())
     items = [int(v) for v in value]
     if arg.name == "target_shape":
@@ -249,12 +210,12 @@ def _coerce(arg: ArgSpec, value: Any) -> Any:
     if kind == "float":
         return _coerce_float(arg, value)
     if kind == "bool":
-        if not isinstance(value, bool):
+        if not is_bool(value):
             raise _Bad(arg.expected())
         return bool(value)
     if kind in ("choice", "activation", "initializer"):
         if not isinstance(value, str) or value not in (arg.choices or ()):
-            raise _Bad(arg.expected(), did_you_mean(closest_names(value, list(arg.choices or ()))))
+            raise _Bad(arg.expected(), did_you_mean(closest(value, list(arg.choices or ()))))
         return value
     if kind == "str":
         if not isinstance(value, str):
@@ -323,7 +284,7 @@ def _check_config(
         arg = spec.arg(key) if isinstance(key, str) else None
         if arg is None:
             shown = key if isinstance(key, str) and key.isidentifier() else show(key)
-            close = closest_names(key, allowed)
+            close = closest(key, allowed)
             fix = did_you_mean(close, quote=False) if close else ""
             if isinstance(key, str) and key in ("name",) and outer:
                 fix = f"Name the {outer} layer instead."
@@ -374,12 +335,10 @@ def _check_wrapped(wrapper: LayerSpec, value: Any, position: int) -> tuple[dict[
     allowed = wrapper.wraps
     expected = f"a layer spec {{'class_name': ..., 'config': {{...}}}} with class_name one of: {', '.join(allowed)}"
     if not isinstance(value, Mapping) or set(value) - set(LAYER_KEYS) or "class_name" not in value:
-        return None, [
-            invalid_value(place, "layer", value, expected, position=position, class_name=wrapper.class_name)
-        ]
+        return None, [invalid_value(place, "layer", value, expected, position=position, class_name=wrapper.class_name)]
     inner_class = value["class_name"]
     if inner_class not in allowed:
-        fix = did_you_mean(closest_names(inner_class, list(allowed)))
+        fix = did_you_mean(closest(inner_class, list(allowed)))
         return None, [
             invalid_value(
                 place,
@@ -436,7 +395,7 @@ def check_layer(entry: Any, position: int) -> CheckedLayer:
             )
     if not isinstance(class_name, str) or class_name not in layer_class_names():
         names = layer_class_names()
-        close = closest_names(class_name, list(names))
+        close = closest(class_name, list(names))
         fix = did_you_mean(close, quote=False)
         expected = f"one of the catalog's layers: {', '.join(names)}"
         received = f"class_name={show(class_name)}"
@@ -454,18 +413,66 @@ def check_layer(entry: Any, position: int) -> CheckedLayer:
 # --- the whole spec ----------------------------------------------------------------
 
 
+# Where a new layer goes when no position is given: above the model's output layer.
+# Dense (or TimeDistributed, which wraps one) gives the outputs their width; an
+# Activation right after it (Dense(10) then Activation("softmax")) belongs to it.
+_OUTPUT_CLASSES = frozenset({"Dense", "TimeDistributed"})
+
+
+def output_layer_position(layers: Any) -> int | None:
+    """The 1-based position where the model's output part starts, or None if it has none.
+
+    The output part is the last layer when it is a ``Dense`` or ``TimeDistributed``
+    (the layer that produces the outputs), together with an ``Activation`` layer right
+    after it. Anything else last (Flatten, an RNN, pooling) is not an output layer.
+
+    Example:
+        >>> output_layer_position([{"class_name": "Flatten"}, {"class_name": "Dense"}])
+        2
+        >>> output_layer_position([{"class_name": "Dense"}, {"class_name": "Activation"}])
+        1
+        >>> output_layer_position([{"class_name": "Dense"}, {"class_name": "Flatten"}]) is None
+        True
+    """
+    classes = [entry.get("class_name") if isinstance(entry, Mapping) else None for entry in layers or []]
+    end = len(classes)
+    if end and classes[-1] == "Activation":
+        end -= 1
+    if end and classes[end - 1] in _OUTPUT_CLASSES:
+        return end
+    return None
+
+
+def insert_position(layers: Any, selected: int | None = None) -> int:
+    """Where a new layer goes (1-based, as ``add_layer``'s ``position``) when none is given.
+
+    Below the selected layer when one is selected; else above the output layer (see
+    :func:`output_layer_position`); else at the end.
+
+    Example:
+        >>> cnn = [{"class_name": "Conv2D"}, {"class_name": "Flatten"}, {"class_name": "Dense"}]
+        >>> insert_position(cnn), insert_position(cnn, selected=1), insert_position(cnn[:2])
+        (3, 2, 3)
+    """
+    count = len(layers or [])
+    if selected is not None and 1 <= selected <= count:
+        return selected + 1
+    head = output_layer_position(layers)
+    return head if head is not None else count + 1
+
+
 def _check_input_shape(value: Any) -> tuple[tuple[int | None, ...] | None, list[SpecIssue]]:
     expected = (
         f"a list of 1 to {MAX_INPUT_RANK} positive integers (or null for a length that varies), "
         "one per axis of a sample without the batch axis, e.g. [28, 28, 1]"
     )
     ok = isinstance(value, (list, tuple)) and 1 <= len(value) <= MAX_INPUT_RANK
-    ok = ok and all(v is None or (_is_int(v) and 1 <= int(v) <= MAX_INT) for v in value)
+    ok = ok and all(v is None or (is_int(v) and 1 <= int(v) <= MAX_INT) for v in value)
     if not ok:
         fix = ""
         if isinstance(value, (list, tuple)) and not value:
             fix = "A Dense network on 2 features has input_shape [2]."
-        elif _is_int(value):
+        elif is_int(value):
             fix = f"Write [{value}]."
         return None, [invalid_value("the spec", "input_shape", value, expected, fix=fix)]
     return tuple(None if v is None else int(v) for v in value), []
@@ -480,8 +487,6 @@ def check_form(spec: Any) -> CheckedSpec:
     Returns:
         A :class:`CheckedSpec`; ``all_issues`` is empty when the form is valid.
     """
-    from nbkeras.builder.compile_advice import validate_compile
-
     spec = python_scalars(spec)
     if not isinstance(spec, Mapping):
         expected = "a mapping with input_shape, layers and optionally input_dtype and compile"
@@ -490,7 +495,7 @@ def check_form(spec: Any) -> CheckedSpec:
     for key in spec:
         if key not in SPEC_KEYS:
             shown = key if isinstance(key, str) and key.isidentifier() else show(key)
-            close = closest_names(key, list(SPEC_KEYS))
+            close = closest(key, list(SPEC_KEYS))
             fix = did_you_mean(close, quote=False)
             received = f"{shown}={show(spec[key])}"
             expected = "only: " + ", ".join(SPEC_KEYS)
@@ -502,7 +507,7 @@ def check_form(spec: Any) -> CheckedSpec:
     issues.extend(shape_issues)
     input_dtype = spec.get("input_dtype", DEFAULT_INPUT_DTYPE)
     if input_dtype not in INPUT_DTYPES:
-        fix = did_you_mean(closest_names(input_dtype, list(INPUT_DTYPES)))
+        fix = did_you_mean(closest(input_dtype, list(INPUT_DTYPES)))
         issues.append(
             invalid_value("the spec", "input_dtype", input_dtype, "one of: " + ", ".join(INPUT_DTYPES), fix=fix)
         )

@@ -20,8 +20,9 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-from nbkeras.builder.catalog import closest_names
-from nbkeras.builder.errors import SpecError, did_you_mean, invalid_value
+from nbkeras._validate import closest, did_you_mean
+from nbkeras.builder.errors import SpecError, invalid_value
+from nbkeras.datasets import addition, addition_vocabulary, sentiment, sentiment_vocabulary, sine_waves, spirals
 
 __all__ = ["template", "template_names"]
 
@@ -31,8 +32,6 @@ def _default(loader: Callable[..., Any], argument: str) -> Any:
 
 
 def _mlp() -> dict[str, Any]:
-    from nbkeras.datasets import spirals
-
     return {
         "input_shape": [2],
         "layers": [
@@ -69,8 +68,6 @@ def _cnn() -> dict[str, Any]:
 
 
 def _rnn() -> dict[str, Any]:
-    from nbkeras.datasets import sine_waves
-
     return {
         "input_shape": [_default(sine_waves, "timesteps"), 1],
         "layers": [
@@ -82,8 +79,6 @@ def _rnn() -> dict[str, Any]:
 
 
 def _text() -> dict[str, Any]:
-    from nbkeras.datasets import sentiment, sentiment_vocabulary
-
     return {
         "input_shape": [_default(sentiment, "maxlen")],
         "input_dtype": "int32",
@@ -106,8 +101,6 @@ def _text() -> dict[str, Any]:
 
 
 def _seq2seq() -> dict[str, Any]:
-    from nbkeras.datasets import addition, addition_vocabulary
-
     digits = _default(addition, "digits")
     vocabulary = len(addition_vocabulary())
     return {
@@ -175,7 +168,7 @@ def template(name: str) -> dict[str, Any]:
             "name",
             name,
             "one of: " + ", ".join(names),
-            fix=did_you_mean(closest_names(name, list(names))),
+            fix=did_you_mean(closest(name, list(names))),
         )
         raise SpecError([issue])
     return make()

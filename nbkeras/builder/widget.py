@@ -25,16 +25,18 @@ import math
 import numbers
 import os
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import traitlets
 from ipywidgets import widget_serialization
 
+from nbkeras._validate import IntTrait, is_bool, is_int
+from nbkeras.activations.catalog import activation_names
+from nbkeras.activations.widget import ActivationExplorer
 from nbkeras.builder.build import build_model
 from nbkeras.builder.catalog import activation_choices, layer_catalog, layer_spec
 from nbkeras.builder.check import SpecReport, check_spec
 from nbkeras.builder.code import spec_to_code
-from nbkeras.builder.compile_advice import compile_warnings as advise_on_compile
 from nbkeras.builder.compile_advice import (
     COMPILE_KEYS,
     loss_names,
@@ -42,9 +44,10 @@ from nbkeras.builder.compile_advice import (
     optimizer_names,
     validate_compile,
 )
+from nbkeras.builder.compile_advice import compile_warnings as advise_on_compile
 from nbkeras.builder.errors import SpecError, SpecIssue, invalid_value, show, where
 from nbkeras.builder.from_model import spec_from_model
-from nbkeras.builder.spec import INPUT_DTYPES, check_form, check_layer, dump_spec, load_spec
+from nbkeras.builder.spec import INPUT_DTYPES, check_form, check_layer, dump_spec, insert_position, load_spec
 from nbkeras.builder.templates import template as make_template
 from nbkeras.builder.templates import template_names
 from nbkeras.widgets.base import NbKerasWidget, command
@@ -95,7 +98,7 @@ def _json_clean(value: Any, path: str, depth: int = 0) -> Any:
                     "Expected text without lone surrogates (it cannot be sent as UTF-8)."
                 ) from None
         return value
-    if type(value).__name__ == "bool_":
+    if is_bool(value):
         return bool(value)
     if isinstance(value, numbers.Integral):
         return int(value)
@@ -157,7 +160,9 @@ class ModelBuilder(NbKerasWidget):
     ``spec`` is a live attribute: assigning it redraws the widget, and every control in
     the widget assigns it (through the same checks). ``report``, ``code``, ``summary``
     and ``compile_warnings`` follow it. Layer positions are 1-based, as in the report
-    and in error messages.
+    and in error messages. ``selected`` is the selected layer (a click on its row in
+    the view); :meth:`add_layer` without a position inserts below it, or above the
+    output layer when none is selected (``insert_position``), and selects the new layer.
 
     Example:
         >>> builder = ModelBuilder(template="cnn")
@@ -174,12 +179,16 @@ class ModelBuilder(NbKerasWidget):
     report = traitlets.Dict(help="check_spec(spec).to_dict(): per-layer shapes, params, errors").tag(sync=True)
     code = traitlets.Unicode("", help="Keras code for the spec; empty while the report has errors").tag(sync=True)
     summary = traitlets.Unicode("", help="a model.summary()-like table of the report").tag(sync=True)
-    compile_warnings = traitlets.List(traitlets.Unicode(), help="advice on loss/metrics vs. the output").tag(
-        sync=True
-    )
+    compile_warnings = traitlets.List(traitlets.Unicode(), help="advice on loss/metrics vs. the output").tag(sync=True)
     can_undo = traitlets.Bool(False, help="whether undo() has a step to go back to").tag(sync=True)
     can_redo = traitlets.Bool(False, help="whether redo() has a step to go forward to").tag(sync=True)
     catalog = traitlets.Dict(help="layers, their arguments and the allowed names (sent once)").tag(sync=True)
+    selected = IntTrait(
+        None, allow_none=True, min_value=1, help="the selected layer's position (1-based), or None"
+    ).tag(sync=True)
+    insert_position = traitlets.Int(
+        1, help="where add_layer puts a layer when given no position (1-based; follows spec and selected)"
+    ).tag(sync=True)
     error_field = traitlets.Dict(
         help="the field whose value was refused: {'position': int | None, 'name': str}; empty when none"
     ).tag(sync=True)
@@ -244,6 +253,24 @@ class ModelBuilder(NbKerasWidget):
         self.summary = report.summary_text()
         self.compile_warnings = list(report.warnings) if report.ok else advise_on_compile(self.spec)
         self._sync_history()
+        if self.selected is not None and self.selected > len(self._layers):
+            self.selected = None  # the layer is gone (undo, a template, a new spec)
+        self._sync_insert_position()
+
+    @traitlets.validate("selected")
+    def _valid_selected(self, proposal: Any) -> int | None:
+        value = proposal["value"]
+        try:
+            return None if value is None else self._position(value, "selected")
+        except ValueError as error:
+            raise traitlets.TraitError(str(error)) from None
+
+    @traitlets.observe("selected")
+    def _on_selected(self, _change: Any) -> None:
+        self._sync_insert_position()
+
+    def _sync_insert_position(self) -> None:
+        self.insert_position = insert_position(self._layers, self.selected)
 
     def _sync_history(self) -> None:
         self.can_undo = bool(self._undo)
@@ -267,7 +294,7 @@ class ModelBuilder(NbKerasWidget):
     def _position(self, value: Any, argument: str = "position", *, end: bool = False) -> int:
         """A 1-based layer position (``end``: one past the last layer is allowed too)."""
         count = len(self._layers) + (1 if end else 0)
-        ok = isinstance(value, numbers.Integral) and not isinstance(value, bool) and 1 <= int(value) <= count
+        ok = is_int(value) and 1 <= int(value) <= count
         if not ok:
             expected = f"an integer from 1 to {count}" if count else "no position: the model has no layers yet"
             raise ValueError(
@@ -280,33 +307,58 @@ class ModelBuilder(NbKerasWidget):
         self.spec = {**self.spec, "layers": layers}
 
     # -- structure edits: never refused for their effect on shapes ---------------------------
+    @command("select_layer")
+    def select_layer(self, position: int | None) -> None:
+        """Select the layer at ``position`` (None: no layer); same as assigning ``selected``.
+
+        A palette click (or :meth:`add_layer` without a position) inserts below the
+        selected layer.
+        """
+        self.selected = position
+
     @command("add_layer")
     def add_layer(self, class_name: str, position: int | None = None) -> None:
-        """Add a layer of ``class_name`` with the catalog's starter config.
+        """Add a layer of ``class_name`` with the catalog's starter config, and select it.
 
         Args:
             class_name: A class from :func:`~nbkeras.builder.layer_catalog`, e.g. ``"Dense"``.
-            position: Where the new layer goes (1-based); None appends it.
+            position: Where the new layer goes (1-based: above the layer now there;
+                one past the last layer appends). None (a click in the palette): below
+                the selected layer when one is selected, else above the output layer
+                (the last layer when it is a Dense or TimeDistributed, with an
+                Activation right after it), else at the end; ``insert_position`` says
+                where, before the call.
+
+        Example:
+            >>> builder = ModelBuilder(template="mlp")  # Dense, Dense, Dense(softmax)
+            >>> builder.add_layer("Dropout")  # above the output layer, and selected
+            >>> [layer["class_name"] for layer in builder.spec["layers"]], builder.selected
+            (['Dense', 'Dense', 'Dropout', 'Dense'], 3)
         """
-        place = len(self._layers) + 1 if position is None else self._position(position, end=True)
+        place = self.insert_position if position is None else self._position(position, end=True)
         spec = layer_spec(class_name) if isinstance(class_name, str) else None
         if spec is None:
             raise SpecError(check_layer({"class_name": class_name, "config": {}}, place).issues[:1])
         layers = self._layers
         layers.insert(place - 1, {"class_name": spec.class_name, "config": copy.deepcopy(dict(spec.starter))})
         self._with_layers(layers)
+        self.selected = place
 
     @command("remove_layer")
     def remove_layer(self, position: int) -> None:
-        """Remove the layer at ``position``."""
+        """Remove the layer at ``position`` (the selection stays with its layer, or goes)."""
         layers = self._layers
-        del layers[self._position(position) - 1]
+        place = self._position(position)
+        del layers[place - 1]
+        selected = self.selected
         self._with_layers(layers)
+        if selected is not None and selected >= place:
+            self.selected = None if selected == place else selected - 1
 
     @command("duplicate_layer")
     def duplicate_layer(self, position: int) -> None:
         """Insert a copy of the layer at ``position`` right after it (without its name,
-        which must stay unique)."""
+        which must stay unique), and select the copy."""
         layers = self._layers
         index = self._position(position) - 1
         entry = copy.deepcopy(layers[index])
@@ -314,15 +366,22 @@ class ModelBuilder(NbKerasWidget):
             entry["config"].pop("name", None)
         layers.insert(index + 1, entry)
         self._with_layers(layers)
+        self.selected = index + 2
 
     @command("move_layer")
     def move_layer(self, from_position: int, to_position: int) -> None:
-        """Move the layer at ``from_position`` so that it ends up at ``to_position``."""
+        """Move the layer at ``from_position`` so that it ends up at ``to_position``
+        (the selection stays with its layer)."""
         source = self._position(from_position, "from_position")
         target = self._position(to_position, "to_position")
         layers = self._layers
         layers.insert(target - 1, layers.pop(source - 1))
+        selected = self.selected
         self._with_layers(layers)
+        if selected is not None:
+            order = list(range(1, len(layers) + 1))
+            order.insert(target - 1, order.pop(source - 1))
+            self.selected = order.index(selected) + 1
 
     # -- field edits: a value the core refuses never reaches the spec ------------------------
     @command("set_argument")
@@ -364,8 +423,9 @@ class ModelBuilder(NbKerasWidget):
         else:
             wrapped = f"; for {spec.class_name} also layer.<argument>" if spec.wraps else ""
             expected = f"an argument of {spec.class_name}: {', '.join(('name', *spec.arg_names))}{wrapped}"
-            issue = invalid_value(where(position, spec.class_name), "name", name, expected, position=position,
-                                  class_name=spec.class_name)
+            issue = invalid_value(
+                where(position, spec.class_name), "name", name, expected, position=position, class_name=spec.class_name
+            )
             raise self._refuse([issue], position, str(name))
         candidate = {"class_name": class_name, "config": config}
         issues = [i for i in check_layer(candidate, position).issues if i.argument == argument]
@@ -447,8 +507,9 @@ class ModelBuilder(NbKerasWidget):
 
     @command("load_template")
     def load_template(self, name: str) -> None:
-        """Replace the spec with a template (undo brings the previous one back)."""
+        """Replace the spec with a template (undo brings the previous one back); no layer is selected."""
         self.spec = make_template(name)
+        self.selected = None
 
     # -- history -----------------------------------------------------------------------------
     @command("undo")
@@ -483,8 +544,6 @@ class ModelBuilder(NbKerasWidget):
         Returns:
             The explorer (an ``ActivationExplorer(activations=(name,))``).
         """
-        from nbkeras.activations.widget import ActivationExplorer
-
         if self._explorer is None:
             self._explorer = ActivationExplorer(activations=(name,))
         else:
@@ -525,7 +584,7 @@ class ModelBuilder(NbKerasWidget):
         dump_spec(self.spec, path)
 
     @_class_or_instance_method
-    def load(cls, self: ModelBuilder | None, source: str | bytes | os.PathLike[str]) -> ModelBuilder:  # noqa: N805
+    def load(cls, self: ModelBuilder | None, source: str | bytes | os.PathLike[str]) -> ModelBuilder:
         """Read a spec from a JSON file (or JSON text) with :func:`~nbkeras.builder.load_spec`.
 
         ``ModelBuilder.load(path)`` returns a new builder; ``builder.load(path)`` replaces
@@ -547,8 +606,6 @@ class ModelBuilder(NbKerasWidget):
     # -- what the view needs once ---------------------------------------------------------------
     @staticmethod
     def _catalog() -> dict[str, Any]:
-        from nbkeras.activations.catalog import activation_names
-
         layers = [spec.to_dict() for spec in layer_catalog()]
         categories: list[str] = []
         for layer in layers:

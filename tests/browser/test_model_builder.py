@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from harness import wait_until, write_notebook, NotebookRun, run_notebook
+from harness import NotebookRun, run_notebook, wait_until, write_notebook
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -50,8 +50,9 @@ def _open(notebook_page, jupyter_server, tmp_path: Path, name: str, ui: str = "l
     run = run_notebook(notebook_page, jupyter_server, _notebook(tmp_path, name), ui=ui, timeout=RUN_TIMEOUT)
     run.wait_for_selector(ROOT)
     assert run.page.locator(ROOT).count() == 1, "`b` as the cell's last expression must display exactly once"
-    _wait_for(run, lambda: len(_rows(run)) == 5, "the five layers of the cnn template",
-              describe=lambda: f"rows: {_rows(run)}")
+    _wait_for(
+        run, lambda: len(_rows(run)) == 5, "the five layers of the cnn template", describe=lambda: f"rows: {_rows(run)}"
+    )
     return run
 
 
@@ -132,8 +133,12 @@ def test_builder_add_layer_from_palette(notebook_page, jupyter_server, tmp_path)
 
     run.page.locator(f'{ROOT} .nbk-mb-palette button[data-class="Dense"]').click()
     _wait_for(run, lambda: len(_rows(run)) == 6, "a sixth row", describe=lambda: f"rows: {_rows(run)}")
-    _wait_for(run, lambda: _total(run) != before, "the total params line to change",
-              describe=lambda: run.page.locator(TOTALS).inner_text())
+    _wait_for(
+        run,
+        lambda: _total(run) != before,
+        "the total params line to change",
+        describe=lambda: run.page.locator(TOTALS).inner_text(),
+    )
 
     new = _rows(run)[-1]
     assert (new["position"], new["cls"], new["status"]) == (6, "Dense", "ok"), new
@@ -161,7 +166,8 @@ _HTML5_DRAG_JS = r"""
   const s = src.getBoundingClientRect();
   const d = dst.getBoundingClientRect();
   const at = (r, f) => ({clientX: r.left + 10, clientY: r.top + r.height * f});
-  const fire = (el, type, where) => el.dispatchEvent(new DragEvent(type, {bubbles: true, cancelable: true, dataTransfer: data, ...where}));
+  const fire = (el, type, where) =>
+    el.dispatchEvent(new DragEvent(type, {bubbles: true, cancelable: true, dataTransfer: data, ...where}));
   fire(src, 'dragstart', at(s, 0.5));
   fire(dst, 'dragenter', at(d, fraction));
   fire(dst, 'dragover', at(d, fraction));
@@ -188,13 +194,17 @@ def test_builder_drag_flatten_above_conv2d_then_undo(notebook_page, jupyter_serv
         _wait_for(run, moved, "Flatten to move above Conv2D (mouse drag)", timeout=5)
         how = "mouse"
     except AssertionError:
-        page.evaluate(_HTML5_DRAG_JS, {
-            "source": f'{ROWS}[data-position="3"] .nbk-drag',
-            "target": f'{ROWS}[data-position="1"]',
-            "fraction": 0.25,
-        })
-        _wait_for(run, moved, "Flatten to move above Conv2D (HTML5 drag events)",
-                  describe=lambda: f"rows: {_rows(run)}")
+        page.evaluate(
+            _HTML5_DRAG_JS,
+            {
+                "source": f'{ROWS}[data-position="3"] .nbk-drag',
+                "target": f'{ROWS}[data-position="1"]',
+                "fraction": 0.25,
+            },
+        )
+        _wait_for(
+            run, moved, "Flatten to move above Conv2D (HTML5 drag events)", describe=lambda: f"rows: {_rows(run)}"
+        )
         how = "dispatched"
     print(f"drag: {how}")
 
@@ -213,8 +223,12 @@ def test_builder_drag_flatten_above_conv2d_then_undo(notebook_page, jupyter_serv
     )
 
     page.locator(f"{ROOT} .nbk-undo").click()
-    _wait_for(run, lambda: page.locator(f"{ROOT} .nbk-layer-error").count() == 0, "the error to go after undo",
-              describe=lambda: f"rows: {_rows(run)}")
+    _wait_for(
+        run,
+        lambda: page.locator(f"{ROOT} .nbk-layer-error").count() == 0,
+        "the error to go after undo",
+        describe=lambda: f"rows: {_rows(run)}",
+    )
     assert _summary(_rows(run)) == _cnn_rows()
     assert all(r["status"] == "ok" for r in _rows(run))
     assert _total(run) == 1610
@@ -230,8 +244,12 @@ def test_builder_edit_argument_and_refused_value(notebook_page, jupyter_server, 
     assert filters.input_value() == "16"
     filters.fill("32")
     filters.press("Tab")  # `change` fires when the field loses focus
-    _wait_for(run, lambda: _params(_rows(run)[0]["params"]) == 320, "Conv2D params to become 320",
-              describe=lambda: f"rows: {_rows(run)}")
+    _wait_for(
+        run,
+        lambda: _params(_rows(run)[0]["params"]) == 320,
+        "Conv2D params to become 320",
+        describe=lambda: f"rows: {_rows(run)}",
+    )
     # (3*3*1 + 1) * 32 = 320; 3*3*32 = 288 features into Dense(10): 2,890.
     assert _summary(_rows(run)) == [
         ("Conv2D", "(None, 6, 6, 32)", 320),
@@ -257,8 +275,12 @@ def test_builder_edit_argument_and_refused_value(notebook_page, jupyter_server, 
     field = _field(run, 1, "filters")
     field.locator("input").fill("24")
     field.locator("input").press("Tab")
-    _wait_for(run, lambda: _params(_rows(run)[0]["params"]) == 240, "Conv2D params to become (9+1)*24 = 240",
-              describe=lambda: f"rows: {_rows(run)}")
+    _wait_for(
+        run,
+        lambda: _params(_rows(run)[0]["params"]) == 240,
+        "Conv2D params to become (9+1)*24 = 240",
+        describe=lambda: f"rows: {_rows(run)}",
+    )
     _wait_for(run, lambda: page.locator(f"{ROOT} .nbk-field-message").count() == 0, "the field message to go")
     assert page.locator(f"{ROOT} .nbk-field-invalid").count() == 0
     assert page.locator(f"{ROOT} > .nbk-error").is_hidden()
@@ -285,8 +307,12 @@ def test_builder_layer_name_with_html_is_refused_and_shown_as_text(notebook_page
     field.fill(XSS_NAME)
     field.press("Enter")
     root = page.locator(ROOT)
-    _wait_for(run, lambda: "Invalid value for argument `name`" in root.text_content(), "the refusal to be shown",
-              describe=lambda: root.text_content()[:500])
+    _wait_for(
+        run,
+        lambda: "Invalid value for argument `name`" in root.text_content(),
+        "the refusal to be shown",
+        describe=lambda: root.text_content()[:500],
+    )
     assert XSS_NAME in root.text_content()  # quoted in the message, as text
     assert root.locator("img").count() == 0, "the layer name was parsed as HTML"
     assert page.locator("img[src=x]").count() == 0
