@@ -232,9 +232,9 @@ def test_commands_given_as_a_run_starts_belong_to_it_and_stop_twice_is_one_notic
 
 
 def test_load_ext_silences_the_progress_bar_under_a_dashboard(monkeypatch, wire, outputs):
-    from nbkeras.training import monitor as monitor_module
+    from nbkeras.training import presenter
 
-    monkeypatch.setattr(monitor_module, "_in_kernel", lambda: True)
+    monkeypatch.setattr(presenter, "_in_kernel", lambda: True)
     magic.load(None)
     m = _small()
     m.fit(XA, Y_REG, epochs=1)
@@ -243,7 +243,7 @@ def test_load_ext_silences_the_progress_bar_under_a_dashboard(monkeypatch, wire,
     assert m.history.params["verbose"] == 2
     m.fit(XA, Y_REG, 32, 1, 2)  # positionally too (batch_size, epochs, verbose)
     assert m.history.params["verbose"] == 2
-    monkeypatch.setattr(monitor_module, "_in_kernel", lambda: False)  # a script: text lines, Keras's bar stays
+    monkeypatch.setattr(presenter, "_in_kernel", lambda: False)  # a script: text lines, Keras's bar stays
     m.fit(XA, Y_REG, epochs=1)
     assert m.history.params["verbose"] == "auto"
 

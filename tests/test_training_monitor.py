@@ -86,7 +86,7 @@ def test_stop_ends_after_the_current_step_and_keeps_weights_and_history():
 def test_learning_rate_set_mid_run_is_applied_and_recorded():
     mon = nbkeras.LiveMonitor(display="none")
     m = _model(lr=0.01)
-    m.fit(X, Y, epochs=1, batch_size=32, callbacks=[_At(4, lambda: mon.command("learning_rate", 0.001)), mon], verbose=0)
+    m.fit(X, Y, epochs=1, batch_size=32, callbacks=[_At(4, lambda: mon.command("set_learning_rate", 0.001)), mon], verbose=0)
     lr = mon.batch_history["learning_rate"].values
     # requested during step 5 (index 4): applied after it, so step 6 is the first at the new rate
     assert lr[4] == pytest.approx(0.01) and lr[5] == pytest.approx(0.001) and lr[-1] == pytest.approx(0.001)
@@ -98,7 +98,7 @@ def test_learning_rate_schedule_cannot_be_set_and_says_why():
     mon = nbkeras.LiveMonitor(display="none")
     m = _model()
     m.compile(optimizer=keras.optimizers.SGD(keras.optimizers.schedules.ExponentialDecay(0.1, 10, 0.9)), loss="sparse_categorical_crossentropy")
-    m.fit(X, Y, epochs=1, callbacks=[_At(2, lambda: mon.command("learning_rate", 0.5)), mon], verbose=0)
+    m.fit(X, Y, epochs=1, callbacks=[_At(2, lambda: mon.command("set_learning_rate", 0.5)), mon], verbose=0)
     assert mon.state == "finished"  # training went on
     assert any("cannot be set during this run" in n for n in mon.notices)
 
@@ -142,7 +142,7 @@ def test_nan_is_reported_once_and_streams_as_float_nan(wire):
     assert len(loss_notices) == 1
     (loss_panel,) = [p for p in mon.dashboard.metric_panels if p["name"] == "loss"]
     # a marker at each step where it happened (loss, then the weights)
-    assert {shape["x0"] for shape in loss_panel["layout"]["shapes"]} == set(mon._nonfinite_steps)
+    assert {shape["x0"] for shape in loss_panel["layout"]["shapes"]} == set(mon.presenter.nonfinite_steps)
     snap = mon.dashboard.snapshot["series"]["batch/loss"]
     _, values = unpack_points(snap)
     assert np.isnan(values).any() or np.isinf(values).any()  # IEEE values in the buffer, never strings

@@ -331,13 +331,14 @@ def test_an_activation_explorer_output_shows_its_curves(wire, shown):
 
 
 def test_a_fresh_training_dashboard_has_no_picture(wire, shown):
+    from nbkeras.training.controls import RunControls
     from nbkeras.training.dashboard import TrainingDashboard
-    from nbkeras.training.figures import fill_metric_figure, metric_panels
+    from nbkeras.training.presenter import RunPresenter
+    from nbkeras.training.recorder import TrainingRecorder
 
-    TrainingDashboard(on_command=lambda *_: None).display_once()
+    TrainingDashboard().display_once()
     # as the monitor shows it at the start of a run: its panels, no points yet
-    empty = [(p["name"], fill_metric_figure(p, {}, smoothing=0.6)) for p in metric_panels(["loss", "accuracy"], log_scale=False)]
-    TrainingDashboard(on_command=lambda *_: None, figures=lambda: empty).display_once()
+    TrainingDashboard(source=RunPresenter(TrainingRecorder(), RunControls())).display_once()
     assert len(shown) == 4 and all(WIDGET_MIME in b and "text/html" not in b for b in shown)  # two widget + picture pairs
 
 

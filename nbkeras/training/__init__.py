@@ -52,6 +52,9 @@ _LAZY: dict[str, str] = {
     "training_device": "nbkeras.training.device",
     # the live layer: callback, background runs, dashboard widget
     "LiveMonitor": "nbkeras.training.monitor",
+    "prepare_fit": "nbkeras.training.monitor",
+    "RunControls": "nbkeras.training.controls",
+    "RunPresenter": "nbkeras.training.presenter",
     "fit": "nbkeras.training.run",
     "TrainingRun": "nbkeras.training.run",
     "TrainingDashboard": "nbkeras.training.dashboard",

@@ -1,23 +1,36 @@
-"""``TrainingDashboard``: the view of a :class:`~nbkeras.training.monitor.LiveMonitor`.
+"""``TrainingDashboard``: the view of a :class:`~nbkeras.training.monitor.LiveMonitor`'s run.
 
 Thin: it holds synced state (figure layouts, status, a bounded snapshot of the series)
-and sends throttled deltas built by :mod:`.stream`. It never touches the model; control
-requests are forwarded to the monitor, which applies them in the training thread at
-the next step.
+and sends throttled deltas built by :mod:`.stream`. It never touches the model. Its two
+collaborators come in one way: the run's :class:`~nbkeras.training.controls.RunControls`
+(a click gives a command, applied by the training thread at the next step) and a
+:class:`RunSource` (the presenter: the run's figures, its picture, a resync).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Protocol
 
 import traitlets
 
+from nbkeras._validate import BoolTrait, invalid_value, is_number
+from nbkeras.training.controls import Checkpoint, RunControls, SetLearningRate, Stop
 from nbkeras.training.series import DecimatedSeries
 from nbkeras.training.stream import ResyncNeeded, SeriesStream
 from nbkeras.widgets.base import NbKerasWidget, command
 from nbkeras.widgets.figure import to_wire
 from nbkeras.widgets.static import bundle
+
+
+class RunSource(Protocol):
+    """What the dashboard asks of the run it shows (``RunPresenter`` implements it)."""
+
+    def figures(self) -> list[tuple[str, dict[str, Any]]]: ...
+
+    def picture(self) -> dict[str, str]: ...
+
+    def resync(self) -> None: ...
 
 
 class TrainingDashboard(NbKerasWidget):
@@ -33,49 +46,45 @@ class TrainingDashboard(NbKerasWidget):
     health_figure = traitlets.Dict().tag(sync=True)
     controls = traitlets.Dict(help="{enabled: bool, reason: str}: whether Stop/LR/checkpoint act mid-run").tag(sync=True)
     smoothing = traitlets.Float(0.6, help="weight of the past in the smoothed curves, as TensorBoard's slider").tag(sync=True)
-    log_scale = traitlets.Bool(False, help="metric axes on a log scale").tag(sync=True)
+    log_scale = BoolTrait(False, help="metric axes on a log scale").tag(sync=True)
 
     _settable = ("smoothing", "log_scale")
 
-    def __init__(
-        self,
-        *,
-        on_command: Callable[[str, Any], None],
-        figures: Callable[[], list[tuple[str, dict[str, Any]]]] | None = None,
-        picture: Callable[[], dict[str, str]] | None = None,
-        **kwargs: Any,
-    ) -> None:
-        self._on_command = on_command
-        self._figures = figures
-        self._picture = picture
+    def __init__(self, *, controls: RunControls | None = None, source: RunSource | None = None, **kwargs: Any) -> None:
+        self._controls = controls
+        self._source = source
         self._stream = SeriesStream()
         super().__init__(**kwargs)
 
     @traitlets.validate("smoothing")
     def _valid_smoothing(self, proposal: Any) -> float:
         value = proposal["value"]
-        if not (isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < 1):
-            raise traitlets.TraitError(f"Invalid value for argument `smoothing`. Received: smoothing={value!r}. Expected a number in [0, 1).")
+        if not (is_number(value) and 0 <= value < 1):  # 1 would freeze the smoothed curves
+            raise traitlets.TraitError(str(invalid_value("smoothing", value, "a number in [0, 1)")))
         return float(value)
 
-    # -- controls (forwarded; the monitor applies them at the next step) ---------------
-    @command("stop")
+    # -- controls: one name from the button to the run (controls.COMMANDS) ---------------
+    def _give(self, kind: type[Stop | SetLearningRate | Checkpoint], *args: Any) -> None:
+        if self._controls is None:
+            raise ValueError("This dashboard shows no run: its controls act on nothing.")
+        self._controls.give(kind(self._controls.run_id, *args))
+
+    @command(Stop.name)
     def _on_stop(self) -> None:
-        self._on_command("stop", None)
+        self._give(Stop)
 
-    @command("set_learning_rate")
+    @command(SetLearningRate.name)
     def _on_set_learning_rate(self, value: Any = None) -> None:
-        from nbkeras.training.monitor import check_learning_rate  # monitor imports Keras: only when used
+        self._give(SetLearningRate, value)
 
-        self._on_command("learning_rate", check_learning_rate(value))
-
-    @command("checkpoint")
+    @command(Checkpoint.name)
     def _on_checkpoint(self) -> None:
-        self._on_command("checkpoint", None)
+        self._give(Checkpoint)
 
     @command("resync")
     def _on_resync(self) -> None:
-        self._on_command("resync", None)
+        if self._source is not None:
+            self._source.resync()
 
     # -- transport -----------------------------------------------------------------------
     def begin(self, *, title: str, controls: Mapping[str, Any]) -> None:
@@ -117,12 +126,12 @@ class TrainingDashboard(NbKerasWidget):
         self.health_figure = to_wire(dict(spec))
 
     def static_figures(self) -> list[tuple[str, dict[str, Any]]]:
-        """The run's charts with their data (from the monitor), for standalone reports."""
-        return self._figures() if self._figures is not None else []
+        """The run's charts with their data (from its presenter), for standalone reports."""
+        return self._source.figures() if self._source is not None else []
 
     def static_bundle(self) -> dict[str, str]:
-        """The run's picture as the monitor draws it (titled with its state), else the default."""
-        return self._picture() if self._picture is not None else super().static_bundle()
+        """The run's picture as its presenter draws it (titled with its state), else the default."""
+        return self._source.picture() if self._source is not None else super().static_bundle()
 
     def _repr_fields(self) -> dict[str, Any]:
         return {"title": self.title}

@@ -18,43 +18,76 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import contextlib
 import functools
+import signal
 import threading
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from nbkeras._keras import keras
+from nbkeras.training.monitor import LiveMonitor, install_fit_hook, prepare_fit
 
 _state: dict[str, Any] = {}
-_thread = threading.local()  # .in_background: this thread is one fit_in_thread started
+_thread = threading.local()  # .fit: the _BackgroundFit this thread runs (set by fit_in_thread)
 _RUNNER = "__nbkeras_fit_in_thread__"
 
 
-def _has_monitor(callbacks: Any) -> bool:
-    from nbkeras.training.monitor import LiveMonitor
+class _BackgroundFit:
+    """One top-level ``model.fit`` of a cell, running in a thread while the cell awaits it.
 
-    return any(isinstance(cb, LiveMonitor) for cb in (callbacks or []))
+    A kernel interrupt (SIGINT) during the await becomes a Stop of that fit's runs: the run
+    ends "interrupted" after its current step, weights and history kept, and the cell then
+    raises KeyboardInterrupt. (Without this, ipykernel cancels the awaiting cell, but the
+    thread trains on to the end of the run.)
+    """
+
+    def __init__(self) -> None:
+        self.monitors: list[LiveMonitor] = []
+        self.interrupted = False
+
+    def interrupt(self) -> None:
+        self.interrupted = True
+        for monitor in self.monitors:
+            monitor.controls.stop(interrupt=True)
+
+    @contextlib.contextmanager
+    def stops_on_sigint(self) -> Iterator[None]:
+        """While the cell awaits the fit, SIGINT stops it (a second SIGINT: as before)."""
+        if threading.current_thread() is not threading.main_thread():
+            yield  # signals reach the main thread only
+            return
+        previous = signal.getsignal(signal.SIGINT)
+
+        def on_sigint(signum: int, frame: Any) -> None:
+            if self.interrupted and callable(previous):
+                previous(signum, frame)  # asked twice: the kernel's own handling
+            self.interrupt()
+
+        signal.signal(signal.SIGINT, on_sigint)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, previous)
 
 
 def _wrap_fit(original: Any) -> Any:
     @functools.wraps(original)
     def fit(self: Any, *args: Any, **kwargs: Any) -> Any:
-        from nbkeras.training.monitor import LiveMonitor
-        from nbkeras.training.health import num_samples
-
         # `callbacks` is fit's sixth parameter: (x, y, batch_size, epochs, verbose, callbacks, ...)
         args = list(args)
         given = args.pop(5) if len(args) > 5 else kwargs.pop("callbacks", None)
-        callbacks = list(getattr(given, "callbacks", given) or [])  # a list or a CallbackList
-        if not _has_monitor(callbacks):
-            x = kwargs.get("x", args[0] if args else None)
-            monitor = LiveMonitor()  # probe="auto": the health batch comes from x, y as fit starts
-            monitor.controls_live = getattr(_thread, "in_background", False)
-            batch_size = kwargs.get("batch_size") or (32 if num_samples(x) is not None else None)
-            monitor.run_info = {"samples": None if kwargs.get("validation_split") else num_samples(x), "batch_size": batch_size}
-            callbacks.append(monitor)
-        monitors = [cb for cb in callbacks if isinstance(cb, LiveMonitor)]
-        for monitor in monitors:
-            monitor._guard("dashboard", monitor.show)  # shown now, before Keras prints anything
+        background = getattr(_thread, "fit", None)
+        callbacks, monitors = prepare_fit(
+            given, kwargs.get("x", args[0] if args else None), batch_size=kwargs.get("batch_size", args[2] if len(args) > 2 else None),
+            validation_split=kwargs.get("validation_split"), controls_live=background is not None,
+        )
+        if background is not None:
+            for monitor in monitors:
+                monitor.controls.arm()  # an interrupt from now on stops this run
+            background.monitors += monitors
+            if background.interrupted:
+                raise KeyboardInterrupt
         if len(args) < 5 and "verbose" not in kwargs and any(m.dashboard is not None for m in monitors):
             kwargs["verbose"] = 0  # the dashboard replaces Keras's progress bar (unless asked for)
         # Model.fit's own hook (monitor.install_fit_hook, under this wrapper) records how the
@@ -69,16 +102,34 @@ def _wrap_fit(original: Any) -> Any:
     return fit
 
 
-async def fit_in_thread(call: Any) -> Any:
-    """Run ``call()`` (a ``model.fit``) in a thread and await it: the kernel stays responsive."""
+async def fit_in_thread(call: Callable[[], Any]) -> Any:
+    """Run ``call()`` (a ``model.fit``) in a thread and await it: the kernel stays responsive.
+
+    Interrupting the kernel stops the fit after its current step (see :class:`_BackgroundFit`).
+    """
+    background = _BackgroundFit()
+
     def run() -> Any:
-        _thread.in_background = True
+        _thread.fit = background
         try:
             return call()
         finally:
-            _thread.in_background = False
+            _thread.fit = None
 
-    return await asyncio.to_thread(run)
+    with background.stops_on_sigint():
+        task = asyncio.ensure_future(asyncio.to_thread(run))
+        try:
+            result = await asyncio.shield(task)
+        except (asyncio.CancelledError, KeyboardInterrupt):
+            # The cell was cancelled (ipykernel's interrupt) or interrupted: stop the run, let
+            # it end cleanly, then say so as an interrupt.
+            background.interrupt()
+            with contextlib.suppress(BaseException):
+                await task
+            raise KeyboardInterrupt from None
+    if background.interrupted:
+        raise KeyboardInterrupt
+    return result
 
 
 class _AwaitTopLevelFit(ast.NodeTransformer):
@@ -118,8 +169,6 @@ def _rewrite_cell(lines: list[str]) -> list[str]:
 
 
 def load(ipython: Any) -> None:
-    from nbkeras.training.monitor import install_fit_hook
-
     model_cls = keras().Model
     if "fit" in _state:
         return

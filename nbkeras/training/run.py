@@ -14,8 +14,7 @@ import weakref
 from collections.abc import Generator
 from typing import Any
 
-from nbkeras.training.health import num_samples
-from nbkeras.training.monitor import LiveMonitor, check_learning_rate
+from nbkeras.training.monitor import LiveMonitor, prepare_fit
 
 # One run per model at a time: two threads stepping one optimizer corrupt it silently.
 _active: weakref.WeakKeyDictionary[Any, TrainingRun] = weakref.WeakKeyDictionary()
@@ -41,7 +40,7 @@ class TrainingRun:
         self.monitor = monitor
         self.exception: BaseException | None = None
         self.keras_history: Any = None
-        self._run_id = monitor._arm()  # commands given from now on belong to this run
+        self._run_id = monitor.controls.arm()  # commands given from now on belong to this run
         self._final_state = ""
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._train, args=(fit_kwargs,), name=f"nbkeras-fit-{model.name}", daemon=True)
@@ -55,7 +54,7 @@ class TrainingRun:
             self.keras_history = self.model.fit(**fit_kwargs)
         except BaseException as exc:  # noqa: BLE001 - surfaced by wait() and in the dashboard
             self.exception = exc
-            if not self.monitor._ended:  # Model.fit's hook has already said how it ended
+            if not self.monitor.controls.ended:  # Model.fit's hook has already said how it ended
                 self.monitor.mark("interrupted" if isinstance(exc, KeyboardInterrupt) else "failed", exc)
         finally:
             self._final_state = self.monitor.state
@@ -67,15 +66,15 @@ class TrainingRun:
     # -- control ---------------------------------------------------------------------------
     def stop(self) -> None:
         """End training after the current step; weights and history are kept."""
-        self.monitor.command("stop")
+        self.monitor.controls.stop()
 
     def set_learning_rate(self, value: float) -> None:
         """Use ``value`` from the next step on (drawn on the learning-rate chart)."""
-        self.monitor.command("learning_rate", check_learning_rate(value))
+        self.monitor.controls.set_learning_rate(value)
 
     def save_checkpoint(self) -> None:
         """Save the model at the next step boundary (``monitor.checkpoints`` lists the files)."""
-        self.monitor.command("checkpoint")
+        self.monitor.controls.checkpoint()
 
     # -- waiting ---------------------------------------------------------------------------
     @property
@@ -91,9 +90,9 @@ class TrainingRun:
     def state(self) -> str:
         """``"starting"`` until Keras begins the run, then the monitor's state (``"running"``,
         ``"finished"``, ``"stopped"``, ``"interrupted"``, ``"failed"``)."""
-        if self.monitor._run_id != self._run_id:  # the monitor has moved on to another run
+        if self.monitor.controls.run_id != self._run_id:  # the monitor has moved on to another run
             return self._final_state or self.monitor.state
-        if self.monitor._armed or self.monitor.state == "idle":
+        if self.monitor.controls.armed or self.monitor.state == "idle":
             return "starting"
         return self.monitor.state
 
@@ -108,10 +107,10 @@ class TrainingRun:
                 raise TimeoutError(f"Training is still running after {timeout} s; call run.stop() to end it.")
         except KeyboardInterrupt:
             # The interrupt reached the waiting thread, not the training one: stop it
-            # cleanly so the weights and history are kept, then let the interrupt go on.
-            self.stop()
+            # cleanly (the run ends "interrupted", weights and history kept), then let the
+            # interrupt go on.
+            self.monitor.controls.stop(interrupt=True)
             self._done.wait()
-            self.monitor.mark("interrupted")
             raise
         if self.exception is not None:
             raise self.exception
@@ -164,15 +163,10 @@ def fit(model: Any, x: Any = None, y: Any = None, *, monitor: LiveMonitor | None
     """
     if getattr(model, "optimizer", None) is None or not getattr(model, "compiled", True):
         raise ValueError("Invalid value for argument `model`: it is not compiled. Call model.compile(optimizer=..., loss=...) first.")
-    monitor = monitor or LiveMonitor()  # probe="auto": the health batch comes from x, y as fit starts
-    callbacks = list(fit_kwargs.pop("callbacks", None) or [])
-    if not any(cb is monitor for cb in callbacks):
-        callbacks.append(monitor)
     fit_kwargs.setdefault("verbose", 0)  # printing from a thread misbehaves in ipykernel 7
-    batch_size = fit_kwargs.get("batch_size") or (32 if num_samples(x) is not None else None)
-    monitor.run_info = {"samples": num_samples(x) if not fit_kwargs.get("validation_split") else None, "batch_size": batch_size}
-    monitor.controls_live = True
-    monitor.show()  # here, in the cell's thread: a display from the training thread may land nowhere
+    monitor = monitor or LiveMonitor()  # probe="auto": the health batch comes from x, y as fit starts
+    callbacks, _ = prepare_fit(fit_kwargs.pop("callbacks", None), x, batch_size=fit_kwargs.get("batch_size"),
+                               validation_split=fit_kwargs.get("validation_split"), controls_live=True, monitor=monitor)
     with _active_lock:
         running = _active.get(model)
         if running is not None and not running.done:

@@ -9,13 +9,13 @@ Pure Python + numpy; the dashboard widget (:mod:`.dashboard`) sends what this bu
 - A **snapshot** carries every point each series holds (bounded by the series'
   capacity). Views that render late, a reloaded page, or a series whose older points
   were just merged (``DecimatedSeries.compactions`` changed) resync from it.
-- :class:`Throttle` keeps updates at or under ``max_rate`` per second (10 by default),
-  far below jupyter_server's 1000 messages/s limit.
+
+How often they go is the presenter's rule (:class:`~nbkeras.training.presenter.Throttle`:
+10 updates/s by default, far below jupyter_server's 1000 messages/s limit).
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,31 +36,6 @@ def unpack_points(buffer: bytes) -> tuple[np.ndarray, np.ndarray]:
     flat = np.frombuffer(buffer, dtype="<f4")
     half = flat.size // 2
     return flat[:half], flat[half:]
-
-
-@dataclass
-class Throttle:
-    """At most ``max_rate`` sends per second; :meth:`due` says whether one may go now."""
-
-    max_rate: float = 10.0
-    _last: float = field(default=-float("inf"), repr=False)
-
-    def __post_init__(self) -> None:
-        if not (isinstance(self.max_rate, (int, float)) and 0 < self.max_rate <= 100):
-            raise ValueError(
-                f"Invalid value for argument `max_rate`. Received: max_rate={self.max_rate!r}. "
-                "Expected a number of updates per second in (0, 100]."
-            )
-
-    def due(self, now: float | None = None) -> bool:
-        now = time.perf_counter() if now is None else now
-        if now - self._last >= 1.0 / self.max_rate:
-            self._last = now
-            return True
-        return False
-
-    def reset(self) -> None:
-        self._last = -float("inf")
 
 
 @dataclass
