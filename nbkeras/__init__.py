@@ -34,6 +34,12 @@ _LAZY: dict[str, str] = {
     "SequenceExactMatch": "nbkeras.training",
     "sequence_exact_match": "nbkeras.training",
     "compare_runs": "nbkeras.training",
+    # inspect (look inside a model: pure functions, NumPy in and out)
+    **{name: "nbkeras.inspect" for name in (
+        "confusion_matrix", "class_metrics", "classification_errors", "regression_errors", "per_example_loss",
+        "top_losses", "feature_maps", "conv_filters", "activation_histograms", "grad_cam",
+        "embedding_projection", "decision_surface", "lr_find",
+    )},
     # plots
     "FigureView": "nbkeras.plots",
     "show_figure": "nbkeras.plots",
