@@ -376,6 +376,46 @@ def test_magic_fit_cell_streams_live_and_hears_stop(kernel, fresh):
           f" whole cell {time.monotonic() - t0:.1f} s")
 
 
+def test_interrupting_a_load_ext_fit_cell_stops_the_run_within_a_step(kernel, fresh):
+    """Kernel -> Interrupt on a cell training under %load_ext ends the run at once, "interrupted", history kept.
+
+    Before: ipykernel cancelled the awaiting cell, but the fit thread trained on to its last
+    epoch (49 s here for 200 epochs), and the dashboard then said "finished".
+    """
+    kernel.run("%load_ext nbkeras")
+    start = len(kernel.log)
+    fit_id = kernel.execute(f"history = model.fit(x, y, epochs={LONG_EPOCHS}, batch_size=32, verbose=0)")
+    opened = kernel.wait_for(is_dashboard_open, 60, since=start, what="TrainingDashboard comm_open")
+    comm_id = opened["content"]["comm_id"]
+    wait_epochs(kernel, comm_id, 2, since=start)
+    assert fit_id in kernel.busy, "the fit cell ended before the interrupt"
+
+    sent = time.monotonic()
+    kernel.km.interrupt_kernel()
+    reply = kernel.wait_idle(fit_id, timeout=60)
+    latency = time.monotonic() - sent
+    assert reply["content"]["status"] == "error" and reply["content"]["ename"] == "KeyboardInterrupt", reply["content"]
+    assert latency < 10, f"the cell took {latency:.1f} s to end after the interrupt"
+
+    statuses = [state_of(m)["status"] for m in updates(kernel.log[start:], comm_id, "status")]
+    assert statuses[-1]["state"] == "interrupted"
+    assert any(n.startswith("Interrupted at step") for n in statuses[-1]["notices"])
+    controls = [state_of(m)["controls"] for m in updates(kernel.log[start:], comm_id, "controls")]
+    assert controls[-1] == {"enabled": False, "reason": "Run interrupted."}
+
+    result = kernel.run_json(
+        "_mon = [o for o in gc.get_objects() if isinstance(o, nbkeras.LiveMonitor) and o.state != 'idle'][-1]\n"
+        "_ev = model.evaluate(x_test, y_test, verbose=0)\n"
+        "print(json.dumps({'state': _mon.state, 'epochs': len(_mon.history['loss']), 'step': _mon.recorder.step,"
+        " 'iterations': int(model.optimizer.iterations), 'loss': float(_ev[0])}))"
+    )
+    assert result["state"] == "interrupted"
+    assert 2 <= result["epochs"] < LONG_EPOCHS  # the epochs before the interrupt are kept
+    assert result["step"] == result["iterations"]  # the monitor saw every step the optimizer took
+    assert result["loss"] < fresh["loss0"]  # the trained weights are kept
+    print(f"\n[a2] interrupt->idle {latency:.2f} s after {result['epochs']} epochs")
+
+
 # -- b. nbkeras.fit: returns at once; learning-rate and Stop requests act mid-run ---------------
 
 
