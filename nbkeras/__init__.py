@@ -66,6 +66,11 @@ def __dir__() -> list[str]:
 
 
 
+def _jupyter_labextension_paths() -> list[dict[str, str]]:
+    """Where the prebuilt lab extension is, for ``jupyter labextension develop --overwrite .``."""
+    return [{"src": "labextension", "dest": "nbkeras"}]
+
+
 def load_ipython_extension(ipython: Any) -> None:
     """``%load_ext nbkeras``: every ``model.fit`` in the notebook gets a live dashboard."""
     from nbkeras.training import magic
