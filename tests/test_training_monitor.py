@@ -297,3 +297,51 @@ def test_a_finished_run_leaves_a_static_picture_in_its_output(wire, outputs):
     svg = picture_svg(bundle["text/html"])
     assert svg.startswith("<svg") and "finished after" in svg and svg.count("<path") >= 2 * 3  # loss + accuracy panels
     assert "<script" not in svg
+
+
+# -- the learning-rate axis: labels that never overlap (issue #11 item 19) ----------------------------
+
+
+def _plot_height(panel):
+    layout = panel["layout"]
+    return layout["height"] - layout["margin"]["t"] - layout["margin"]["b"]
+
+
+@pytest.mark.parametrize("decades", [0.05, 0.3, 0.7, 1.0, 1.3, 2.0, 3.5, 6.0])
+def test_learning_rate_ticks_stay_apart_on_the_panel_at_any_range(decades):
+    from nbkeras.training.figures import learning_rate_ticks, metric_panels
+
+    for lo in np.geomspace(1e-6, 0.5, 37):
+        axis = learning_rate_ticks(np.array([lo, lo * 10**decades, lo * 10 ** (decades / 3)]))
+        lr_panel = metric_panels(["loss"], log_scale=False, learning_rate_axis=axis)[-1]
+        yaxis = lr_panel["layout"]["yaxis"]
+        assert lr_panel["layout"]["meta"]["panel"] == "learning_rate" and yaxis["tickmode"] == "array"
+        ticks = np.log10(yaxis["tickvals"])
+        assert 2 <= len(ticks) <= 4 and lo * 0.999 <= yaxis["tickvals"][0] and yaxis["tickvals"][-1] <= lo * 10**decades * 1.001
+        gaps_px = np.diff(ticks) / decades * _plot_height(lr_panel)  # the axis spans the rates used
+        assert gaps_px.min() >= 20, (lo, decades, yaxis["ticktext"])  # 12 px labels: a clear gap between them
+        assert len(set(yaxis["ticktext"])) == len(ticks)
+
+
+def test_a_constant_learning_rate_gets_one_label_at_its_value():
+    from nbkeras.training.figures import learning_rate_ticks
+
+    assert learning_rate_ticks(np.full(50, 1e-3)) == {"tickmode": "array", "tickvals": [1e-3], "ticktext": ["1e-3"]}
+    assert learning_rate_ticks(np.array([np.nan, 0.0])) == {}  # no usable rate yet: Plotly's own
+
+
+def test_the_learning_rate_panel_labels_the_rates_of_the_run_live_and_in_its_picture(wire):
+    mon = nbkeras.LiveMonitor(display="widget", histograms=False, probe=None)
+    m = _model(lr=0.01)
+    m.fit(X, Y, epochs=1, batch_size=32, callbacks=[_At(8, lambda: mon.command("set_learning_rate", 0.001)), mon], verbose=0)
+    lr_panel = [p for p in mon.dashboard.metric_panels if p["layout"]["meta"]["panel"] == "learning_rate"][0]
+    assert lr_panel["layout"]["yaxis"]["ticktext"] == ["1e-3", "2e-3", "5e-3", "1e-2"]  # what the live view draws
+    # The picture draws the same labels, each well clear of the next.
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(picture_svg(mon.presenter.picture()["text/html"]))
+    labels = {t.text: float(t.get("y")) for t in root.iter("{http://www.w3.org/2000/svg}text")
+              if t.text in {"1e-3", "2e-3", "5e-3", "1e-2"}}
+    assert set(labels) == {"1e-3", "2e-3", "5e-3", "1e-2"}
+    ys = sorted(labels.values())
+    assert min(np.diff(ys)) >= 14, labels  # font-size 10-12: no two labels touch

@@ -8,6 +8,7 @@ recorder for a static report. Histogram and health figures carry their (small) d
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -15,8 +16,49 @@ import numpy as np
 
 from nbkeras.training.recorder import smooth
 from nbkeras.training.series import DecimatedSeries
+from nbkeras.widgets.svg import log_ticks
 
 TRAIN, VALIDATION, RAW = "#4c78a8", "#f58518", "rgba(76,120,168,0.28)"
+LEARNING_RATE_TICKS = 4  # at most this many labels on the learning-rate axis (~100 px tall) ...
+LEARNING_RATE_GAP = 0.2  # ... each at least this fraction of its range from the next (~20 px)
+
+
+def _exponent_label(value: float) -> str:
+    """``2.5e-4``: a learning rate as Plotly's ``exponentformat="e"`` writes it."""
+    mantissa, exponent = f"{value:.2e}".split("e")
+    return f"{mantissa.rstrip('0').rstrip('.')}e{int(exponent)}"
+
+
+def learning_rate_ticks(values: np.ndarray) -> dict[str, Any]:
+    """The learning-rate axis's ticks for the rates a run used: a few labels that never overlap.
+
+    Plotly's own log ticks over about a decade label every digit ("2 3 4 5 ... 1e-3 2 3"),
+    which run together on a panel 100 px tall; these are at most
+    :data:`LEARNING_RATE_TICKS` values of :func:`~nbkeras.widgets.svg.log_ticks` within the
+    rates used, each at least :data:`LEARNING_RATE_GAP` of the range from the next (one, at
+    the rate, when it never changed), labelled as ``1e-3``. The live view
+    and the picture draw the same ticks. Empty (Plotly's ticks) before any rate.
+
+    Example:
+        >>> learning_rate_ticks(np.array([1e-3, 1e-2]))["ticktext"]
+        ['1e-3', '2e-3', '5e-3', '1e-2']
+    """
+    values = np.asarray(values, dtype=float)
+    values = values[np.isfinite(values) & (values > 0)]
+    if values.size == 0:
+        return {}
+    lo, hi = float(values.min()), float(values.max())
+    ticks: list[float] = []
+    if hi <= lo * (1 + 1e-6):
+        ticks = [lo]
+    else:  # neighbours at least LEARNING_RATE_GAP of the axis apart
+        span = math.log10(hi / lo)
+        # Rates are float32 in the optimizer (0.01 reads 0.0099999998): round ends stay in.
+        candidates = log_ticks(lo * (1 - 1e-6), hi * (1 + 1e-6), max_ticks=LEARNING_RATE_TICKS)
+        for value in candidates[:: -(-len(candidates) // LEARNING_RATE_TICKS)]:  # a narrow range: linear steps
+            if not ticks or math.log10(value / ticks[-1]) >= LEARNING_RATE_GAP * span:
+                ticks.append(value)
+    return {"tickmode": "array", "tickvals": ticks, "ticktext": [_exponent_label(v) for v in ticks]}
 
 
 def metric_names(log_keys: Sequence[str]) -> list[str]:
@@ -26,13 +68,18 @@ def metric_names(log_keys: Sequence[str]) -> list[str]:
     return names
 
 
-def metric_panels(names: Sequence[str], *, log_scale: bool, nonfinite_steps: Sequence[float] = ()) -> list[dict[str, Any]]:
+def metric_panels(names: Sequence[str], *, log_scale: bool, nonfinite_steps: Sequence[float] = (),
+                  learning_rate_axis: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
     """One figure per metric, then one for the learning rate; layouts whose traces name their series.
 
     Separate small figures rather than one figure of subplots: a browser redraws each on
     its own (a live run updates them in turn, never all in one long task), and a
     standalone report stacks them. Each trace names the series it shows in ``meta``
-    (``series``: the points as recorded, ``smooth``: that series smoothed by the view).
+    (``series``: the points as recorded, ``smooth``: that series smoothed by the view), each
+    layout says what it is in ``meta`` (``panel``: the metric or ``"learning_rate"``;
+    ``log_scale_follows``: whether the view's log-scale box switches its y axis): the view
+    finds panels, axes and traces by ``meta``, never by their visible text.
+    ``learning_rate_axis``: ticks for the learning-rate axis (:func:`learning_rate_ticks`).
     """
     rows = [*names, "learning_rate"]
     # NaN/Inf in the loss or weights: a red line at the step where it first appeared.
@@ -54,10 +101,11 @@ def metric_panels(names: Sequence[str], *, log_scale: bool, nonfinite_steps: Seq
             # One step axis for all panels: only the last shows its labels.
             "xaxis": {"gridcolor": "#eee", "title": {"text": "step"} if last else None, "showticklabels": last},
             "yaxis": {"title": {"text": "learning rate" if is_lr else name}, "gridcolor": "#eee",
-                      "type": "log" if (log_scale or is_lr) else "linear", "exponentformat": "e" if is_lr else "none"},
+                      "type": "log" if (log_scale or is_lr) else "linear", "exponentformat": "e" if is_lr else "none",
+                      **(dict(learning_rate_axis or {}) if is_lr else {})},
             "shapes": [] if is_lr else shapes,
             # Whether the view's log-scale box switches this panel's y axis (not the learning rate's).
-            "meta": {"log_scale_follows": not is_lr},
+            "meta": {"panel": name, "log_scale_follows": not is_lr},
         }
         layout["xaxis"] = {k: v for k, v in layout["xaxis"].items() if v is not None}
         if is_lr:

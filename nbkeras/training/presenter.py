@@ -21,8 +21,8 @@ import numpy as np
 from nbkeras.report import Block, write_html
 from nbkeras.training.controls import RunControls
 from nbkeras.training.dashboard import TrainingDashboard
-from nbkeras.training.figures import fill_metric_figure, health_figure, histogram_history_figure, metric_names
-from nbkeras.training.figures import metric_panels
+from nbkeras.training.figures import fill_metric_figure, health_figure, histogram_history_figure, learning_rate_ticks
+from nbkeras.training.figures import metric_names, metric_panels
 from nbkeras.training.histograms import HistogramSnapshot, histogram_history
 from nbkeras.training.recorder import BatchRecord, EpochRecord, TrainingRecorder
 from nbkeras.training.series import DecimatedSeries
@@ -237,10 +237,11 @@ class RunPresenter:
             return
         self._draw_health(now)
         self._draw_histograms(now)
-        shown = (tuple(self.recorder.batch_history), len(self.nonfinite_steps))
-        if shown != self._shown_panels:
+        lr_axis = self._learning_rate_axis()
+        shown = (tuple(self.recorder.batch_history), len(self.nonfinite_steps), tuple(lr_axis.get("tickvals", ())))
+        if shown != self._shown_panels:  # new metrics, a NaN line, other learning-rate ticks
             self._shown_panels = shown
-            self.dashboard.set_metric_panels(self._panels())
+            self.dashboard.set_metric_panels(self._panels(learning_rate_axis=lr_axis))
         if self._snapshot_throttle.due(now, force=self._resync):
             self._resync = False
             self.dashboard.send_snapshot(self.series(), self.status())
@@ -300,11 +301,18 @@ class RunPresenter:
         out.update(self.epoch_series)
         return out
 
-    def _panels(self, *, log_scale: bool | None = None) -> list[dict[str, Any]]:
+    def _learning_rate_axis(self) -> dict[str, Any]:
+        series = self.recorder.batch_history.get("learning_rate")
+        return learning_rate_ticks(series.values) if series is not None else {}
+
+    def _panels(self, *, log_scale: bool | None = None, learning_rate_axis: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         if log_scale is None:
             log_scale = self.dashboard.log_scale if self.dashboard is not None else False
+        if learning_rate_axis is None:
+            learning_rate_axis = self._learning_rate_axis()
         metrics = [k for k in self.recorder.batch_history if k != "learning_rate" and not k.endswith("_per_second")]
-        return metric_panels(metric_names(metrics), log_scale=log_scale, nonfinite_steps=self.nonfinite_steps)
+        return metric_panels(metric_names(metrics), log_scale=log_scale, nonfinite_steps=self.nonfinite_steps,
+                             learning_rate_axis=learning_rate_axis)
 
     def _histogram_figure(self) -> dict[str, Any]:
         """Every weight's histograms over the run so far (one band per weight)."""
