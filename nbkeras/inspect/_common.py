@@ -154,13 +154,13 @@ def class_labels(y: Any, num_classes: int | None = None) -> np.ndarray:
             raise invalid_value("y", y, "whole-number class labels", received=f"y of dtype {array.dtype}")
     labels = array.astype(np.int64)
     if labels.size and labels.min() < 0:
-        raise invalid_value("y", y, "class labels >= 0", received=f"a label {labels.min()}")
+        raise invalid_value("y", y, "class labels >= 0", received=f"y with a label {labels.min()}")
     if num_classes is not None and labels.size and labels.max() >= num_classes:
         raise invalid_value(
             "y",
             y,
             f"class labels below {num_classes} (the model's output has {num_classes} classes)",
-            received=f"a label {labels.max()}",
+            received=f"y with a label {labels.max()}",
         )
     return labels
 
@@ -234,4 +234,5 @@ def tap_model(model: Any, layers: list[Any]) -> Any:
                 f"Layer {layer.name!r} of {model.name!r} has no single output to read (a subclassed model, or a "
                 "layer called more than once). Expected a Sequential or functional model."
             ) from exc
-    return keras().Model(model.inputs, outputs)
+    # The input as a tensor, not a one-element list: Keras warns when a model built on a list is called on a tensor.
+    return keras().Model(model.inputs[0], outputs)

@@ -250,6 +250,11 @@ def _outputs_and_labels(
 ) -> tuple[np.ndarray, np.ndarray]:
     check_number("threshold", threshold)
     batch_size = check_batch_size(batch_size)
+    if x is not None and not is_model(model_or_predictions):
+        raise ValueError(
+            "Invalid value for argument `x`. Received: x with predictions. Expected x only with a model: "
+            "with predictions, pass the labels as `y=`."
+        )
     if y is None:
         raise ValueError("Missing argument `y`: the true labels, integers (N,) or one-hot rows (N, classes).")
     labels = as_array("y", y)
@@ -260,11 +265,6 @@ def _outputs_and_labels(
         check_not_empty("x", xs)
         check_same_length(xs, labels)
         return predict(model_or_predictions, xs, batch_size), labels
-    if x is not None:
-        raise ValueError(
-            "Invalid value for argument `x`. Received: x with predictions. Expected x only with a model: "
-            "with predictions, pass the labels as `y=`."
-        )
     outputs = as_array("model_or_predictions", model_or_predictions)
     if not np.issubdtype(outputs.dtype, np.number):
         raise invalid_value(

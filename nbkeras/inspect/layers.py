@@ -324,9 +324,13 @@ def grad_cam(
                 f"a layer with a spatial output (batch, height, width, channels): {spatial_layers(model)}",
                 received=f"layer {target.name!r} with output shape {tuple(target.output.shape)}",
             )
+    if len(model.outputs) != 1:
+        raise invalid_value(
+            "model", model, "a model with one output (class scores)", received=f"{len(model.outputs)} outputs"
+        )
     t = tf()
     k = keras()
-    grad_model = k.Model(model.inputs, [target.output, *k.tree.flatten(model.outputs)])
+    grad_model = k.Model(model.inputs[0], [target.output, model.outputs[0]])
     n = len(batch)
     classes = None if class_index is None else _class_indices(class_index, n, model.outputs[0].shape[-1])
     height, width = batch.shape[1], batch.shape[2]
