@@ -15,6 +15,11 @@ what only a live kernel can show:
   with nothing to picture keeps its one-line text;
 - stderr streams (TensorFlow's machine-specific warnings) are dropped.
 
+Pictures are stored as a reader who waited would see them (as JupyterLab shows them): an update of a
+picture output is applied whichever cell was running when it was sent (a training run started in one
+cell ends, and redraws its dashboard's picture, while a later cell runs), and after each cell the
+pictures still waiting for their controls to settle (1.5 s) are drawn at once.
+
 A notebook that ends up over ``MAX_BYTES`` is an error (the course keeps each under 1 MB).
 ``tests/test_course_outputs.py`` checks the stored notebooks keep to these rules.
 """
@@ -27,9 +32,12 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import nbformat
+from jupyter_core.utils import ensure_async, run_sync
 from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionComplete
 
 from nbkeras.notebook_outputs import clean_outputs
 
@@ -48,17 +56,67 @@ def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nbformat.reads(json.dumps(plain), as_version=4)
 
 
+# Run after each cell, outside the history (no execution count, no output): draw now the pictures whose
+# widgets changed less than PICTURE_SETTLE_SECONDS ago, so the stored picture is the widget's last state.
+FLUSH_PICTURES = ("(lambda base: [w.flush_picture() for w in base.live_widgets().values()])"
+                  "(__import__('nbkeras.widgets.base', fromlist=['live_widgets']));")
+
+
+class _Client(NotebookClient):
+    """nbclient, but a display update is applied whichever cell was running when it was sent.
+
+    nbclient reads only the messages of the cell it runs; a picture redrawn from a thread (a
+    dashboard at the end of its run) carries the cell that started the thread, so nbclient
+    would drop it. Front ends apply an update to every output with its display id.
+    """
+
+    def _apply_update(self, msg: dict[str, Any]) -> None:
+        display_id = msg["content"].get("transient", {}).get("display_id")
+        if display_id:
+            self._update_display_id(display_id, msg)
+
+    async def _async_poll_output_msg(self, parent_msg_id: str, cell: Any, cell_index: int) -> None:
+        while True:
+            msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=None))
+            if msg["parent_header"].get("msg_id") == parent_msg_id:
+                try:
+                    self.process_message(msg, cell, cell_index)
+                except CellExecutionComplete:
+                    return
+            elif msg["msg_type"] == "update_display_data":
+                self._apply_update(msg)
+
+    async def _async_flush_pictures(self) -> None:
+        """Run FLUSH_PICTURES outside the history; apply the display updates it (or a thread) sends."""
+        msg_id = self.kc.execute(FLUSH_PICTURES, store_history=False)
+        while True:
+            msg = await ensure_async(self.kc.get_iopub_msg(timeout=self.timeout))
+            ours, content = msg["parent_header"].get("msg_id") == msg_id, msg["content"]
+            if msg["msg_type"] == "update_display_data":
+                self._apply_update(msg)
+            elif ours and msg["msg_type"] == "error":
+                raise RuntimeError(f"drawing the pictures failed: {content['ename']}: {content['evalue']}")
+            elif ours and content.get("execution_state") == "idle":
+                break
+        reply = None
+        while reply is None or reply["parent_header"].get("msg_id") != msg_id:
+            reply = await ensure_async(self.kc.get_shell_msg(timeout=self.timeout))
+
+    flush_pictures = run_sync(_async_flush_pictures)
+
+
 def execute(path: Path, timeout: int) -> nbformat.NotebookNode:
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}},
-                            store_widget_state=False, record_timing=False)
+    client = _Client(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}},
+                     store_widget_state=False, record_timing=False)
     with client.setup_kernel():
         for index, cell in enumerate(nb.cells):
             if cell.cell_type == "code" and not cell.source.lstrip().startswith(SKIP_MARK):
                 client.execute_cell(cell, index)
+                client.flush_pictures()
     return nb
 
 
