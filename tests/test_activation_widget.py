@@ -82,10 +82,10 @@ def test_python_attributes_update_the_widget_like_controls(wire):
     [
         ("x_range", [3, -3], "Expected min < max"),
         ("x_range", [None, 3], "Expected two finite numbers"),
-        ("points", None, "Received: points=None. Expected an integer"),
-        ("depth_width", 2.5, "Received: depth_width=2.5. Expected an integer"),
-        ("points", 10_000_000, "Received: points=10000000. Expected between 2 and 20000"),
-        ("activations", ["rlu"], "Did you mean: relu"),
+        ("points", None, "Received: points=None (of type NoneType). Expected an integer between 2 and 20000"),
+        ("depth_width", 2.5, "Received: depth_width=2.5 (of type float). Expected an integer between 1 and 1024"),
+        ("points", 10_000_000, "Received: points=10000000. Expected an integer between 2 and 20000"),
+        ("activations", ["rlu"], "Did you mean one of 'relu'"),
         ("activations", ["softmax"], "'softmax' has no curve"),
         ("params", {"leaky_relu": {"slope": 0.1}}, "Invalid argument `slope` for activation 'leaky_relu'"),
         ("params", {"leaky_relu": {"negative_slope": "abc"}}, "Received: negative_slope='abc'"),
@@ -130,6 +130,8 @@ def test_catalog_comes_from_keras_and_explains_exclusions(wire):
     e = ActivationExplorer()
     assert e.catalog["names"] == list(activation_names())
     assert "softmax" in e.catalog["excluded"] and "softmax" not in e.catalog["names"]
+    # "Not plotted" lists activations only: keras.activations' helpers are not activations.
+    assert not {"get", "serialize", "deserialize"} & set(e.catalog["excluded"])
     (slope,) = e.catalog["parameters"]["leaky_relu"]
     assert (slope["name"], slope["kind"], slope["default"]) == ("negative_slope", "float", 0.2)
 
@@ -153,7 +155,68 @@ def test_depth_panel_shows_vanishing_gradients_for_sigmoid(wire):
     _request(e, 1, "depth_initializer", "he_normal")
     assert "he_normal" in e.depth_figure["layout"]["title"]["text"]
     _request(e, 2, "depth_initializer", "zeros")
-    assert "Expected one of: glorot_uniform, he_normal, random_normal" in e.error
+    assert "Expected one of 'glorot_uniform', 'he_normal', 'random_normal'" in e.error
+
+
+def test_the_depth_panel_shows_the_chosen_activation_picked_from_python_or_the_view(wire):
+    e = ActivationExplorer(activations=("sigmoid", "relu"), depth_layers=4)
+    assert e.depth_activation == "sigmoid"  # the first, by default
+    assert e.depth_figure["layout"]["title"]["text"].startswith("sigmoid through 4")
+    start = len(wire.messages)
+    _request(e, 1, "depth_activation", "relu")
+    assert e.error == "" and e.depth_activation == "relu"
+    assert e.depth_figure["layout"]["title"]["text"].startswith("relu through 4")
+    sent = wire.since(start)
+    assert sent[0].data["state"]["depth_activation"] == "relu" and "depth_figure" in sent[1].data["state"]
+    # relu's dead half: about half of each layer's units are exactly 0 (sigmoid's never are)
+    (zero,) = [t for t in to_static(e.depth_figure)["data"] if t["name"] == "fraction = 0"]
+    assert all(0.3 < v < 0.7 for v in zero["y"])
+    # only a chosen activation: refused from the view and from Python with the same message
+    _request(e, 2, "depth_activation", "tanh")
+    assert "Invalid value for argument `depth_activation`. Received: depth_activation='tanh'" in e.error
+    assert "Expected one of 'sigmoid', 'relu'" in e.error and e.depth_activation == "relu"
+    with pytest.raises(traitlets.TraitError, match="Expected one of 'sigmoid', 'relu'"):
+        e.depth_activation = "tanh"
+    for wrong in (3, None):
+        with pytest.raises(traitlets.TraitError, match="Invalid type for argument `depth_activation`"):
+            e.depth_activation = wrong
+    # unchoosing it moves the panel to the first chosen activation
+    e.activations = ["tanh", "sigmoid"]
+    assert e.depth_activation == "tanh" and e.depth_figure["layout"]["title"]["text"].startswith("tanh through")
+    # and it can be given at construction
+    assert ActivationExplorer(activations=("sigmoid", "relu"), depth_activation="relu", depth_layers=2).depth_activation == "relu"
+    with pytest.raises(traitlets.TraitError, match="depth_activation"):
+        ActivationExplorer(activations=("sigmoid",), depth_activation="relu")
+
+
+def test_the_ridgeline_stays_readable_at_28_layers(wire):
+    e = ActivationExplorer(activations=("tanh",), depth_layers=28, depth_width=16)
+    figure = to_static(e.depth_figure)
+    ridges = [t for t in figure["data"] if t["name"].startswith("layer ")]
+    # 10 rows, first and last layer kept, evenly spaced: one row per label, 26 px each at 380 px
+    assert [t["name"] for t in ridges] == [f"layer {i}" for i in (1, 4, 7, 10, 13, 16, 19, 22, 25, 28)]
+    yaxis = figure["layout"]["yaxis"]
+    assert yaxis["tickvals"] == list(range(10)) and yaxis["ticktext"] == ["1", "4", "7", "10", "13", "16", "19", "22", "25", "28"]
+    assert yaxis["title"]["text"] == "layer (10 of 28)"
+    for row, trace in enumerate(ridges):  # each ridge within its own row
+        assert row <= min(trace["y"]) and max(trace["y"]) <= row + 0.9 + 1e-6
+    # the other panels keep every layer
+    (norms,) = [t for t in figure["data"] if t["name"] == "‖dL/dW‖"]
+    assert len(norms["y"]) == 28
+
+
+def test_the_gradient_axis_has_log_ticks_that_do_not_crowd(wire):
+    e = ActivationExplorer(activations=("relu",), depth_layers=6, depth_initializer="he_normal")
+    figure = to_static(e.depth_figure)
+    (norms,) = [t for t in figure["data"] if t["name"] == "‖dL/dW‖"]
+    lo, hi = min(norms["y"]), max(norms["y"])
+    axis = figure["layout"]["yaxis3"]
+    ticks = axis["tickvals"]
+    assert axis["tickmode"] == "array" and 2 <= len(ticks) <= 6
+    assert all(lo <= t <= hi for t in ticks)
+    span = np.log10(hi / lo)
+    assert all(np.log10(b / a) >= 0.15 * span for a, b in zip(ticks, ticks[1:]))
+    assert all(re.fullmatch(r"\d(e-?\d+|\d*)|0\.0*\d", t) for t in axis["ticktext"]), axis["ticktext"]
 
 
 def test_repr_is_deterministic(wire):
@@ -228,8 +291,10 @@ def test_a_parameter_of_another_activation_recomputes_only_that_activation(wire,
     assert [c["name"] for c in e.cards] == ["sigmoid", "tanh", "leaky_relu"]
     assert [c["color"] for c in e.cards] == ["#4c78a8", "#f58518", "#54a24b"]  # colours follow the order
     assert "left 0.3," in dict(e.cards[2]["properties"])["f'(0)"]  # the card is the new one
-    # the first activation's parameter, or a depth control, does recompute the panel
+    # the depth activation's parameter, or a depth control, does recompute the panel
     e.activations = ["leaky_relu", "sigmoid"]
+    assert e.depth_activation == "sigmoid"  # still chosen: the panel stays on it
+    e.depth_activation = "leaky_relu"
     before = e.depth_figure
     e.negative_slope = 0.05
     assert e.depth_figure is not before and "leaky_relu through" in e.depth_figure["layout"]["title"]["text"]

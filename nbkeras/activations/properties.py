@@ -59,6 +59,7 @@ from typing import Any
 import numpy as np
 
 from nbkeras._validate import invalid_value
+from nbkeras.activations.curves import activation_curves
 
 __all__ = ["ActivationProperties", "Region", "activation_properties", "SATURATION_THRESHOLD"]
 
@@ -267,10 +268,6 @@ class _AtZero:
 
 
 def _at_zero_exact(activation: str | Callable[..., Any], params: Mapping[str, Any]) -> _AtZero:
-    # Imported here: curves pulls in TensorFlow only when called, but keep this module's
-    # import graph minimal too.
-    from nbkeras.activations.curves import activation_curves
-
     h = _H
     pts = np.array([-3 * h, -2 * h, -h, 0.0, h, 2 * h, 3 * h], dtype=np.float64)
     y, dy = activation_curves(activation, pts, **params)

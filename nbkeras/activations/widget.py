@@ -9,13 +9,24 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import math
 from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
 import traitlets
 
+from nbkeras._validate import (
+    ChoiceTrait,
+    IntTrait,
+    NumberTrait,
+    check_choice,
+    closest,
+    did_you_mean,
+    invalid_type,
+    invalid_value,
+    is_number,
+    show_value,
+)
 from nbkeras.activations.catalog import (
     activation_names,
     activation_parameters,
@@ -27,28 +38,28 @@ from nbkeras.activations.depth import DEFAULT_STDDEV, DEPTH_INITIALIZERS, DepthR
 from nbkeras.activations.formulas import formula
 from nbkeras.activations.properties import activation_properties
 from nbkeras.widgets.base import NbKerasWidget
+from nbkeras.widgets.figure import to_wire
 from nbkeras.widgets.mathml import latex_to_mathml_tree
 from nbkeras.widgets.static import bundle
+from nbkeras.widgets.svg import log_ticks
 
 MAX_POINTS = 20_000
 DEPTH_LIMITS = {"layers": (1, 100), "width": (1, 1024)}
+# The ridgeline shows at most this many layers (first and last always): at 28 layers one
+# row each would be 9 px, outlines overlapping and labels unreadable.
+MAX_RIDGES = 10
 # One colour per overlaid activation, shared by f, f' and its formula card.
 PALETTE = ("#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2", "#ff9da6", "#9d755d")
 
 
-class _Checked(traitlets.Any):
-    """A synced value whose type and range are checked by the widget's own validator.
+class _Validated(traitlets.Any):
+    """A value checked only by its widget's ``@validate`` (its choices are the widget's own).
 
-    ``traitlets.Any`` lets None through before any validator runs; this does not.
+    Not ``Unicode``, whose generic message would come first for a wrong type; and unlike
+    ``Any`` it sends None to the validator too (``allow_none=False`` cannot be passed).
     """
 
-    def __init__(self, default_value: Any, **kwargs: Any) -> None:
-        super().__init__(default_value, **kwargs)
-        self.allow_none = False
-
-
-def _is_real(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    allow_none = False
 
 
 def _spec_dict(spec: Any) -> dict[str, Any]:
@@ -68,9 +79,11 @@ class ActivationExplorer(NbKerasWidget):
             applied to every chosen activation that accepts them (``relu`` has a
             ``negative_slope`` too); :meth:`set_params` targets one activation.
 
-    ``activations``, ``x_range``, ``points``, ``params`` (per activation) and each
-    parameter name (``explorer.negative_slope = 0.1``) are live attributes: setting them
-    redraws the widget exactly as its controls do, and the controls set them.
+    ``activations``, ``x_range``, ``points``, ``params`` (per activation), each
+    parameter name (``explorer.negative_slope = 0.1``), the depth panel's ``depth_*``
+    settings and ``depth_activation`` (which chosen activation goes through the layers)
+    are live attributes: setting them redraws the widget exactly as its controls do, and
+    the controls set them.
 
     Example:
         >>> explorer = ActivationExplorer(activations=("relu", "leaky_relu"), negative_slope=0.1)
@@ -80,15 +93,20 @@ class ActivationExplorer(NbKerasWidget):
     _esm = bundle("activation_explorer.js")
 
     activations = traitlets.List(traitlets.Unicode(), help="activation names, overlaid").tag(sync=True)
-    # Numeric attributes are typed by their validators (below), not by the trait class,
-    # so a bad value gets nbkeras's Received/Expected message, not traitlets' generic one.
     x_range = traitlets.Tuple(default_value=(-6.0, 6.0), help="(min, max) of the plotted interval").tag(sync=True)
-    points = _Checked(1000, help="points on the interval").tag(sync=True)
+    points = IntTrait(1000, min_value=2, max_value=MAX_POINTS, help="points on the interval").tag(sync=True)
     params = traitlets.Dict(help="{activation: {parameter: value}} for every chosen activation").tag(sync=True)
-    depth_layers = _Checked(10, help="Dense layers in the depth experiment").tag(sync=True)
-    depth_width = _Checked(64, help="units per Dense layer in the depth experiment").tag(sync=True)
-    depth_initializer = _Checked("glorot_uniform", help="kernel initializer of the depth experiment").tag(sync=True)
-    depth_stddev = _Checked(DEFAULT_STDDEV, help="stddev of random_normal in the depth experiment").tag(sync=True)
+    depth_activation = _Validated(
+        "", help="the chosen activation the depth panel shows (the first when it is unchosen)"
+    ).tag(sync=True)
+    depth_layers = IntTrait(10, min_value=DEPTH_LIMITS["layers"][0], max_value=DEPTH_LIMITS["layers"][1],
+                            help="Dense layers in the depth experiment").tag(sync=True)
+    depth_width = IntTrait(64, min_value=DEPTH_LIMITS["width"][0], max_value=DEPTH_LIMITS["width"][1],
+                           help="units per Dense layer in the depth experiment").tag(sync=True)
+    depth_initializer = ChoiceTrait(DEPTH_INITIALIZERS, "glorot_uniform",
+                                    help="kernel initializer of the depth experiment").tag(sync=True)
+    depth_stddev = NumberTrait(DEFAULT_STDDEV, min_value=0, exclusive=True,
+                               help="stddev of random_normal in the depth experiment").tag(sync=True)
 
     # Results, computed in Python and read by the view.
     catalog = traitlets.Dict(help="names, parameter specs and exclusions (sent once)").tag(sync=True)
@@ -99,10 +117,11 @@ class ActivationExplorer(NbKerasWidget):
 
     _settable = (
         "activations", "x_range", "points", "params",
-        "depth_layers", "depth_width", "depth_initializer", "depth_stddev",
+        "depth_activation", "depth_layers", "depth_width", "depth_initializer", "depth_stddev",
     )
     # A view sends "settle" after an answer: its answer (an `_ack` alone) comes after any
-    # deferred depth panel, so the view knows when to stop showing the panel as busy.
+    # deferred depth panel, so the view knows when to stop showing the panel as busy. Not a
+    # @command: a command clears `error`, and a settle must leave a refusal's message up.
     SETTLE_ACTION = "settle"
 
     def __init__(
@@ -112,6 +131,7 @@ class ActivationExplorer(NbKerasWidget):
         **kwargs: Any,
     ) -> None:
         traits = {k: kwargs.pop(k) for k in list(kwargs) if self.has_trait(k)}
+        depth_activation = traits.pop("depth_activation", None)
         self._custom: dict[str, Callable[..., Any]] = {}
         self._shared_params: dict[str, Any] = kwargs  # what is left are activation parameters
         self.computations = 0  # kernel-side curve computations: the drag benchmark reads it
@@ -127,6 +147,7 @@ class ActivationExplorer(NbKerasWidget):
             setattr(self, name, value)
         self.x_range = x_range
         self.activations = names
+        self.depth_activation = self.activations[0] if depth_activation is None else depth_activation
         self._check_unused_shared_params()
         self.params = self._missing_params() or self.params
         self.catalog = self._catalog()  # from here on, input changes recompute
@@ -139,10 +160,7 @@ class ActivationExplorer(NbKerasWidget):
         if isinstance(activation, str):
             return activation
         if not callable(activation):
-            raise TypeError(
-                f"Invalid value for argument `activations`. Received: {activation!r} "
-                f"(type {type(activation).__name__}). Expected a Keras activation name or a callable."
-            )
+            raise invalid_type("activations", activation, "a Keras activation name or a callable")
         name = getattr(activation, "__name__", "") or "custom"
         if name == "<lambda>":
             name = f"custom_{len(self._custom) + 1}"
@@ -160,7 +178,9 @@ class ActivationExplorer(NbKerasWidget):
             if name not in self._custom:
                 excluded = excluded_activations()
                 if name in excluded:
-                    raise traitlets.TraitError(f"Invalid value for argument `activations`. '{name}' has no curve: {excluded[name]}")
+                    raise traitlets.TraitError(
+                        str(invalid_value("activations", value, f"element-wise activations: '{name}' has no curve: {excluded[name]}"))
+                    )
                 try:
                     activation_parameters(name)  # raises with the closest valid names
                 except ValueError as exc:
@@ -168,65 +188,32 @@ class ActivationExplorer(NbKerasWidget):
             if name not in names:
                 names.append(name)
         if not names:
-            raise traitlets.TraitError("Invalid value for argument `activations`. Received: an empty list. Expected at least one activation.")
+            raise traitlets.TraitError(str(invalid_value("activations", value, "at least one activation", received="an empty list")))
         return names
 
     @traitlets.validate("x_range")
     def _valid_x_range(self, proposal: Any) -> tuple[float, float]:
         value = proposal["value"]
-        if (
-            not isinstance(value, (tuple, list))
-            or len(value) != 2
-            or not all(_is_real(v) and math.isfinite(v) for v in value)
-        ):
-            raise traitlets.TraitError(f"Invalid value for argument `x_range`. Received: x_range={value!r}. Expected two finite numbers (min, max).")
+        if not isinstance(value, (tuple, list)) or len(value) != 2 or not all(is_number(v) and np.isfinite(v) for v in value):
+            raise traitlets.TraitError(str(invalid_value("x_range", value, "two finite numbers (min, max)")))
         lo, hi = float(value[0]), float(value[1])
         if lo >= hi:
-            raise traitlets.TraitError(f"Invalid value for argument `x_range`. Received: x_range=({lo:g}, {hi:g}). Expected min < max.")
+            raise traitlets.TraitError(str(invalid_value("x_range", value, "min < max", received=f"x_range=({lo:g}, {hi:g})")))
         return (lo, hi)
 
-    @traitlets.validate("points")
-    def _valid_points(self, proposal: Any) -> int:
-        return self._int_in("points", proposal["value"], 2, MAX_POINTS)
-
-    @traitlets.validate("depth_layers")
-    def _valid_depth_layers(self, proposal: Any) -> int:
-        return self._int_in("depth_layers", proposal["value"], *DEPTH_LIMITS["layers"])
-
-    @traitlets.validate("depth_width")
-    def _valid_depth_width(self, proposal: Any) -> int:
-        return self._int_in("depth_width", proposal["value"], *DEPTH_LIMITS["width"])
-
-    @traitlets.validate("depth_initializer")
-    def _valid_depth_initializer(self, proposal: Any) -> str:
-        if not isinstance(proposal["value"], str) or proposal["value"] not in DEPTH_INITIALIZERS:
-            raise traitlets.TraitError(
-                f"Invalid value for argument `depth_initializer`. Received: depth_initializer={proposal['value']!r}. "
-                f"Expected one of: {', '.join(DEPTH_INITIALIZERS)}."
-            )
-        return proposal["value"]
-
-    @traitlets.validate("depth_stddev")
-    def _valid_depth_stddev(self, proposal: Any) -> float:
-        value = proposal["value"]
-        if not (_is_real(value) and math.isfinite(value) and value > 0):
-            raise traitlets.TraitError(f"Invalid value for argument `depth_stddev`. Received: depth_stddev={value!r}. Expected a number > 0.")
-        return float(value)
-
-    @staticmethod
-    def _int_in(name: str, value: Any, lo: int, hi: int) -> int:
-        if not _is_real(value) or not math.isfinite(value) or value != int(value):
-            raise traitlets.TraitError(f"Invalid value for argument `{name}`. Received: {name}={value!r}. Expected an integer.")
-        if not lo <= int(value) <= hi:
-            raise traitlets.TraitError(f"Invalid value for argument `{name}`. Received: {name}={int(value)}. Expected between {lo} and {hi}.")
-        return int(value)
+    @traitlets.validate("depth_activation")
+    def _valid_depth_activation(self, proposal: Any) -> str:
+        try:
+            return check_choice("depth_activation", proposal["value"], self.activations)
+        except (TypeError, ValueError) as exc:
+            raise traitlets.TraitError(f"{exc} (the depth panel shows one of the chosen activations)") from None
 
     @traitlets.validate("params")
     def _valid_params(self, proposal: Any) -> dict[str, dict[str, Any]]:
         value = proposal["value"]
         if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
             raise traitlets.TraitError(
-                f"Invalid value for argument `params`. Received: {value!r}. Expected a dict {{activation: {{parameter: value}}}}."
+                str(invalid_value("params", value, "a dict {activation: {parameter: value}}", received=show_value(value)))
             )
         checked: dict[str, dict[str, Any]] = {}
         for name, given in value.items():
@@ -285,10 +272,9 @@ class ActivationExplorer(NbKerasWidget):
         (``explorer.negative_slope = 0.1`` sets it on every chosen activation that has it.)
         """
         if activation not in self.activations:
-            raise ValueError(
-                f"Invalid value for argument `activation`. Received: activation={activation!r}. "
-                f"Expected one of the chosen activations: {', '.join(self.activations)}."
-            )
+            error = invalid_value("activation", activation, f"one of the chosen activations: {', '.join(self.activations)}")
+            hint = did_you_mean(closest(activation, self.activations))
+            raise ValueError(f"{error} {hint}") if hint else error
         self.params = {**self.params, activation: {**self.params[activation], **params}}
 
     # -- computing what the view shows --------------------------------------------------
@@ -319,6 +305,8 @@ class ActivationExplorer(NbKerasWidget):
             if completed is not None:
                 self.params = completed  # re-enters here as a "params" change, which redraws
                 return
+        if change["name"] in ("activations", "params") and self.depth_activation not in self.activations:
+            self.depth_activation = self.activations[0]  # its panel was unchosen: show the first
         if change["name"] in ("activations", "x_range", "points", "params"):
             self._refresh_curves()
         if change["name"] not in ("x_range", "points"):
@@ -354,7 +342,7 @@ class ActivationExplorer(NbKerasWidget):
             return
         self._curve_cache = cache  # only what is on screen: switching activations frees the rest
         self.computations += 1
-        self.curves_figure = _to_wire(self._curves_layout(traces))
+        self.curves_figure = to_wire(self._curves_layout(traces))
         self.cards = cards
 
     def _curve_key(self, name: str, params: dict[str, Any]) -> tuple[Any, ...]:
@@ -390,9 +378,9 @@ class ActivationExplorer(NbKerasWidget):
         }
 
     def _refresh_depth(self) -> None:
-        name = self.activations[0]
-        # Only the first activation goes through the layers: a parameter of another one,
-        # or x_range, leaves the panel as it is (seconds saved with many wide layers).
+        name = self.depth_activation if self.depth_activation in self.activations else self.activations[0]
+        # Only one activation goes through the layers: a parameter of another one, or
+        # x_range, leaves the panel as it is (seconds saved with many wide layers).
         inputs = (
             self._curve_key(name, self.params.get(name, {}))[:2],
             self.depth_layers, self.depth_width, self.depth_initializer,
@@ -410,7 +398,7 @@ class ActivationExplorer(NbKerasWidget):
         except Exception as exc:  # noqa: BLE001
             self.error = f"Depth experiment: {type(exc).__name__}: {exc}"
             return
-        self.depth_figure = _to_wire(depth_figure(result, title=f"{name} through {self.depth_layers} Dense layers ({self.depth_initializer})"))
+        self.depth_figure = to_wire(depth_figure(result, title=f"{name} through {self.depth_layers} Dense layers ({self.depth_initializer})"))
         self._depth_inputs = inputs
 
     # -- static form -----------------------------------------------------------------------
@@ -427,12 +415,6 @@ class ActivationExplorer(NbKerasWidget):
 _mathml_tree = functools.lru_cache(maxsize=256)(latex_to_mathml_tree)
 
 
-def _to_wire(spec: dict[str, Any]) -> dict[str, Any]:
-    from nbkeras.widgets.figure import to_wire
-
-    return to_wire(spec)
-
-
 def depth_figure(result: DepthResult, *, title: str) -> dict[str, Any]:
     """Figure spec for a depth experiment, drawn from the core's per-layer statistics.
 
@@ -443,16 +425,18 @@ def depth_figure(result: DepthResult, *, title: str) -> dict[str, Any]:
     """
     layers = result.layers
     index = np.array([layer.index for layer in layers], dtype=float)
+    shown = [layers[i] for i in ridge_rows(len(layers))]
     ridges: list[dict[str, Any]] = []
-    for layer in layers:
+    for row, layer in enumerate(shown):
         dist = layer.activations
         centers = (dist.edges[:-1] + dist.edges[1:]) / 2
         peak = max(int(dist.counts.max()), 1)
         ridges.append({
-            "type": "scatter", "mode": "lines", "x": centers, "y": layer.index + 0.9 * dist.counts / peak,
+            "type": "scatter", "mode": "lines", "x": centers, "y": row + 0.9 * dist.counts / peak,
             "line": {"width": 1.2, "color": "#4c78a8"}, "fill": "none", "showlegend": False,
             "name": f"layer {layer.index}", "xaxis": "x", "yaxis": "y", "hoverinfo": "name+x",
         })
+    ridge_title = "layer" if len(shown) == len(layers) else f"layer ({len(shown)} of {len(layers)})"
     lines = [
         {"type": "scatter", "mode": "lines+markers", "name": "activation std", "x": index, "y": result.activation_stds(),
          "xaxis": "x2", "yaxis": "y2", "line": {"color": "#4c78a8"}},
@@ -469,15 +453,44 @@ def depth_figure(result: DepthResult, *, title: str) -> dict[str, Any]:
             "title": {"text": title, "font": {"size": 13}}, "height": 380,
             "margin": {"l": 50, "r": 10, "t": 64, "b": 44}, "plot_bgcolor": "white",
             "xaxis": {"domain": [0, 0.3], "title": {"text": "activation value"}, "gridcolor": "#eee"},
-            "yaxis": {"title": {"text": "layer"}, "gridcolor": "#eee", "dtick": max(1, len(layers) // 10)},
+            # One row per shown layer, labelled with its layer number.
+            "yaxis": {"title": {"text": ridge_title}, "gridcolor": "#eee", "tickmode": "array",
+                      "tickvals": list(range(len(shown))), "ticktext": [str(layer.index) for layer in shown],
+                      "range": [-0.3, len(shown) - 0.05]},
             "xaxis2": {"domain": [0.37, 0.64], "title": {"text": "layer"}, "gridcolor": "#eee"},
             "yaxis2": {"anchor": "x2", "gridcolor": "#eee", "rangemode": "tozero"},
             "xaxis3": {"domain": [0.72, 1], "title": {"text": "layer"}, "gridcolor": "#eee"},
-            "yaxis3": {"anchor": "x3", "type": "log", "title": {"text": "‖dL/dW‖ (log)"}, "gridcolor": "#eee", "exponentformat": "e"},
+            "yaxis3": {"anchor": "x3", "type": "log", "title": {"text": "‖dL/dW‖ (log)"}, "gridcolor": "#eee",
+                       "exponentformat": "e", **_log_axis_ticks(result.gradient_norms())},
             # Above the plots, under the title: below them it would cover the axis titles.
             "legend": {"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"}, "uirevision": "depth",
         },
     }
+
+
+def ridge_rows(n_layers: int, max_rows: int = MAX_RIDGES) -> list[int]:
+    """Indices of the layers the ridgeline shows: all up to ``max_rows``, else evenly spaced, first and last kept.
+
+    Example:
+        >>> [i + 1 for i in ridge_rows(28)]
+        [1, 4, 7, 10, 13, 16, 19, 22, 25, 28]
+    """
+    if n_layers <= max_rows:
+        return list(range(n_layers))
+    return sorted({round(i * (n_layers - 1) / (max_rows - 1)) for i in range(max_rows)})
+
+
+def _log_axis_ticks(values: np.ndarray) -> dict[str, Any]:
+    """``tickvals``/``ticktext`` for a log axis over ``values`` (see :func:`log_ticks`); {} to let Plotly choose.
+
+    Plotly's own log ticks label every digit over about a decade ("7 8 9 100 2 3"),
+    which runs the labels together.
+    """
+    positive = values[np.isfinite(values) & (values > 0)]
+    ticks = log_ticks(float(positive.min()), float(positive.max())) if positive.size else []
+    if len(ticks) < 2:
+        return {}
+    return {"tickmode": "array", "tickvals": ticks, "ticktext": [f"{v:.3g}".replace("e-0", "e-").replace("e+0", "e+") for v in ticks]}
 
 
 def explore_activations(*activations: str | Callable[..., Any], **kwargs: Any) -> ActivationExplorer:
