@@ -1,535 +1,60 @@
 // View of nbkeras.ModelBuilder (nbkeras/builder/widget.py). The spec, the report (shapes,
-// parameter counts, errors), the code and the catalog of layers and their arguments all
-// come from the kernel; every control sends a request (lib/channel.js) and the view
-// redraws from the kernel's answer. Values shown are the spec's, or the catalog's
-// defaults (read from Keras in Python) for arguments the spec leaves out.
-import { h, clear, errorBanner, busyMarker } from "./lib/dom.js";
+// parameter counts, errors), the code, the selection and the catalog of layers and their
+// arguments all come from the kernel; every control sends a request (lib/channel.js) and
+// the view redraws from the kernel's answer. Values shown are the spec's, or the
+// catalog's defaults (read from Keras in Python) for arguments the spec leaves out.
+//
+// This file wires the parts in builder/: toolbar (templates, undo, input), palette,
+// stack (rows, selection, drag and drop), forms (argument fields), compile, outputs.
+import { h, errorBanner, busyMarker } from "./lib/dom.js";
 import { channel } from "./lib/channel.js";
-import { bindField, carryEdit } from "./lib/fields.js";
-
-/** @typedef {{name: string, kind: string, default: any, choices: any[] | null, required: boolean, main: boolean,
- *             doc: string, optional: boolean, minimum: number | null, maximum: number | null, length: number | null,
- *             expected: string}} ArgSpec */
-/** @typedef {{class_name: string, category: string, doc: string, args: ArgSpec[], starter: object, wraps: string[]}} LayerSpec */
-
-/** "3, 3" -> [3, 3]; "3" -> 3 (or [3] where a list is expected); "" -> null. Anything
- * else is sent as typed, so the kernel's message says what it received. */
-function parseIntTuple(text, alwaysList) {
-  const parts = text.trim().split(/[\s,()[\]]+/).filter((p) => p !== "");
-  if (parts.length === 0) return null;
-  const values = parts.map((p) => (/^-?\d+$/.test(p) ? Number(p) : p));
-  return values.length === 1 && !alwaysList ? values[0] : values;
-}
-
-/** "28, 28, 1" -> [28, 28, 1]; "None, 8" -> [null, 8]. */
-function parseShape(text) {
-  return text.trim().split(/[\s,()[\]]+/).filter((p) => p !== "")
-    .map((p) => (/^(none|null|\?)$/i.test(p) ? null : /^-?\d+$/.test(p) ? Number(p) : p));
-}
-
-const shapeText = (shape) => (shape ? `(${shape.map((d) => (d === null ? "None" : d)).join(", ")})` : "");
-/** A value as its field shows it: "" for absent or None. */
-const fieldText = (value) => (value === null || value === undefined ? "" : Array.isArray(value) ? value.join(", ") : String(value));
-
-/**
- * Put the keyboard back where it was after a redraw replaced the fields: the field with
- * the same `data-key`, with the text the user had not applied yet and the caret kept.
- * @param {Element} scope where the new fields are  @param {Element | null} active the old focused field
- */
-function restoreFocus(scope, active) {
-  const key = active ? active.getAttribute("data-key") : null;
-  if (key === null) return;
-  const node = [...scope.querySelectorAll("[data-key]")].find((n) => n.getAttribute("data-key") === key);
-  if (!node || node === active) return;
-  carryEdit(active, node);
-  /** @type {HTMLElement} */ (node).focus();
-  try {
-    if (active instanceof HTMLInputElement && node instanceof HTMLInputElement && active.selectionStart !== null) {
-      node.setSelectionRange(active.selectionStart, active.selectionEnd);
-    }
-  } catch { /* number fields have no caret position to restore */ }
-}
-const count = (n) => (n === null || n === undefined ? "" : Number(n).toLocaleString("en-US"));
+import { viewState } from "./builder/state.js";
+import { toolbarPart, inputPart } from "./builder/toolbar.js";
+import { palettePart } from "./builder/palette.js";
+import { stackPart } from "./builder/stack.js";
+import { markErrorField } from "./builder/forms.js";
+import { compilePart } from "./builder/compile.js";
+import { outputsPart } from "./builder/outputs.js";
 
 function render({ model, el, host }) {
   const rpc = channel(model);
   let unique = 0;
-  // Structure edits each get their own key: none of them may replace another.
-  const requestOnce = (action, args) => rpc.request(action, args, `${action}:${++unique}`);
-  // View-only state: where the palette inserts, which forms are open, what is dragged.
-  const ui = { insertAt: null, open: new Set(), more: new Set(), metricsOpen: false, dragFrom: null };
-  /** Keep open forms with their layers when the view moves layers: `map(old) -> new | null`. */
-  function remapOpen(map) {
-    const moved = (key) => { const [p, rest] = key.split(/:(.*)/s); const q = map(Number(p)); return q === null ? null : `${q}:${rest}`; };
-    ui.open = new Set([...ui.open].map(map).filter((q) => q !== null));
-    ui.more = new Set([...ui.more].map(moved).filter((k) => k !== null));
-  }
-  const structure = {
-    add: (at) => remapOpen((p) => (p >= at ? p + 1 : p)),
-    remove: (at) => remapOpen((p) => (p === at ? null : p > at ? p - 1 : p)),
-    move: (from, to) => remapOpen((p) => {
-      if (p === from) return to;
-      if (from < to && p > from && p <= to) return p - 1;
-      if (to < from && p >= to && p < from) return p + 1;
-      return p;
-    }),
+  let layerSpecs = new Map();
+  const { ui, structure } = viewState();
+  ui.shownSelected = model.get("selected");
+  /** @type {import("./builder/state.js").BuilderContext} */
+  const ctx = {
+    model, rpc, ui, structure,
+    // Structure edits each get their own key: none of them may replace another.
+    requestOnce: (action, args) => rpc.request(action, args, `${action}:${++unique}`),
+    catalog: () => model.get("catalog") || {},
+    spec: () => model.get("spec") || {},
+    report: () => model.get("report") || {},
+    layerSpec: (className) => layerSpecs.get(className),
+    insertChanged: () => { palette.draw(); drawStack(); },
   };
+  const indexCatalog = () => { layerSpecs = new Map((ctx.catalog().layers || []).map((l) => [l.class_name, l])); };
+  indexCatalog();
 
+  const toolbar = toolbarPart(ctx);
+  const input = inputPart(ctx);
+  const palette = palettePart(ctx);
+  const stack = stackPart(ctx);
+  const compile = compilePart(ctx);
+  const outputs = outputsPart(ctx, host);
   const root = h("div", { class: "nbkeras-widget nbkeras-model-builder" });
-  const toolbar = h("div", { class: "nbk-row nbk-mb-toolbar" });
-  const inputRow = h("div", { class: "nbk-row nbk-mb-input" });
-  const palette = h("div", { class: "nbk-mb-palette" });
-  const specErrors = h("ul", { class: "nbk-mb-spec-errors" });
-  const stack = h("ol", { class: "nbk-mb-stack" });
-  const totals = h("div", { class: "nbk-mb-totals" });
-  const compileBox = h("fieldset", { class: "nbk-mb-compile" });
-  const codePre = h("pre", { class: "nbk-mb-code" });
-  const codeNote = h("p", { class: "nbk-note" });
-  const summaryPre = h("pre", { class: "nbk-mb-summary" });
-  const explorerBox = h("div", { class: "nbk-mb-explorer" });
-  const modelBox = h("div", { class: "nbk-mb-model" }, [specErrors, stack, totals]);
-  const copyButton = h("button", {
-    class: "nbk-button nbk-copy-code", text: "copy", title: "copy the code to the clipboard",
-    on: { click: () => navigator.clipboard?.writeText(model.get("code") || "") },
-  });
+  const modelBox = h("div", { class: "nbk-mb-model" }, [stack.specErrors, stack.stack, stack.totals]);
   root.append(
-    errorBanner(model), toolbar, inputRow,
-    h("div", { class: "nbk-mb-main" }, [palette, modelBox]),
-    compileBox,
-    h("details", { class: "nbk-mb-output nbk-mb-code-panel" }, [h("summary", { text: "Python code" }), codeNote, copyButton, codePre]),
-    h("details", { class: "nbk-mb-output nbk-mb-summary-panel" }, [h("summary", { text: "model.summary()" }), summaryPre]),
-    explorerBox,
+    errorBanner(model), toolbar.el, input.el,
+    h("div", { class: "nbk-mb-main" }, [palette.el, modelBox]),
+    compile.el,
+    ...outputs.els,
   );
   el.appendChild(root);
 
-  const catalog = () => model.get("catalog") || {};
-  const spec = () => model.get("spec") || {};
-  const report = () => model.get("report") || {};
-  /** @returns {Map<string, LayerSpec>} */
-  let layerSpecs = new Map();
-  const indexCatalog = () => { layerSpecs = new Map((catalog().layers || []).map((l) => [l.class_name, l])); };
-  indexCatalog();
-
-  // -- toolbar: templates, undo / redo -----------------------------------------------------
-  const undo = h("button", { class: "nbk-button nbk-undo", text: "↶ undo", on: { click: () => requestOnce("undo", {}) } });
-  const redo = h("button", { class: "nbk-button nbk-redo", text: "↷ redo", on: { click: () => requestOnce("redo", {}) } });
-  function drawToolbar() {
-    clear(toolbar);
-    toolbar.append(h("span", { class: "nbk-control-name", text: "start from" }));
-    for (const name of catalog().templates || []) {
-      toolbar.append(h("button", {
-        class: "nbk-button nbk-template", text: name, attrs: { "data-template": name },
-        on: { click: () => requestOnce("load_template", { name }) },
-      }));
-    }
-    toolbar.append(h("span", { class: "nbk-mb-spacer" }), undo, redo);
-    drawHistory();
-  }
-  function drawHistory() {
-    undo.disabled = !model.get("can_undo");
-    redo.disabled = !model.get("can_redo");
-  }
-
-  // -- input -------------------------------------------------------------------------------
-  function drawInput() {
-    clear(inputRow);
-    const active = document.activeElement;
-    const shape = h("input", { attrs: { type: "text", "aria-label": "input shape", "data-field": "input_shape", "data-key": "input_shape", size: 14 } });
-    bindField(/** @type {HTMLInputElement} */ (shape), {
-      current: () => (spec().input_shape || []).map((d) => (d === null ? "None" : String(d))).join(", "),
-      apply: (text) => rpc.request("set_input", { shape: parseShape(text) }, "set_input:shape"),
-    });
-    const dtype = h("select", {
-      attrs: { "aria-label": "input dtype", "data-field": "input_dtype" },
-      on: { change: () => rpc.request("set_input", { dtype: dtype.value }, "set_input:dtype") },
-    }, (catalog().input_dtypes || []).map((d) => h("option", { text: d, attrs: { value: d } })));
-    dtype.value = report().input_dtype;
-    inputRow.append(
-      h("label", { class: "nbk-control nbk-field", attrs: { "data-field": "input_shape" } }, [
-        h("span", { class: "nbk-control-name", text: "input shape", title: "per sample, without the batch axis; None for a length that varies" }),
-        shape,
-      ]),
-      h("label", { class: "nbk-control nbk-field", attrs: { "data-field": "input_dtype" } }, [
-        h("span", { class: "nbk-control-name", text: "dtype" }), dtype,
-      ]),
-    );
-    if (active && !active.isConnected) restoreFocus(inputRow, active);
-  }
-
-  // -- palette -----------------------------------------------------------------------------
-  function drawPalette() {
-    clear(palette);
-    const target = ui.insertAt;
-    palette.append(h("div", { class: "nbk-mb-palette-title" }, [
-      target === null ? "Add a layer" : `Insert above position ${target}`,
-      target === null ? null : h("button", {
-        class: "nbk-button nbk-cancel-insert", text: "cancel",
-        on: { click: () => { ui.insertAt = null; drawPalette(); drawStack(); } },
-      }),
-    ]));
-    for (const category of catalog().categories || []) {
-      const group = h("div", { class: "nbk-mb-palette-group", attrs: { "data-category": category } }, [
-        h("div", { class: "nbk-mb-palette-category", text: category }),
-      ]);
-      for (const layer of catalog().layers || []) {
-        if (layer.category !== category) continue;
-        group.append(h("button", {
-          class: "nbk-button nbk-palette-layer", text: layer.class_name, title: layer.doc,
-          attrs: { "data-class": layer.class_name },
-          on: {
-            click: () => {
-              requestOnce("add_layer", { class_name: layer.class_name, position: ui.insertAt });
-              if (ui.insertAt !== null) structure.add(ui.insertAt);
-              ui.insertAt = null;
-              drawPalette();
-            },
-          },
-        }));
-      }
-      palette.append(group);
-    }
-  }
-
-  // -- one argument field ------------------------------------------------------------------
-  /**
-   * @param {ArgSpec} a  @param {any} value  @param {string} key unique per control
-   * @param {(v: any) => void} send
-   */
-  function control(a, value, key, send) {
-    const attrs = { "aria-label": a.name, "data-key": key };
-    if (a.kind === "bool") {
-      const box = h("input", { attrs: { type: "checkbox", ...attrs }, on: { change: () => send(box.checked) } });
-      box.checked = Boolean(value);
-      return [box];
-    }
-    if (["choice", "activation", "initializer", "layer"].includes(a.kind)) {
-      const choices = [...(a.choices || [])];
-      const options = choices.map((c) => h("option", { text: String(c), attrs: { value: JSON.stringify(c) } }));
-      if (a.optional) options.unshift(h("option", { text: "None", attrs: { value: "null" } }));
-      if (value !== undefined && value !== null && !choices.includes(value)) {
-        // A value the catalog does not offer (from a loaded spec): shown, so the report's error makes sense.
-        options.unshift(h("option", { text: String(value), attrs: { value: JSON.stringify(value) } }));
-      }
-      if (value === undefined) options.unshift(h("option", { text: "—", attrs: { value: "" } }));
-      const sel = h("select", { attrs, on: { change: () => { if (sel.value !== "") send(JSON.parse(sel.value)); } } }, options);
-      sel.value = value === undefined ? "" : JSON.stringify(value);
-      const nodes = [sel];
-      if (a.kind === "activation") {
-        const explorable = new Set(catalog().explorable_activations || []);
-        const explore = h("button", {
-          class: "nbk-explore-activation", text: "explore", title: "open the activation explorer below the builder",
-          on: { click: (e) => { e.preventDefault(); requestOnce("explore_activation", { name: JSON.parse(sel.value) }); } },
-        });
-        explore.hidden = !explorable.has(value);
-        sel.addEventListener("input", () => { explore.hidden = !explorable.has(JSON.parse(sel.value || "null")); });
-        nodes.push(explore);
-      }
-      return nodes;
-    }
-    const input = /** @type {HTMLInputElement} */ (h("input", { attrs }));
-    // The row is rebuilt on every new spec, so `value` is the value the kernel holds:
-    // what Escape brings back after a refused or unfinished edit.
-    let apply;
-    if (a.kind === "int" || a.kind === "float") {
-      input.type = "number";
-      input.step = a.kind === "int" ? "1" : "any";
-      if (a.minimum !== null && a.minimum_inclusive) input.min = String(a.minimum);
-      if (a.maximum !== null && a.maximum_inclusive && a.maximum < 2 ** 31 - 1) input.max = String(a.maximum);
-      // Sent as typed (an empty field is None): the kernel's check answers.
-      apply = (text) => send(text.trim() === "" ? null : Number(text));
-    } else if (a.kind === "int_tuple") {
-      input.type = "text";
-      input.size = 8;
-      input.placeholder = a.length ? `e.g. 3 or ${Array(a.length).fill(3).join(",")}` : "e.g. -1, 8";
-      apply = (text) => send(parseIntTuple(text, a.length === null));
-    } else {
-      input.type = "text";
-      apply = (text) => send(text === "" && a.optional ? null : text);
-    }
-    bindField(input, { current: () => fieldText(value), apply });
-    return [input];
-  }
-
-  /** A labelled field; `path` is what set_argument receives ("units", "layer.units"). */
-  function field(position, a, value, path) {
-    const send = (v) => rpc.request("set_argument", { position, name: path, value: v }, `set_argument:${position}:${path}`);
-    const label = h("label", { class: "nbk-control nbk-field", attrs: { "data-field": path, "data-kind": a.kind } }, [
-      h("span", { class: "nbk-control-name", text: a.name, title: [a.doc, `Expected ${a.expected}.`].filter(Boolean).join("\n") }),
-      ...control(a, value, `${position}:${path}`, send),
-    ]);
-    return label;
-  }
-
-  /** Main fields, then the rest in "more arguments"; `prefix` is "layer." for a wrapped layer. */
-  function argumentFields(position, layerSpec, config, prefix) {
-    const main = h("div", { class: "nbk-mb-args nbk-mb-main-args" });
-    const moreBody = h("div", { class: "nbk-mb-args" });
-    if (!prefix) {
-      const nameArg = { name: "name", kind: "str", optional: true, doc: "The layer's name (empty: Keras names it).", expected: "a unique name", choices: null };
-      moreBody.append(field(position, nameArg, config.name ?? "", "name"));
-    }
-    for (const a of layerSpec.args) {
-      const value = a.name in config ? config[a.name] : a.required ? undefined : a.default;
-      const node = a.kind === "layer" ? wrappedLayer(position, a, config.layer) : field(position, a, value, prefix + a.name);
-      (a.main ? main : moreBody).append(node);
-    }
-    const key = `${position}:${prefix}`;
-    const more = h("details", { class: "nbk-mb-more" }, [h("summary", { text: prefix ? `more arguments of ${layerSpec.class_name}` : "more arguments" }), moreBody]);
-    more.open = ui.more.has(key);
-    more.addEventListener("toggle", () => { if (more.open) ui.more.add(key); else ui.more.delete(key); });
-    return [main, moreBody.childElementCount ? more : null];
-  }
-
-  function wrappedLayer(position, a, inner) {
-    const innerClass = inner && typeof inner === "object" ? inner.class_name : undefined;
-    const innerConfig = (inner && typeof inner === "object" && inner.config) || {};
-    const box = h("fieldset", { class: "nbk-mb-wrapped", attrs: { "data-field": "layer" } }, [
-      h("legend", {}, [field(position, { ...a, name: "layer" }, innerClass, "layer.class_name")]),
-    ]);
-    const innerSpec = layerSpecs.get(innerClass);
-    if (innerSpec) box.append(...argumentFields(position, innerSpec, innerConfig, "layer."));
-    return box;
-  }
-
-  // -- the stack ---------------------------------------------------------------------------
-  function layerRow(entry, row, position) {
-    const className = entry && typeof entry === "object" ? String(entry.class_name) : "?";
-    const config = (entry && typeof entry === "object" && entry.config && typeof entry.config === "object") ? entry.config : {};
-    const status = row ? row.status : "not checked";
-    const li = h("li", { class: "nbk-layer", attrs: { "data-position": position, "data-status": status, "data-class": className } });
-    if (ui.insertAt === position) li.classList.add("nbk-insert-target");
-    const handle = h("span", { class: "nbk-drag", text: "⠿", title: "drag to move", attrs: { draggable: "true", "aria-label": "move" } });
-    handle.addEventListener("dragstart", (e) => {
-      ui.dragFrom = position;
-      e.dataTransfer.setData("text/plain", String(position));
-      e.dataTransfer.effectAllowed = "move";
-      e.dataTransfer.setDragImage(li, 12, 12);
-      li.classList.add("nbk-dragging");
-    });
-    handle.addEventListener("dragend", () => {
-      ui.dragFrom = null;
-      for (const node of stack.querySelectorAll(".nbk-dragging, .nbk-drop-before, .nbk-drop-after")) {
-        node.classList.remove("nbk-dragging", "nbk-drop-before", "nbk-drop-after");
-      }
-    });
-    const before = (e) => e.clientY < li.getBoundingClientRect().top + li.getBoundingClientRect().height / 2;
-    li.addEventListener("dragover", (e) => {
-      if (ui.dragFrom === null) return;
-      e.preventDefault();
-      e.dataTransfer.dropEffect = "move";
-      const above = before(e);
-      li.classList.toggle("nbk-drop-before", above);
-      li.classList.toggle("nbk-drop-after", !above);
-    });
-    li.addEventListener("dragleave", () => li.classList.remove("nbk-drop-before", "nbk-drop-after"));
-    li.addEventListener("drop", (e) => {
-      if (ui.dragFrom === null) return;
-      e.preventDefault();
-      const from = ui.dragFrom;
-      const slot = before(e) ? position : position + 1; // insert before this slot of the current stack
-      const to = slot > from ? slot - 1 : slot;
-      li.classList.remove("nbk-drop-before", "nbk-drop-after");
-      ui.dragFrom = null;
-      if (to !== from) {
-        requestOnce("move_layer", { from_position: from, to_position: to });
-        structure.move(from, to);
-      }
-    });
-
-    const name = config.name ? h("span", { class: "nbk-layer-name", text: String(config.name), title: String(config.name) }) : null;
-    const statusText = status === "ok" ? "ok" : status === "error" ? "error" : "not checked";
-    const header = h("div", { class: "nbk-layer-header" }, [
-      handle,
-      h("span", { class: "nbk-layer-position", text: String(position) }),
-      h("span", { class: "nbk-layer-class", text: className }),
-      name,
-      h("span", { class: "nbk-layer-shape", text: row && row.output_shape ? shapeText(row.output_shape) : "" }),
-      h("span", { class: "nbk-layer-params", text: row && row.params !== null ? `${count(row.params)} params` : "" }),
-      h("span", { class: "nbk-layer-status", text: statusText, attrs: { "data-status": status } }),
-      h("span", { class: "nbk-layer-actions" }, [
-        h("button", {
-          class: "nbk-button nbk-insert-above", text: "+ above", title: "insert a layer above this one: then pick it in the palette",
-          on: { click: () => { ui.insertAt = ui.insertAt === position ? null : position; drawPalette(); drawStack(); } },
-        }),
-        h("button", {
-          class: "nbk-button nbk-duplicate", text: "copy", title: "duplicate this layer below it",
-          on: { click: () => { requestOnce("duplicate_layer", { position }); structure.add(position + 1); } },
-        }),
-        h("button", {
-          class: "nbk-button nbk-remove", text: "✕", title: "remove",
-          on: { click: () => { requestOnce("remove_layer", { position }); structure.remove(position); } },
-        }),
-      ]),
-    ]);
-    li.append(header);
-    if (status === "error") li.append(h("div", { class: "nbk-layer-error", attrs: { role: "note" }, text: row.message }));
-    else if (status !== "ok") li.append(h("div", { class: "nbk-layer-note", text: row ? row.message : "not checked" }));
-
-    const layerSpec = layerSpecs.get(className);
-    if (layerSpec) {
-      const form = h("details", { class: "nbk-layer-form" }, [
-        h("summary", { text: "arguments" }),
-        ...argumentFields(position, layerSpec, config, ""),
-      ]);
-      form.open = ui.open.has(position);
-      form.addEventListener("toggle", () => { if (form.open) ui.open.add(position); else ui.open.delete(position); });
-      li.append(form);
-    }
-    return li;
-  }
-
-  function drawStack() {
-    // A redraw must not take the keyboard away from the field the user is in.
-    const active = document.activeElement;
-    const activeKey = active && root.contains(active) ? active.getAttribute("data-key") : null;
-    clear(stack);
-    clear(specErrors);
-    const r = report();
-    const rows = r.layers || [];
-    const layers = Array.isArray(spec().layers) ? spec().layers : [];
-    stack.append(h("li", { class: "nbk-layer nbk-layer-input", attrs: { "data-position": 0 } }, [
-      h("div", { class: "nbk-layer-header" }, [
-        h("span", { class: "nbk-layer-class", text: "Input" }),
-        h("span", { class: "nbk-layer-shape", text: shapeText(r.input_shape) }),
-        h("span", { class: "nbk-layer-params", text: r.input_dtype || "" }),
-      ]),
-    ]));
-    // The name column takes room only when some layer has a name (see nbkeras.css).
-    stack.classList.toggle("nbk-has-names", layers.some((entry) => Boolean(entry && entry.config && entry.config.name)));
-    layers.forEach((entry, i) => stack.append(layerRow(entry, rows[i], i + 1)));
-    for (const issue of r.errors || []) {
-      if (issue.position === null && issue.class_name !== "compile") {
-        specErrors.append(h("li", { class: "nbk-layer-error", text: issue.message }));
-      }
-    }
-    const trainable = r.trainable_params ?? 0;
-    const total = r.total_params ?? 0;
-    totals.textContent = `Total params: ${count(total)} · trainable: ${count(trainable)} · non-trainable: ${count(total - trainable)}`;
-    totals.dataset.ok = String(Boolean(r.ok));
-    if (activeKey !== null) restoreFocus(stack, active);
-    markErrorField();
-  }
-
-  // -- compile -------------------------------------------------------------------------------
-  function drawCompile() {
-    const active = document.activeElement;
-    const activeKey = active && compileBox.contains(active) ? active.getAttribute("data-key") : null;
-    clear(compileBox);
-    const c = spec().compile && typeof spec().compile === "object" ? spec().compile : {};
-    const send = (name) => (value) => rpc.request("set_compile", { name, value }, `set_compile:${name}`);
-    const select = (name, choices) => {
-      const sel = h("select", { attrs: { "aria-label": name, "data-key": `compile.${name}` }, on: { change: () => { if (sel.value) send(name)(sel.value); } } }, [
-        ...(choices.includes(c[name]) ? [] : [h("option", { text: c[name] === undefined ? "—" : String(c[name]), attrs: { value: "" } })]),
-        ...choices.map((n) => h("option", { text: n, attrs: { value: n } })),
-      ]);
-      sel.value = choices.includes(c[name]) ? c[name] : "";
-      return sel;
-    };
-    const lr = h("input", { attrs: { type: "number", step: "any", min: "0", "aria-label": "learning_rate", "data-key": "compile.learning_rate" } });
-    bindField(/** @type {HTMLInputElement} */ (lr), {
-      current: () => fieldText(c.learning_rate),
-      apply: (text) => send("learning_rate")(text.trim() === "" ? null : Number(text)),
-    });
-    const logits = h("input", { attrs: { type: "checkbox", "aria-label": "from_logits", "data-key": "compile.from_logits" }, on: { change: () => send("from_logits")(logits.checked) } });
-    logits.checked = Boolean(c.from_logits);
-    const chosen = Array.isArray(c.metrics) ? c.metrics : [];
-    const metricsBody = h("div", { class: "nbk-mb-metrics" }, (catalog().metrics || []).map((m) => {
-      const box = h("input", {
-        attrs: { type: "checkbox", "aria-label": m, "data-key": `compile.metrics.${m}` },
-        on: { change: () => send("metrics")(box.checked ? [...chosen, m] : chosen.filter((x) => x !== m)) },
-      });
-      box.checked = chosen.includes(m);
-      return h("label", { class: "nbk-control" }, [box, h("span", { text: m })]);
-    }));
-    const metrics = h("details", { class: "nbk-mb-metrics-panel" }, [h("summary", { text: chosen.length ? chosen.join(", ") : "none" }), metricsBody]);
-    metrics.open = ui.metricsOpen === true;
-    metrics.addEventListener("toggle", () => { ui.metricsOpen = metrics.open; });
-    const labelled = (name, node) => h("label", { class: "nbk-control nbk-field", attrs: { "data-field": `compile.${name}` } }, [h("span", { class: "nbk-control-name", text: name }), node]);
-    compileBox.append(
-      h("legend", { text: "compile" }),
-      h("div", { class: "nbk-row" }, [
-        labelled("optimizer", select("optimizer", catalog().optimizers || [])),
-        labelled("learning_rate", lr),
-        labelled("loss", select("loss", catalog().losses || [])),
-        labelled("from_logits", logits),
-        h("div", { class: "nbk-control nbk-field", attrs: { "data-field": "compile.metrics" } }, [h("span", { class: "nbk-control-name", text: "metrics" }), metrics]),
-      ]),
-    );
-    const errors = (report().errors || []).filter((e) => e.class_name === "compile");
-    if (errors.length) compileBox.append(h("ul", { class: "nbk-mb-compile-errors" }, errors.map((e) => h("li", { class: "nbk-compile-error", text: e.message }))));
-    const warnings = model.get("compile_warnings") || [];
-    if (warnings.length) compileBox.append(h("ul", { class: "nbk-notices nbk-compile-warnings" }, warnings.map((w) => h("li", { text: w }))));
-    if (activeKey !== null) restoreFocus(compileBox, active);
-    markErrorField();
-  }
-
-  // -- a refused value: marked at its field, with the kernel's message -----------------------
-  function markErrorField() {
-    for (const node of root.querySelectorAll(".nbk-field-invalid")) node.classList.remove("nbk-field-invalid");
-    for (const node of root.querySelectorAll(".nbk-field-message")) node.remove();
-    const where = model.get("error_field") || {};
-    if (!where.name) return;
-    const scope = where.position === null || where.position === undefined
-      ? root : stack.querySelector(`.nbk-layer[data-position="${Number(where.position)}"]`);
-    if (!scope) return;
-    const target = [...scope.querySelectorAll(".nbk-field")].find((n) => n.getAttribute("data-field") === where.name);
-    if (!target) return;
-    target.classList.add("nbk-field-invalid");
-    target.after(h("div", { class: "nbk-field-message", text: model.get("error") || "" }));
-    const form = target.closest("details.nbk-layer-form");
-    if (form) form.open = true;
-    const more = target.closest("details.nbk-mb-more");
-    if (more) more.open = true;
-  }
-
-  // -- outputs --------------------------------------------------------------------------------
-  function drawOutputs() {
-    const code = model.get("code") || "";
-    codePre.textContent = code;
-    codePre.hidden = code === "";
-    copyButton.hidden = code === "";
-    codeNote.textContent = code === "" ? "The code appears when the model has no errors." : "";
-    codeNote.hidden = code !== "";
-    summaryPre.textContent = model.get("summary") || "";
-  }
-
-  // -- the activation explorer, a child widget shown below ----------------------------------
-  let explorerView = null;
-  async function drawExplorer() {
-    explorerView?.abort();
-    explorerView = null;
-    clear(explorerBox);
-    const ref = model.get("explorer");
-    explorerBox.hidden = !ref;
-    if (!ref) return;
-    const id = String(ref).replace(/^IPY_MODEL_/, "");
-    const slot = h("div", { class: "nbk-mb-explorer-view" });
-    explorerBox.append(
-      h("div", { class: "nbk-row nbk-mb-explorer-header" }, [
-        h("span", { class: "nbk-section", text: "Activation explorer" }),
-        h("button", { class: "nbk-button nbk-close-explorer", text: "close", on: { click: () => requestOnce("close_explorer", {}) } }),
-      ]),
-      slot,
-    );
-    const controller = new AbortController();
-    explorerView = controller;
-    try {
-      if (host && typeof host.getWidget === "function") {
-        // anywidget >= 0.11: its own composition API renders the child's ESM into our element.
-        const child = await host.getWidget(`anywidget:${id}`);
-        if (controller.signal.aborted) return;
-        await child.render({ el: slot, signal: controller.signal });
-      } else {
-        const childModel = await model.widget_manager.get_model(id);
-        const view = await model.widget_manager.create_view(childModel);
-        if (controller.signal.aborted) { view.remove(); return; }
-        slot.append(view.el);
-        controller.signal.addEventListener("abort", () => view.remove());
-      }
-    } catch (err) {
-      if (!controller.signal.aborted) slot.textContent = `The activation explorer could not be shown: ${err}`;
-    }
-  }
+  const markError = () => markErrorField(ctx, root, stack.stack);
+  const drawStack = () => { stack.draw(); markError(); };
+  const drawCompile = () => { compile.draw(); markError(); };
 
   // One kernel answer changes several traits (spec, report, code, ...): each part is
   // redrawn once per answer, after all of them have arrived.
@@ -538,17 +63,18 @@ function render({ model, el, host }) {
     if (pending.size === 0) queueMicrotask(() => { const fns = [...pending]; pending.clear(); for (const fn of fns) fn(); });
     for (const fn of fns) pending.add(fn);
   };
-  const redrawAll = () => { indexCatalog(); drawToolbar(); drawInput(); drawPalette(); drawStack(); drawCompile(); drawOutputs(); };
+  const redrawAll = () => { indexCatalog(); toolbar.draw(); input.draw(); palette.draw(); drawStack(); drawCompile(); outputs.draw(); };
   redrawAll();
-  drawExplorer();
+  outputs.drawExplorer();
   const listeners = [
     ["change:catalog", redrawAll],
-    ["change:spec change:report", schedule(drawInput, drawStack, drawCompile)],
+    ["change:spec change:report", schedule(input.draw, drawStack, drawCompile)],
+    ["change:selected change:insert_position", schedule(palette.draw, drawStack)],
     ["change:compile_warnings", schedule(drawCompile)],
-    ["change:code change:summary", drawOutputs],
-    ["change:can_undo change:can_redo", drawHistory],
-    ["change:error_field change:error", markErrorField],
-    ["change:explorer", drawExplorer],
+    ["change:code change:summary", outputs.draw],
+    ["change:can_undo change:can_redo", toolbar.drawHistory],
+    ["change:error_field change:error", markError],
+    ["change:explorer", outputs.drawExplorer],
   ];
   for (const [event, fn] of listeners) model.on(event, fn);
   // A check that takes longer than BUSY_DELAY_MS (a first Keras build of a layer class,
@@ -559,7 +85,7 @@ function render({ model, el, host }) {
     for (const [event, fn] of listeners) model.off(event, fn);
     stopActivity();
     busy.dispose();
-    explorerView?.abort();
+    outputs.dispose();
     rpc.dispose();
   };
 }

@@ -129,6 +129,38 @@ function channel(model, options = {}) {
   };
 }
 
+// src/builder/state.js
+function viewState() {
+  const ui = {
+    insertAt: null,
+    open: /* @__PURE__ */ new Set(),
+    more: /* @__PURE__ */ new Set(),
+    metricsOpen: false,
+    dragFrom: null,
+    shownSelected: null
+  };
+  function remapOpen(map) {
+    const moved = (key) => {
+      const [p, rest] = key.split(/:(.*)/s);
+      const q = map(Number(p));
+      return q === null ? null : `${q}:${rest}`;
+    };
+    ui.open = new Set([...ui.open].map(map).filter((q) => q !== null));
+    ui.more = new Set([...ui.more].map(moved).filter((k) => k !== null));
+  }
+  const structure = {
+    add: (at) => remapOpen((p) => p >= at ? p + 1 : p),
+    remove: (at) => remapOpen((p) => p === at ? null : p > at ? p - 1 : p),
+    move: (from, to) => remapOpen((p) => {
+      if (p === from) return to;
+      if (from < to && p > from && p <= to) return p - 1;
+      if (to < from && p >= to && p < from) return p + 1;
+      return p;
+    })
+  };
+  return { ui, structure };
+}
+
 // src/lib/fields.js
 function bindField(input, { apply, current }) {
   const settled = () => input.dataset.nbkSettled;
@@ -185,7 +217,7 @@ function carryEdit(from, to) {
   to.toggleAttribute("data-lm-suppress-shortcuts", to.value !== to.dataset.nbkSettled);
 }
 
-// src/model_builder.js
+// src/builder/text.js
 function parseIntTuple(text, alwaysList) {
   const parts = text.trim().split(/[\s,()[\]]+/).filter((p) => p !== "");
   if (parts.length === 0) return null;
@@ -197,6 +229,7 @@ function parseShape(text) {
 }
 var shapeText = (shape) => shape ? `(${shape.map((d) => d === null ? "None" : d).join(", ")})` : "";
 var fieldText = (value) => value === null || value === void 0 ? "" : Array.isArray(value) ? value.join(", ") : String(value);
+var count = (n) => n === null || n === void 0 ? "" : Number(n).toLocaleString("en-US");
 function restoreFocus(scope, active) {
   const key = active ? active.getAttribute("data-key") : null;
   if (key === null) return;
@@ -211,107 +244,52 @@ function restoreFocus(scope, active) {
   } catch {
   }
 }
-var count = (n) => n === null || n === void 0 ? "" : Number(n).toLocaleString("en-US");
-function render({ model, el, host }) {
-  const rpc = channel(model);
-  let unique = 0;
-  const requestOnce = (action, args) => rpc.request(action, args, `${action}:${++unique}`);
-  const ui = { insertAt: null, open: /* @__PURE__ */ new Set(), more: /* @__PURE__ */ new Set(), metricsOpen: false, dragFrom: null };
-  function remapOpen(map) {
-    const moved = (key) => {
-      const [p, rest] = key.split(/:(.*)/s);
-      const q = map(Number(p));
-      return q === null ? null : `${q}:${rest}`;
-    };
-    ui.open = new Set([...ui.open].map(map).filter((q) => q !== null));
-    ui.more = new Set([...ui.more].map(moved).filter((k) => k !== null));
+
+// src/builder/toolbar.js
+function toolbarPart(ctx) {
+  const el = h("div", { class: "nbk-row nbk-mb-toolbar" });
+  const undo = h("button", { class: "nbk-button nbk-undo", text: "↶ undo", on: { click: () => ctx.requestOnce("undo", {}) } });
+  const redo = h("button", { class: "nbk-button nbk-redo", text: "↷ redo", on: { click: () => ctx.requestOnce("redo", {}) } });
+  function drawHistory() {
+    undo.disabled = !ctx.model.get("can_undo");
+    redo.disabled = !ctx.model.get("can_redo");
   }
-  const structure = {
-    add: (at) => remapOpen((p) => p >= at ? p + 1 : p),
-    remove: (at) => remapOpen((p) => p === at ? null : p > at ? p - 1 : p),
-    move: (from, to) => remapOpen((p) => {
-      if (p === from) return to;
-      if (from < to && p > from && p <= to) return p - 1;
-      if (to < from && p >= to && p < from) return p + 1;
-      return p;
-    })
-  };
-  const root = h("div", { class: "nbkeras-widget nbkeras-model-builder" });
-  const toolbar = h("div", { class: "nbk-row nbk-mb-toolbar" });
-  const inputRow = h("div", { class: "nbk-row nbk-mb-input" });
-  const palette = h("div", { class: "nbk-mb-palette" });
-  const specErrors = h("ul", { class: "nbk-mb-spec-errors" });
-  const stack = h("ol", { class: "nbk-mb-stack" });
-  const totals = h("div", { class: "nbk-mb-totals" });
-  const compileBox = h("fieldset", { class: "nbk-mb-compile" });
-  const codePre = h("pre", { class: "nbk-mb-code" });
-  const codeNote = h("p", { class: "nbk-note" });
-  const summaryPre = h("pre", { class: "nbk-mb-summary" });
-  const explorerBox = h("div", { class: "nbk-mb-explorer" });
-  const modelBox = h("div", { class: "nbk-mb-model" }, [specErrors, stack, totals]);
-  const copyButton = h("button", {
-    class: "nbk-button nbk-copy-code",
-    text: "copy",
-    title: "copy the code to the clipboard",
-    on: { click: () => navigator.clipboard?.writeText(model.get("code") || "") }
-  });
-  root.append(
-    errorBanner(model),
-    toolbar,
-    inputRow,
-    h("div", { class: "nbk-mb-main" }, [palette, modelBox]),
-    compileBox,
-    h("details", { class: "nbk-mb-output nbk-mb-code-panel" }, [h("summary", { text: "Python code" }), codeNote, copyButton, codePre]),
-    h("details", { class: "nbk-mb-output nbk-mb-summary-panel" }, [h("summary", { text: "model.summary()" }), summaryPre]),
-    explorerBox
-  );
-  el.appendChild(root);
-  const catalog = () => model.get("catalog") || {};
-  const spec = () => model.get("spec") || {};
-  const report = () => model.get("report") || {};
-  let layerSpecs = /* @__PURE__ */ new Map();
-  const indexCatalog = () => {
-    layerSpecs = new Map((catalog().layers || []).map((l) => [l.class_name, l]));
-  };
-  indexCatalog();
-  const undo = h("button", { class: "nbk-button nbk-undo", text: "↶ undo", on: { click: () => requestOnce("undo", {}) } });
-  const redo = h("button", { class: "nbk-button nbk-redo", text: "↷ redo", on: { click: () => requestOnce("redo", {}) } });
-  function drawToolbar() {
-    clear(toolbar);
-    toolbar.append(h("span", { class: "nbk-control-name", text: "start from" }));
-    for (const name of catalog().templates || []) {
-      toolbar.append(h("button", {
+  function draw() {
+    clear(el);
+    el.append(h("span", { class: "nbk-control-name", text: "start from" }));
+    for (const name of ctx.catalog().templates || []) {
+      el.append(h("button", {
         class: "nbk-button nbk-template",
         text: name,
         attrs: { "data-template": name },
-        on: { click: () => requestOnce("load_template", { name }) }
+        on: { click: () => ctx.requestOnce("load_template", { name }) }
       }));
     }
-    toolbar.append(h("span", { class: "nbk-mb-spacer" }), undo, redo);
+    el.append(h("span", { class: "nbk-mb-spacer" }), undo, redo);
     drawHistory();
   }
-  function drawHistory() {
-    undo.disabled = !model.get("can_undo");
-    redo.disabled = !model.get("can_redo");
-  }
-  function drawInput() {
-    clear(inputRow);
+  return { el, draw, drawHistory };
+}
+function inputPart(ctx) {
+  const el = h("div", { class: "nbk-row nbk-mb-input" });
+  function draw() {
+    clear(el);
     const active = document.activeElement;
     const shape = h("input", { attrs: { type: "text", "aria-label": "input shape", "data-field": "input_shape", "data-key": "input_shape", size: 14 } });
     bindField(
       /** @type {HTMLInputElement} */
       shape,
       {
-        current: () => (spec().input_shape || []).map((d) => d === null ? "None" : String(d)).join(", "),
-        apply: (text) => rpc.request("set_input", { shape: parseShape(text) }, "set_input:shape")
+        current: () => (ctx.spec().input_shape || []).map((d) => d === null ? "None" : String(d)).join(", "),
+        apply: (text) => ctx.rpc.request("set_input", { shape: parseShape(text) }, "set_input:shape")
       }
     );
     const dtype = h("select", {
       attrs: { "aria-label": "input dtype", "data-field": "input_dtype" },
-      on: { change: () => rpc.request("set_input", { dtype: dtype.value }, "set_input:dtype") }
-    }, (catalog().input_dtypes || []).map((d) => h("option", { text: d, attrs: { value: d } })));
-    dtype.value = report().input_dtype;
-    inputRow.append(
+      on: { change: () => ctx.rpc.request("set_input", { dtype: dtype.value }, "set_input:dtype") }
+    }, (ctx.catalog().input_dtypes || []).map((d) => h("option", { text: d, attrs: { value: d } })));
+    dtype.value = ctx.report().input_dtype;
+    el.append(
       h("label", { class: "nbk-control nbk-field", attrs: { "data-field": "input_shape" } }, [
         h("span", { class: "nbk-control-name", text: "input shape", title: "per sample, without the batch axis; None for a length that varies" }),
         shape
@@ -321,155 +299,203 @@ function render({ model, el, host }) {
         dtype
       ])
     );
-    if (active && !active.isConnected) restoreFocus(inputRow, active);
+    if (active && !active.isConnected) restoreFocus(el, active);
   }
-  function drawPalette() {
-    clear(palette);
-    const target = ui.insertAt;
-    palette.append(h("div", { class: "nbk-mb-palette-title" }, [
-      target === null ? "Add a layer" : `Insert above position ${target}`,
-      target === null ? null : h("button", {
+  return { el, draw };
+}
+
+// src/builder/palette.js
+function whereText(ctx) {
+  const { ui, model } = ctx;
+  if (ui.insertAt !== null) return `Insert above position ${ui.insertAt}`;
+  const selected = model.get("selected");
+  const at = model.get("insert_position");
+  const layers = Array.isArray(ctx.spec().layers) ? ctx.spec().layers.length : 0;
+  if (selected !== null && selected !== void 0) return `Add below position ${selected}`;
+  return at <= layers ? `Add above the output layer (position ${at})` : "Add a layer at the end";
+}
+function palettePart(ctx) {
+  const el = h("div", { class: "nbk-mb-palette" });
+  function draw() {
+    clear(el);
+    const { ui } = ctx;
+    const selected = ctx.model.get("selected");
+    let cancel = null;
+    if (ui.insertAt !== null) {
+      cancel = h("button", {
         class: "nbk-button nbk-cancel-insert",
         text: "cancel",
         on: { click: () => {
           ui.insertAt = null;
-          drawPalette();
-          drawStack();
+          ctx.insertChanged();
         } }
-      })
-    ]));
-    for (const category of catalog().categories || []) {
+      });
+    } else if (selected !== null && selected !== void 0) {
+      cancel = h("button", {
+        class: "nbk-button nbk-unselect",
+        text: "unselect",
+        title: "add above the output layer instead",
+        on: { click: () => ctx.rpc.request("select_layer", { position: null }, "select_layer") }
+      });
+    }
+    el.append(h("div", { class: "nbk-mb-palette-title" }, [h("span", { class: "nbk-mb-palette-where", text: whereText(ctx) }), cancel]));
+    for (const category of ctx.catalog().categories || []) {
       const group = h("div", { class: "nbk-mb-palette-group", attrs: { "data-category": category } }, [
         h("div", { class: "nbk-mb-palette-category", text: category })
       ]);
-      for (const layer of catalog().layers || []) {
+      for (const layer of ctx.catalog().layers || []) {
         if (layer.category !== category) continue;
         group.append(h("button", {
           class: "nbk-button nbk-palette-layer",
           text: layer.class_name,
           title: layer.doc,
           attrs: { "data-class": layer.class_name },
-          on: {
-            click: () => {
-              requestOnce("add_layer", { class_name: layer.class_name, position: ui.insertAt });
-              if (ui.insertAt !== null) structure.add(ui.insertAt);
-              ui.insertAt = null;
-              drawPalette();
-            }
-          }
+          on: { click: () => add(layer.class_name) }
         }));
       }
-      palette.append(group);
+      el.append(group);
     }
   }
-  function control(a, value, key, send) {
-    const attrs = { "aria-label": a.name, "data-key": key };
-    if (a.kind === "bool") {
-      const box = h("input", { attrs: { type: "checkbox", ...attrs }, on: { change: () => send(box.checked) } });
-      box.checked = Boolean(value);
-      return [box];
-    }
-    if (["choice", "activation", "initializer", "layer"].includes(a.kind)) {
-      const choices = [...a.choices || []];
-      const options = choices.map((c) => h("option", { text: String(c), attrs: { value: JSON.stringify(c) } }));
-      if (a.optional) options.unshift(h("option", { text: "None", attrs: { value: "null" } }));
-      if (value !== void 0 && value !== null && !choices.includes(value)) {
-        options.unshift(h("option", { text: String(value), attrs: { value: JSON.stringify(value) } }));
-      }
-      if (value === void 0) options.unshift(h("option", { text: "—", attrs: { value: "" } }));
-      const sel = h("select", { attrs, on: { change: () => {
-        if (sel.value !== "") send(JSON.parse(sel.value));
-      } } }, options);
-      sel.value = value === void 0 ? "" : JSON.stringify(value);
-      const nodes = [sel];
-      if (a.kind === "activation") {
-        const explorable = new Set(catalog().explorable_activations || []);
-        const explore = h("button", {
-          class: "nbk-explore-activation",
-          text: "explore",
-          title: "open the activation explorer below the builder",
-          on: { click: (e) => {
-            e.preventDefault();
-            requestOnce("explore_activation", { name: JSON.parse(sel.value) });
-          } }
-        });
-        explore.hidden = !explorable.has(value);
-        sel.addEventListener("input", () => {
-          explore.hidden = !explorable.has(JSON.parse(sel.value || "null"));
-        });
-        nodes.push(explore);
-      }
-      return nodes;
-    }
-    const input = (
-      /** @type {HTMLInputElement} */
-      h("input", { attrs })
-    );
-    let apply;
-    if (a.kind === "int" || a.kind === "float") {
-      input.type = "number";
-      input.step = a.kind === "int" ? "1" : "any";
-      if (a.minimum !== null && a.minimum_inclusive) input.min = String(a.minimum);
-      if (a.maximum !== null && a.maximum_inclusive && a.maximum < 2 ** 31 - 1) input.max = String(a.maximum);
-      apply = (text) => send(text.trim() === "" ? null : Number(text));
-    } else if (a.kind === "int_tuple") {
-      input.type = "text";
-      input.size = 8;
-      input.placeholder = a.length ? `e.g. 3 or ${Array(a.length).fill(3).join(",")}` : "e.g. -1, 8";
-      apply = (text) => send(parseIntTuple(text, a.length === null));
-    } else {
-      input.type = "text";
-      apply = (text) => send(text === "" && a.optional ? null : text);
-    }
-    bindField(input, { current: () => fieldText(value), apply });
-    return [input];
+  function add(className) {
+    const { ui } = ctx;
+    ctx.requestOnce("add_layer", { class_name: className, position: ui.insertAt });
+    ctx.structure.add(ui.insertAt ?? ctx.model.get("insert_position"));
+    ui.insertAt = null;
+    ctx.insertChanged();
   }
-  function field(position, a, value, path) {
-    const send = (v) => rpc.request("set_argument", { position, name: path, value: v }, `set_argument:${position}:${path}`);
-    const label = h("label", { class: "nbk-control nbk-field", attrs: { "data-field": path, "data-kind": a.kind } }, [
-      h("span", { class: "nbk-control-name", text: a.name, title: [a.doc, `Expected ${a.expected}.`].filter(Boolean).join("\n") }),
-      ...control(a, value, `${position}:${path}`, send)
-    ]);
-    return label;
+  return { el, draw };
+}
+
+// src/builder/forms.js
+function control(ctx, a, value, key, send) {
+  const attrs = { "aria-label": a.name, "data-key": key };
+  if (a.kind === "bool") {
+    const box = h("input", { attrs: { type: "checkbox", ...attrs }, on: { change: () => send(box.checked) } });
+    box.checked = Boolean(value);
+    return [box];
   }
-  function argumentFields(position, layerSpec, config, prefix) {
-    const main = h("div", { class: "nbk-mb-args nbk-mb-main-args" });
-    const moreBody = h("div", { class: "nbk-mb-args" });
-    if (!prefix) {
-      const nameArg = { name: "name", kind: "str", optional: true, doc: "The layer's name (empty: Keras names it).", expected: "a unique name", choices: null };
-      moreBody.append(field(position, nameArg, config.name ?? "", "name"));
-    }
-    for (const a of layerSpec.args) {
-      const value = a.name in config ? config[a.name] : a.required ? void 0 : a.default;
-      const node = a.kind === "layer" ? wrappedLayer(position, a, config.layer) : field(position, a, value, prefix + a.name);
-      (a.main ? main : moreBody).append(node);
-    }
-    const key = `${position}:${prefix}`;
-    const more = h("details", { class: "nbk-mb-more" }, [h("summary", { text: prefix ? `more arguments of ${layerSpec.class_name}` : "more arguments" }), moreBody]);
-    more.open = ui.more.has(key);
-    more.addEventListener("toggle", () => {
-      if (more.open) ui.more.add(key);
-      else ui.more.delete(key);
+  if (["choice", "activation", "initializer", "layer"].includes(a.kind)) return choiceControl(ctx, a, value, attrs, send);
+  const input = (
+    /** @type {HTMLInputElement} */
+    h("input", { attrs })
+  );
+  let apply;
+  if (a.kind === "int" || a.kind === "float") {
+    input.type = "number";
+    input.step = a.kind === "int" ? "1" : "any";
+    if (a.minimum !== null && a.minimum_inclusive) input.min = String(a.minimum);
+    if (a.maximum !== null && a.maximum_inclusive && a.maximum < 2 ** 31 - 1) input.max = String(a.maximum);
+    apply = (text) => send(text.trim() === "" ? null : Number(text));
+  } else if (a.kind === "int_tuple") {
+    input.type = "text";
+    input.size = 8;
+    input.placeholder = a.length ? `e.g. 3 or ${Array(a.length).fill(3).join(",")}` : "e.g. -1, 8";
+    apply = (text) => send(parseIntTuple(text, a.length === null));
+  } else {
+    input.type = "text";
+    apply = (text) => send(text === "" && a.optional ? null : text);
+  }
+  bindField(input, { current: () => fieldText(value), apply });
+  return [input];
+}
+function choiceControl(ctx, a, value, attrs, send) {
+  const choices = [...a.choices || []];
+  const options = choices.map((c) => h("option", { text: String(c), attrs: { value: JSON.stringify(c) } }));
+  if (a.optional) options.unshift(h("option", { text: "None", attrs: { value: "null" } }));
+  if (value !== void 0 && value !== null && !choices.includes(value)) {
+    options.unshift(h("option", { text: String(value), attrs: { value: JSON.stringify(value) } }));
+  }
+  if (value === void 0) options.unshift(h("option", { text: "—", attrs: { value: "" } }));
+  const sel = h("select", { attrs, on: { change: () => {
+    if (sel.value !== "") send(JSON.parse(sel.value));
+  } } }, options);
+  sel.value = value === void 0 ? "" : JSON.stringify(value);
+  const nodes = [sel];
+  if (a.kind === "activation") {
+    const explorable = new Set(ctx.catalog().explorable_activations || []);
+    const explore = h("button", {
+      class: "nbk-explore-activation",
+      text: "explore",
+      title: "open the activation explorer below the builder",
+      on: { click: (e) => {
+        e.preventDefault();
+        ctx.requestOnce("explore_activation", { name: JSON.parse(sel.value) });
+      } }
     });
-    return [main, moreBody.childElementCount ? more : null];
+    explore.hidden = !explorable.has(value);
+    sel.addEventListener("input", () => {
+      explore.hidden = !explorable.has(JSON.parse(sel.value || "null"));
+    });
+    nodes.push(explore);
   }
-  function wrappedLayer(position, a, inner) {
-    const innerClass = inner && typeof inner === "object" ? inner.class_name : void 0;
-    const innerConfig = inner && typeof inner === "object" && inner.config || {};
-    const box = h("fieldset", { class: "nbk-mb-wrapped", attrs: { "data-field": "layer" } }, [
-      h("legend", {}, [field(position, { ...a, name: "layer" }, innerClass, "layer.class_name")])
-    ]);
-    const innerSpec = layerSpecs.get(innerClass);
-    if (innerSpec) box.append(...argumentFields(position, innerSpec, innerConfig, "layer."));
-    return box;
+  return nodes;
+}
+function field(ctx, position, a, value, path) {
+  const send = (v) => ctx.rpc.request("set_argument", { position, name: path, value: v }, `set_argument:${position}:${path}`);
+  return h("label", { class: "nbk-control nbk-field", attrs: { "data-field": path, "data-kind": a.kind } }, [
+    h("span", { class: "nbk-control-name", text: a.name, title: [a.doc, `Expected ${a.expected}.`].filter(Boolean).join("\n") }),
+    ...control(ctx, a, value, `${position}:${path}`, send)
+  ]);
+}
+function argumentFields(ctx, position, layerSpec, config, prefix) {
+  const main = h("div", { class: "nbk-mb-args nbk-mb-main-args" });
+  const moreBody = h("div", { class: "nbk-mb-args" });
+  if (!prefix) {
+    const nameArg = { name: "name", kind: "str", optional: true, doc: "The layer's name (empty: Keras names it).", expected: "a unique name", choices: null };
+    moreBody.append(field(ctx, position, nameArg, config.name ?? "", "name"));
   }
-  function layerRow(entry, row, position) {
-    const className = entry && typeof entry === "object" ? String(entry.class_name) : "?";
-    const config = entry && typeof entry === "object" && entry.config && typeof entry.config === "object" ? entry.config : {};
-    const status = row ? row.status : "not checked";
-    const li = h("li", { class: "nbk-layer", attrs: { "data-position": position, "data-status": status, "data-class": className } });
-    if (ui.insertAt === position) li.classList.add("nbk-insert-target");
-    const handle = h("span", { class: "nbk-drag", text: "⠿", title: "drag to move", attrs: { draggable: "true", "aria-label": "move" } });
+  for (const a of layerSpec.args) {
+    const value = a.name in config ? config[a.name] : a.required ? void 0 : a.default;
+    const node = a.kind === "layer" ? wrappedLayer(ctx, position, a, config.layer) : field(ctx, position, a, value, prefix + a.name);
+    (a.main ? main : moreBody).append(node);
+  }
+  const key = `${position}:${prefix}`;
+  const more = h("details", { class: "nbk-mb-more" }, [
+    h("summary", { text: prefix ? `more arguments of ${layerSpec.class_name}` : "more arguments" }),
+    moreBody
+  ]);
+  more.open = ctx.ui.more.has(key);
+  more.addEventListener("toggle", () => {
+    if (more.open) ctx.ui.more.add(key);
+    else ctx.ui.more.delete(key);
+  });
+  return [main, moreBody.childElementCount ? more : null];
+}
+function wrappedLayer(ctx, position, a, inner) {
+  const innerClass = inner && typeof inner === "object" ? inner.class_name : void 0;
+  const innerConfig = inner && typeof inner === "object" && inner.config || {};
+  const box = h("fieldset", { class: "nbk-mb-wrapped", attrs: { "data-field": "layer" } }, [
+    h("legend", {}, [field(ctx, position, { ...a, name: "layer" }, innerClass, "layer.class_name")])
+  ]);
+  const innerSpec = ctx.layerSpec(innerClass);
+  if (innerSpec) box.append(...argumentFields(ctx, position, innerSpec, innerConfig, "layer."));
+  return box;
+}
+function markErrorField(ctx, root, stack) {
+  for (const node of root.querySelectorAll(".nbk-field-invalid")) node.classList.remove("nbk-field-invalid");
+  for (const node of root.querySelectorAll(".nbk-field-message")) node.remove();
+  const where = ctx.model.get("error_field") || {};
+  if (!where.name) return;
+  const scope = where.position === null || where.position === void 0 ? root : stack.querySelector(`.nbk-layer[data-position="${Number(where.position)}"]`);
+  if (!scope) return;
+  const target = [...scope.querySelectorAll(".nbk-field")].find((n) => n.getAttribute("data-field") === where.name);
+  if (!target) return;
+  target.classList.add("nbk-field-invalid");
+  target.after(h("div", { class: "nbk-field-message", text: ctx.model.get("error") || "" }));
+  const form = target.closest("details.nbk-layer-form");
+  if (form) form.open = true;
+  const more = target.closest("details.nbk-mb-more");
+  if (more) more.open = true;
+}
+
+// src/builder/stack.js
+var INTERACTIVE = "button, input, select, textarea, summary, a, .nbk-drag";
+function stackPart(ctx) {
+  const specErrors = h("ul", { class: "nbk-mb-spec-errors" });
+  const stack = h("ol", { class: "nbk-mb-stack" });
+  const totals = h("div", { class: "nbk-mb-totals" });
+  const { ui } = ctx;
+  function dragAndDrop(li, handle, position) {
     handle.addEventListener("dragstart", (e) => {
       ui.dragFrom = position;
       e.dataTransfer.setData("text/plain", String(position));
@@ -502,13 +528,60 @@ function render({ model, el, host }) {
       li.classList.remove("nbk-drop-before", "nbk-drop-after");
       ui.dragFrom = null;
       if (to !== from) {
-        requestOnce("move_layer", { from_position: from, to_position: to });
-        structure.move(from, to);
+        ctx.requestOnce("move_layer", { from_position: from, to_position: to });
+        ctx.structure.move(from, to);
       }
     });
+  }
+  function actions(position) {
+    return h("span", { class: "nbk-layer-actions" }, [
+      h("button", {
+        class: "nbk-button nbk-insert-above",
+        text: "+ above",
+        title: "insert a layer above this one: then pick it in the palette",
+        on: { click: () => {
+          ui.insertAt = ui.insertAt === position ? null : position;
+          ctx.insertChanged();
+        } }
+      }),
+      h("button", {
+        class: "nbk-button nbk-duplicate",
+        text: "copy",
+        title: "duplicate this layer below it",
+        on: { click: () => {
+          ctx.requestOnce("duplicate_layer", { position });
+          ctx.structure.add(position + 1);
+        } }
+      }),
+      h("button", {
+        class: "nbk-button nbk-remove",
+        text: "✕",
+        title: "remove",
+        on: { click: () => {
+          ctx.requestOnce("remove_layer", { position });
+          ctx.structure.remove(position);
+        } }
+      })
+    ]);
+  }
+  function layerRow(entry, row, position, selected) {
+    const className = entry && typeof entry === "object" ? String(entry.class_name) : "?";
+    const config = entry && typeof entry === "object" && entry.config && typeof entry.config === "object" ? entry.config : {};
+    const status = row ? row.status : "not checked";
+    const li = h("li", { class: "nbk-layer", attrs: { "data-position": position, "data-status": status, "data-class": className } });
+    if (ui.insertAt === position) li.classList.add("nbk-insert-target");
+    if (selected) {
+      li.classList.add("nbk-selected");
+      li.setAttribute("aria-current", "true");
+    }
+    const handle = h("span", { class: "nbk-drag", text: "⠿", title: "drag to move", attrs: { draggable: "true", "aria-label": "move" } });
+    dragAndDrop(li, handle, position);
     const name = config.name ? h("span", { class: "nbk-layer-name", text: String(config.name), title: String(config.name) }) : null;
     const statusText = status === "ok" ? "ok" : status === "error" ? "error" : "not checked";
-    const header = h("div", { class: "nbk-layer-header" }, [
+    const header = h("div", {
+      class: "nbk-layer-header",
+      title: selected ? "selected: the palette adds below this layer (click to unselect)" : "click to select: the palette adds below it"
+    }, [
       handle,
       h("span", { class: "nbk-layer-position", text: String(position) }),
       h("span", { class: "nbk-layer-class", text: className }),
@@ -516,45 +589,20 @@ function render({ model, el, host }) {
       h("span", { class: "nbk-layer-shape", text: row && row.output_shape ? shapeText(row.output_shape) : "" }),
       h("span", { class: "nbk-layer-params", text: row && row.params !== null ? `${count(row.params)} params` : "" }),
       h("span", { class: "nbk-layer-status", text: statusText, attrs: { "data-status": status } }),
-      h("span", { class: "nbk-layer-actions" }, [
-        h("button", {
-          class: "nbk-button nbk-insert-above",
-          text: "+ above",
-          title: "insert a layer above this one: then pick it in the palette",
-          on: { click: () => {
-            ui.insertAt = ui.insertAt === position ? null : position;
-            drawPalette();
-            drawStack();
-          } }
-        }),
-        h("button", {
-          class: "nbk-button nbk-duplicate",
-          text: "copy",
-          title: "duplicate this layer below it",
-          on: { click: () => {
-            requestOnce("duplicate_layer", { position });
-            structure.add(position + 1);
-          } }
-        }),
-        h("button", {
-          class: "nbk-button nbk-remove",
-          text: "✕",
-          title: "remove",
-          on: { click: () => {
-            requestOnce("remove_layer", { position });
-            structure.remove(position);
-          } }
-        })
-      ])
+      actions(position)
     ]);
+    header.addEventListener("click", (e) => {
+      if (e.target instanceof Element && e.target.closest(INTERACTIVE)) return;
+      ctx.rpc.request("select_layer", { position: selected ? null : position }, "select_layer");
+    });
     li.append(header);
     if (status === "error") li.append(h("div", { class: "nbk-layer-error", attrs: { role: "note" }, text: row.message }));
     else if (status !== "ok") li.append(h("div", { class: "nbk-layer-note", text: row ? row.message : "not checked" }));
-    const layerSpec = layerSpecs.get(className);
+    const layerSpec = ctx.layerSpec(className);
     if (layerSpec) {
       const form = h("details", { class: "nbk-layer-form" }, [
         h("summary", { text: "arguments" }),
-        ...argumentFields(position, layerSpec, config, "")
+        ...argumentFields(ctx, position, layerSpec, config, "")
       ]);
       form.open = ui.open.has(position);
       form.addEventListener("toggle", () => {
@@ -565,14 +613,20 @@ function render({ model, el, host }) {
     }
     return li;
   }
-  function drawStack() {
+  const insertMarker = (at) => h("li", {
+    class: "nbk-insert-marker",
+    attrs: { "aria-hidden": "true", "data-insert-position": at }
+  });
+  function draw() {
     const active = document.activeElement;
-    const activeKey = active && root.contains(active) ? active.getAttribute("data-key") : null;
+    const activeKey = active && stack.contains(active) ? active.getAttribute("data-key") : null;
     clear(stack);
     clear(specErrors);
-    const r = report();
+    const r = ctx.report();
     const rows = r.layers || [];
-    const layers = Array.isArray(spec().layers) ? spec().layers : [];
+    const layers = Array.isArray(ctx.spec().layers) ? ctx.spec().layers : [];
+    const selected = ctx.model.get("selected");
+    const insertAt = ui.insertAt ?? ctx.model.get("insert_position");
     stack.append(h("li", { class: "nbk-layer nbk-layer-input", attrs: { "data-position": 0 } }, [
       h("div", { class: "nbk-layer-header" }, [
         h("span", { class: "nbk-layer-class", text: "Input" }),
@@ -581,7 +635,11 @@ function render({ model, el, host }) {
       ])
     ]));
     stack.classList.toggle("nbk-has-names", layers.some((entry) => Boolean(entry && entry.config && entry.config.name)));
-    layers.forEach((entry, i) => stack.append(layerRow(entry, rows[i], i + 1)));
+    layers.forEach((entry, i) => {
+      if (insertAt === i + 1) stack.append(insertMarker(insertAt));
+      stack.append(layerRow(entry, rows[i], i + 1, selected === i + 1));
+    });
+    if (insertAt === layers.length + 1) stack.append(insertMarker(insertAt));
     for (const issue of r.errors || []) {
       if (issue.position === null && issue.class_name !== "compile") {
         specErrors.append(h("li", { class: "nbk-layer-error", text: issue.message }));
@@ -592,14 +650,24 @@ function render({ model, el, host }) {
     totals.textContent = `Total params: ${count(total)} · trainable: ${count(trainable)} · non-trainable: ${count(total - trainable)}`;
     totals.dataset.ok = String(Boolean(r.ok));
     if (activeKey !== null) restoreFocus(stack, active);
-    markErrorField();
+    if (selected !== ui.shownSelected) {
+      ui.shownSelected = selected;
+      const node = selected ? stack.querySelector(`.nbk-layer[data-position="${Number(selected)}"]`) : null;
+      if (node && typeof node.scrollIntoView === "function") node.scrollIntoView({ block: "nearest" });
+    }
   }
-  function drawCompile() {
+  return { specErrors, stack, totals, draw };
+}
+
+// src/builder/compile.js
+function compilePart(ctx) {
+  const el = h("fieldset", { class: "nbk-mb-compile" });
+  function draw() {
     const active = document.activeElement;
-    const activeKey = active && compileBox.contains(active) ? active.getAttribute("data-key") : null;
-    clear(compileBox);
-    const c = spec().compile && typeof spec().compile === "object" ? spec().compile : {};
-    const send = (name) => (value) => rpc.request("set_compile", { name, value }, `set_compile:${name}`);
+    const activeKey = active && el.contains(active) ? active.getAttribute("data-key") : null;
+    clear(el);
+    const c = ctx.spec().compile && typeof ctx.spec().compile === "object" ? ctx.spec().compile : {};
+    const send = (name) => (value) => ctx.rpc.request("set_compile", { name, value }, `set_compile:${name}`);
     const select = (name, choices) => {
       const sel = h("select", { attrs: { "aria-label": name, "data-key": `compile.${name}` }, on: { change: () => {
         if (sel.value) send(name)(sel.value);
@@ -621,8 +689,26 @@ function render({ model, el, host }) {
     );
     const logits = h("input", { attrs: { type: "checkbox", "aria-label": "from_logits", "data-key": "compile.from_logits" }, on: { change: () => send("from_logits")(logits.checked) } });
     logits.checked = Boolean(c.from_logits);
+    const labelled = (name, node) => h("label", { class: "nbk-control nbk-field", attrs: { "data-field": `compile.${name}` } }, [h("span", { class: "nbk-control-name", text: name }), node]);
+    el.append(
+      h("legend", { text: "compile" }),
+      h("div", { class: "nbk-row" }, [
+        labelled("optimizer", select("optimizer", ctx.catalog().optimizers || [])),
+        labelled("learning_rate", lr),
+        labelled("loss", select("loss", ctx.catalog().losses || [])),
+        labelled("from_logits", logits),
+        h("div", { class: "nbk-control nbk-field", attrs: { "data-field": "compile.metrics" } }, [h("span", { class: "nbk-control-name", text: "metrics" }), metrics(c, send)])
+      ])
+    );
+    const errors = (ctx.report().errors || []).filter((e) => e.class_name === "compile");
+    if (errors.length) el.append(h("ul", { class: "nbk-mb-compile-errors" }, errors.map((e) => h("li", { class: "nbk-compile-error", text: e.message }))));
+    const warnings = ctx.model.get("compile_warnings") || [];
+    if (warnings.length) el.append(h("ul", { class: "nbk-notices nbk-compile-warnings" }, warnings.map((w) => h("li", { text: w }))));
+    if (activeKey !== null) restoreFocus(el, active);
+  }
+  function metrics(c, send) {
     const chosen = Array.isArray(c.metrics) ? c.metrics : [];
-    const metricsBody = h("div", { class: "nbk-mb-metrics" }, (catalog().metrics || []).map((m) => {
+    const body = h("div", { class: "nbk-mb-metrics" }, (ctx.catalog().metrics || []).map((m) => {
       const box = h("input", {
         attrs: { type: "checkbox", "aria-label": m, "data-key": `compile.metrics.${m}` },
         on: { change: () => send("metrics")(box.checked ? [...chosen, m] : chosen.filter((x) => x !== m)) }
@@ -630,46 +716,35 @@ function render({ model, el, host }) {
       box.checked = chosen.includes(m);
       return h("label", { class: "nbk-control" }, [box, h("span", { text: m })]);
     }));
-    const metrics = h("details", { class: "nbk-mb-metrics-panel" }, [h("summary", { text: chosen.length ? chosen.join(", ") : "none" }), metricsBody]);
-    metrics.open = ui.metricsOpen === true;
-    metrics.addEventListener("toggle", () => {
-      ui.metricsOpen = metrics.open;
+    const panel = h("details", { class: "nbk-mb-metrics-panel" }, [h("summary", { text: chosen.length ? chosen.join(", ") : "none" }), body]);
+    panel.open = ctx.ui.metricsOpen === true;
+    panel.addEventListener("toggle", () => {
+      ctx.ui.metricsOpen = panel.open;
     });
-    const labelled = (name, node) => h("label", { class: "nbk-control nbk-field", attrs: { "data-field": `compile.${name}` } }, [h("span", { class: "nbk-control-name", text: name }), node]);
-    compileBox.append(
-      h("legend", { text: "compile" }),
-      h("div", { class: "nbk-row" }, [
-        labelled("optimizer", select("optimizer", catalog().optimizers || [])),
-        labelled("learning_rate", lr),
-        labelled("loss", select("loss", catalog().losses || [])),
-        labelled("from_logits", logits),
-        h("div", { class: "nbk-control nbk-field", attrs: { "data-field": "compile.metrics" } }, [h("span", { class: "nbk-control-name", text: "metrics" }), metrics])
-      ])
-    );
-    const errors = (report().errors || []).filter((e) => e.class_name === "compile");
-    if (errors.length) compileBox.append(h("ul", { class: "nbk-mb-compile-errors" }, errors.map((e) => h("li", { class: "nbk-compile-error", text: e.message }))));
-    const warnings = model.get("compile_warnings") || [];
-    if (warnings.length) compileBox.append(h("ul", { class: "nbk-notices nbk-compile-warnings" }, warnings.map((w) => h("li", { text: w }))));
-    if (activeKey !== null) restoreFocus(compileBox, active);
-    markErrorField();
+    return panel;
   }
-  function markErrorField() {
-    for (const node of root.querySelectorAll(".nbk-field-invalid")) node.classList.remove("nbk-field-invalid");
-    for (const node of root.querySelectorAll(".nbk-field-message")) node.remove();
-    const where = model.get("error_field") || {};
-    if (!where.name) return;
-    const scope = where.position === null || where.position === void 0 ? root : stack.querySelector(`.nbk-layer[data-position="${Number(where.position)}"]`);
-    if (!scope) return;
-    const target = [...scope.querySelectorAll(".nbk-field")].find((n) => n.getAttribute("data-field") === where.name);
-    if (!target) return;
-    target.classList.add("nbk-field-invalid");
-    target.after(h("div", { class: "nbk-field-message", text: model.get("error") || "" }));
-    const form = target.closest("details.nbk-layer-form");
-    if (form) form.open = true;
-    const more = target.closest("details.nbk-mb-more");
-    if (more) more.open = true;
-  }
-  function drawOutputs() {
+  return { el, draw };
+}
+
+// src/builder/outputs.js
+function outputsPart(ctx, host) {
+  const { model } = ctx;
+  const codePre = h("pre", { class: "nbk-mb-code" });
+  const codeNote = h("p", { class: "nbk-note" });
+  const summaryPre = h("pre", { class: "nbk-mb-summary" });
+  const explorerBox = h("div", { class: "nbk-mb-explorer" });
+  const copyButton = h("button", {
+    class: "nbk-button nbk-copy-code",
+    text: "copy",
+    title: "copy the code to the clipboard",
+    on: { click: () => navigator.clipboard?.writeText(model.get("code") || "") }
+  });
+  const els = [
+    h("details", { class: "nbk-mb-output nbk-mb-code-panel" }, [h("summary", { text: "Python code" }), codeNote, copyButton, codePre]),
+    h("details", { class: "nbk-mb-output nbk-mb-summary-panel" }, [h("summary", { text: "model.summary()" }), summaryPre]),
+    explorerBox
+  ];
+  function draw() {
     const code = model.get("code") || "";
     codePre.textContent = code;
     codePre.hidden = code === "";
@@ -691,7 +766,7 @@ function render({ model, el, host }) {
     explorerBox.append(
       h("div", { class: "nbk-row nbk-mb-explorer-header" }, [
         h("span", { class: "nbk-section", text: "Activation explorer" }),
-        h("button", { class: "nbk-button nbk-close-explorer", text: "close", on: { click: () => requestOnce("close_explorer", {}) } })
+        h("button", { class: "nbk-button nbk-close-explorer", text: "close", on: { click: () => ctx.requestOnce("close_explorer", {}) } })
       ]),
       slot
     );
@@ -716,6 +791,62 @@ function render({ model, el, host }) {
       if (!controller.signal.aborted) slot.textContent = `The activation explorer could not be shown: ${err}`;
     }
   }
+  return { els, draw, drawExplorer, dispose: () => explorerView?.abort() };
+}
+
+// src/model_builder.js
+function render({ model, el, host }) {
+  const rpc = channel(model);
+  let unique = 0;
+  let layerSpecs = /* @__PURE__ */ new Map();
+  const { ui, structure } = viewState();
+  ui.shownSelected = model.get("selected");
+  const ctx = {
+    model,
+    rpc,
+    ui,
+    structure,
+    // Structure edits each get their own key: none of them may replace another.
+    requestOnce: (action, args) => rpc.request(action, args, `${action}:${++unique}`),
+    catalog: () => model.get("catalog") || {},
+    spec: () => model.get("spec") || {},
+    report: () => model.get("report") || {},
+    layerSpec: (className) => layerSpecs.get(className),
+    insertChanged: () => {
+      palette.draw();
+      drawStack();
+    }
+  };
+  const indexCatalog = () => {
+    layerSpecs = new Map((ctx.catalog().layers || []).map((l) => [l.class_name, l]));
+  };
+  indexCatalog();
+  const toolbar = toolbarPart(ctx);
+  const input = inputPart(ctx);
+  const palette = palettePart(ctx);
+  const stack = stackPart(ctx);
+  const compile = compilePart(ctx);
+  const outputs = outputsPart(ctx, host);
+  const root = h("div", { class: "nbkeras-widget nbkeras-model-builder" });
+  const modelBox = h("div", { class: "nbk-mb-model" }, [stack.specErrors, stack.stack, stack.totals]);
+  root.append(
+    errorBanner(model),
+    toolbar.el,
+    input.el,
+    h("div", { class: "nbk-mb-main" }, [palette.el, modelBox]),
+    compile.el,
+    ...outputs.els
+  );
+  el.appendChild(root);
+  const markError = () => markErrorField(ctx, root, stack.stack);
+  const drawStack = () => {
+    stack.draw();
+    markError();
+  };
+  const drawCompile = () => {
+    compile.draw();
+    markError();
+  };
   const pending = /* @__PURE__ */ new Set();
   const schedule = (...fns) => () => {
     if (pending.size === 0) queueMicrotask(() => {
@@ -727,23 +858,24 @@ function render({ model, el, host }) {
   };
   const redrawAll = () => {
     indexCatalog();
-    drawToolbar();
-    drawInput();
-    drawPalette();
+    toolbar.draw();
+    input.draw();
+    palette.draw();
     drawStack();
     drawCompile();
-    drawOutputs();
+    outputs.draw();
   };
   redrawAll();
-  drawExplorer();
+  outputs.drawExplorer();
   const listeners = [
     ["change:catalog", redrawAll],
-    ["change:spec change:report", schedule(drawInput, drawStack, drawCompile)],
+    ["change:spec change:report", schedule(input.draw, drawStack, drawCompile)],
+    ["change:selected change:insert_position", schedule(palette.draw, drawStack)],
     ["change:compile_warnings", schedule(drawCompile)],
-    ["change:code change:summary", drawOutputs],
-    ["change:can_undo change:can_redo", drawHistory],
-    ["change:error_field change:error", markErrorField],
-    ["change:explorer", drawExplorer]
+    ["change:code change:summary", outputs.draw],
+    ["change:can_undo change:can_redo", toolbar.drawHistory],
+    ["change:error_field change:error", markError],
+    ["change:explorer", outputs.drawExplorer]
   ];
   for (const [event, fn] of listeners) model.on(event, fn);
   const busy = busyMarker(modelBox, "checking…");
@@ -752,7 +884,7 @@ function render({ model, el, host }) {
     for (const [event, fn] of listeners) model.off(event, fn);
     stopActivity();
     busy.dispose();
-    explorerView?.abort();
+    outputs.dispose();
     rpc.dispose();
   };
 }

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from harness import NotebookRun, run_notebook, wait_until, write_notebook
+from harness import ARTIFACTS_DIR, NotebookRun, run_notebook, wait_until, write_notebook
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -124,33 +124,120 @@ def _summary(rows: list[dict[str, Any]]) -> list[tuple[str, str, int | None]]:
     return [(r["cls"], r["shape"], _params(r["params"])) for r in rows]
 
 
+def _selected(run: NotebookRun) -> list[int]:
+    """Positions of the rows the page shows as selected."""
+    return run.page.evaluate(
+        "(sel) => Array.from(document.querySelectorAll(sel)).map((li) => Number(li.getAttribute('data-position')))",
+        f'{ROWS}.nbk-selected[aria-current="true"]',
+    )
+
+
+def _marker(run: NotebookRun) -> int | None:
+    """Where the page says the palette adds: the row the marker stands above (rows + 1: the end)."""
+    marker = run.page.locator(f"{ROOT} .nbk-insert-marker")
+    return int(marker.get_attribute("data-insert-position")) if marker.count() == 1 else None
+
+
 def test_builder_add_layer_from_palette(notebook_page, jupyter_server, tmp_path):
-    """A palette click appends a row with its shape and params; the total follows, as in the kernel."""
+    """A palette click adds the layer above the output layer, or below the selected layer; the new
+    row is selected, with its shape and params; the total follows, as in the kernel."""
     run = _open(notebook_page, jupyter_server, tmp_path, "builder_add")
+    page = run.page
     assert _summary(_rows(run)) == _cnn_rows()
     before = _total(run)
     assert before == 1610 == int(run.execute("print(b.check().total_params)"))
+    # Nothing selected: the palette adds above the output Dense, and says so.
+    assert _marker(run) == 5 and _selected(run) == []
+    assert page.locator(f"{ROOT} .nbk-mb-palette-where").inner_text() == "Add above the output layer (position 5)"
 
-    run.page.locator(f'{ROOT} .nbk-mb-palette button[data-class="Dense"]').click()
+    page.locator(f'{ROOT} .nbk-mb-palette button[data-class="Dense"]').click()
     _wait_for(run, lambda: len(_rows(run)) == 6, "a sixth row", describe=lambda: f"rows: {_rows(run)}")
+    _wait_for(run, lambda: _selected(run) == [5], "the new row to be selected", describe=lambda: f"{_selected(run)}")
+
+    rows = _rows(run)
+    new, output = rows[4], rows[5]
+    assert (new["position"], new["cls"], new["status"]) == (5, "Dense", "ok"), new
+    units = int(run.execute("print(b.spec['layers'][4]['config']['units'])"))
+    # Dense(units) on the 144 features of Dropout: 144 * units weights + units biases.
+    assert new["shape"] == f"(None, {units})", new
+    assert _params(new["params"]) == 144 * units + units, new
+    # The output layer stays last, now on `units` features: units * 10 + 10.
+    assert (output["cls"], output["shape"], _params(output["params"])) == ("Dense", "(None, 10)", units * 10 + 10)
+    assert _summary(rows[:4]) == _cnn_rows()[:4], "adding above the output must not change earlier rows"
+    assert _total(run) == 160 + 144 * units + units + units * 10 + 10
+    assert _total(run) == int(run.execute("print(b.check().total_params)")), "the page and the kernel disagree"
+    assert run.execute("print(b.selected, b.insert_position)").strip() == "5 6"
+    assert _marker(run) == 6 and page.locator(f"{ROOT} .nbk-mb-palette-where").inner_text() == "Add below position 5"
+
+    # Select the Conv2D by clicking its row (not a button): the next layer goes right below it.
+    _row(run, 1).locator(":scope > .nbk-layer-header .nbk-layer-shape").click()
+    _wait_for(run, lambda: _selected(run) == [1], "Conv2D to be selected", describe=lambda: f"{_selected(run)}")
+    assert _marker(run) == 2
+    page.locator(f'{ROOT} .nbk-mb-palette button[data-class="BatchNormalization"]').click()
     _wait_for(
         run,
-        lambda: _total(run) != before,
-        "the total params line to change",
-        describe=lambda: run.page.locator(TOTALS).inner_text(),
+        lambda: [r["cls"] for r in _rows(run)][:3] == ["Conv2D", "BatchNormalization", "MaxPooling2D"],
+        "BatchNormalization below Conv2D",
+        describe=lambda: f"rows: {_rows(run)}",
     )
+    _wait_for(run, lambda: _selected(run) == [2], "the new row to be selected", describe=lambda: f"{_selected(run)}")
+    ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
+    page.locator(ROOT).screenshot(path=str(ARTIFACTS_DIR / "builder_selected.png"))
+    assert run.execute("print([l['class_name'] for l in b.spec['layers']][:3], b.selected)").strip() == (
+        "['Conv2D', 'BatchNormalization', 'MaxPooling2D'] 2"
+    )
+    # A click on the selected row unselects it: back to "above the output layer".
+    _row(run, 2).locator(":scope > .nbk-layer-header .nbk-layer-class").click()
+    _wait_for(run, lambda: _selected(run) == [], "no selection", describe=lambda: f"{_selected(run)}")
+    assert _marker(run) == 7
+    run.assert_clean()
 
-    new = _rows(run)[-1]
-    assert (new["position"], new["cls"], new["status"]) == (6, "Dense", "ok"), new
-    units = int(run.execute("print(b.spec['layers'][5]['config']['units'])"))
-    # Dense(units) on the previous Dense(10): 10 * units weights + units biases.
-    assert new["shape"] == f"(None, {units})", new
-    assert _params(new["params"]) == 10 * units + units, new
-    assert _summary(_rows(run)[:5]) == _cnn_rows(), "adding at the end must not change earlier rows"
 
-    after = _total(run)
-    assert after == before + 10 * units + units
-    assert after == int(run.execute("print(b.check().total_params)")), "the page and the kernel disagree"
+# The status badge and "+ above", from the page's geometry: per row, whether the badge's
+# text is on one line, and whether its box meets the actions' box or leaves the row.
+_BADGE_GEOMETRY_JS = r"""
+(selector) => Array.from(document.querySelectorAll(selector)).map((li) => {
+  const badge = li.querySelector(':scope > .nbk-layer-header .nbk-layer-status');
+  const actions = li.querySelector(':scope > .nbk-layer-header .nbk-layer-actions');
+  const above = li.querySelector(':scope > .nbk-layer-header .nbk-insert-above');
+  const header = li.querySelector(':scope > .nbk-layer-header').getBoundingClientRect();
+  const range = document.createRange();
+  range.selectNodeContents(badge);
+  const lines = new Set(Array.from(range.getClientRects()).map((r) => Math.round(r.top))).size;
+  const b = badge.getBoundingClientRect();
+  const meets = (r) => b.left < r.right && r.left < b.right && b.top < r.bottom && r.top < b.bottom;
+  return {
+    position: Number(li.getAttribute('data-position')), text: badge.textContent, lines,
+    overlapsActions: meets(actions.getBoundingClientRect()), overlapsAbove: meets(above.getBoundingClientRect()),
+    inside: b.left >= header.left - 0.5 && b.right <= header.right + 0.5,
+    clipped: badge.scrollWidth > badge.clientWidth + 1,
+  };
+})
+"""
+
+
+def test_builder_status_badges_stay_on_one_line_clear_of_the_buttons(notebook_page, jupyter_server, tmp_path):
+    """ "not checked" (the widest badge) never wraps and "+ above" never covers it, at two widths."""
+    run = _open(notebook_page, jupyter_server, tmp_path, "builder_badges")
+    page = run.page
+    run.execute("b.move_layer(3, 1)")  # Flatten first: Conv2D breaks, the three after it are not checked
+    _wait_for(
+        run,
+        lambda: [r["status"] for r in _rows(run)] == ["ok", "error", "not checked", "not checked", "not checked"],
+        "an error and three unchecked rows",
+        describe=lambda: f"rows: {_rows(run)}",
+    )
+    for width in (1400, 1000):
+        page.set_viewport_size({"width": width, "height": 1000})
+        page.wait_for_timeout(300)
+        rows = page.evaluate(_BADGE_GEOMETRY_JS, ROWS)
+        assert [r["text"] for r in rows] == ["ok", "error", "not checked", "not checked", "not checked"], rows
+        for row in rows:
+            assert row["lines"] == 1, (width, row)
+            assert not row["overlapsActions"] and not row["overlapsAbove"], (width, row)
+            assert row["inside"] and not row["clipped"], (width, row)
+        ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
+        page.locator(ROOT).screenshot(path=str(ARTIFACTS_DIR / f"builder_badges_{width}.png"))
     run.assert_clean()
 
 
