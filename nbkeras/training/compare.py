@@ -15,6 +15,8 @@ from typing import Any
 import numpy as np
 import traitlets
 
+from nbkeras._validate import invalid_value
+from nbkeras.training.presenter import Throttle
 from nbkeras.widgets.base import NbKerasWidget
 from nbkeras.widgets.figure import to_wire
 from nbkeras.widgets.static import bundle
@@ -39,16 +41,23 @@ class RunComparison(NbKerasWidget):
 
     _esm = bundle("figure_view.js")
     figure = traitlets.Dict().tag(sync=True)
-    min_interval = 0.5  # seconds between redraws while runs train
+    @property
+    def min_interval(self) -> float:
+        """Seconds between redraws while runs train (0.5)."""
+        return self._throttle.seconds
+
+    @min_interval.setter
+    def min_interval(self, seconds: float) -> None:
+        self._throttle.seconds = float(seconds)
 
     def __init__(self, metrics: Sequence[str] = ("loss", "val_loss"), *, log_scale: bool = False, title: str = "", **kwargs: Any) -> None:
         if isinstance(metrics, str) or not metrics or not all(isinstance(m, str) for m in metrics):
-            raise ValueError(f"Invalid value for argument `metrics`. Received: metrics={metrics!r}. Expected a non-empty sequence of epoch-log keys such as ('loss', 'val_loss').")
+            raise invalid_value("metrics", metrics, "a non-empty sequence of epoch-log keys such as ('loss', 'val_loss')")
         self.metrics = tuple(metrics)
         self.log_scale = bool(log_scale)
         self.title = title
         self.runs: dict[str, Any] = {}  # label -> LiveMonitor
-        self._last_draw = -float("inf")
+        self._throttle = Throttle(0.5)
         self._pictured_epochs = 0  # epochs (over all runs) in the last picture sent to the outputs
         super().__init__(**kwargs)
         self.figure = to_wire(self.figure_spec())
@@ -66,9 +75,10 @@ class RunComparison(NbKerasWidget):
     def add(self, monitor: Any, label: str) -> None:
         """Draw ``monitor``'s run (this one and its later fits) as ``label``."""
         if not isinstance(label, str) or not label:
-            raise ValueError(f"Invalid value for argument `label`. Received: label={label!r}. Expected a non-empty string.")
+            raise invalid_value("label", label, "a non-empty string")
         if label in self.runs:
-            raise ValueError(f"Invalid value for argument `label`. Received: label={label!r}, which is already used. Expected a new name; used: {', '.join(self.runs)}.")
+            raise invalid_value("label", label, f"a new name; used: {', '.join(self.runs)}",
+                                received=f"label={label!r}, which is already used")
         self.runs[label] = monitor
         monitor.epoch_listeners.append(lambda _mon: self._redraw())
         self._redraw(force=True)
@@ -76,8 +86,7 @@ class RunComparison(NbKerasWidget):
     def _redraw(self, force: bool = False) -> None:
         now = time.perf_counter()
         idle = all(m.state != "running" for m in self.runs.values())
-        if force or now - self._last_draw >= self.min_interval or idle:
-            self._last_draw = now
+        if self._throttle.due(now, force=force or idle):
             self.figure = to_wire(self.figure_spec())
         epochs = sum(len(next(iter(m.history.values()), ())) for m in self.runs.values())
         if idle and epochs != self._pictured_epochs:

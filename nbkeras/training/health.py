@@ -45,6 +45,7 @@ from typing import Any
 import numpy as np
 
 from nbkeras._keras import keras, tf
+from nbkeras._validate import invalid_value, is_int
 
 __all__ = ["HealthProbe", "HealthReport", "LayerHealth"]
 
@@ -166,14 +167,11 @@ class HealthProbe:
     """
 
     def __init__(self, model: Any, x: Any, y: Any, *, max_samples: int = 64) -> None:
-        if isinstance(max_samples, bool) or not isinstance(max_samples, (int, np.integer)) or max_samples < 1:
-            raise ValueError(
-                f"Invalid value for argument `max_samples`. Received: max_samples={max_samples!r}. "
-                "Expected an integer >= 1."
-            )
+        if not is_int(max_samples) or max_samples < 1:
+            raise invalid_value("max_samples", max_samples, "an integer >= 1")
         n = min(_num_samples(x), int(max_samples))
         if n < 1:
-            raise ValueError("Invalid value for argument `x`. Received: 0 samples. Expected at least one sample.")
+            raise invalid_value("x", x, "at least one sample", received="0 samples")
         self.model = model
         self.samples = n
         self._x = _slice(x, n)
@@ -255,10 +253,8 @@ class HealthProbe:
             self._loss(y_pred)
         except ValueError as exc:
             if "no loss" in str(exc).lower():  # Keras: "No loss to compute. Provide a `loss` ..."
-                raise ValueError(
-                    "Invalid value for argument `model`. Received: a model with no loss to compute. "
-                    "Expected a compiled model: call `model.compile(loss=...)` first."
-                ) from exc
+                raise invalid_value("model", self.model, "a compiled model: call `model.compile(loss=...)` first",
+                                    received="a model with no loss to compute") from exc
             raise
         finally:
             for v in model.metrics_variables:

@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 
 from nbkeras._keras import tf
+from nbkeras._validate import invalid_value, is_int, is_number
 
 __all__ = ["HistogramScheduler", "HistogramSnapshot", "weight_histograms"]
 
@@ -79,8 +80,8 @@ class HistogramSnapshot:
 
 
 def _check_bins(bins: Any) -> int:
-    if isinstance(bins, bool) or not isinstance(bins, (int, np.integer)) or bins < 1:
-        raise ValueError(f"Invalid value for argument `bins`. Received: bins={bins!r}. Expected an integer >= 1.")
+    if not is_int(bins) or bins < 1:
+        raise invalid_value("bins", bins, "an integer >= 1")
     return int(bins)
 
 
@@ -162,17 +163,12 @@ def weight_histograms(
     bins = _check_bins(bins)
     variables = list(variables)
     if not variables:
-        raise ValueError(
-            "Invalid value for argument `variables`. Received: an empty list. "
-            "Expected at least one variable (e.g. `model.trainable_weights` of a built model)."
-        )
+        raise invalid_value("variables", variables, "at least one variable (e.g. `model.trainable_weights` of a built model)",
+                            received="an empty list")
     if names is None:
         names = [_name(v, i) for i, v in enumerate(variables)]
     elif len(names) != len(variables):
-        raise ValueError(
-            f"Invalid value for argument `names`. Received: {len(names)} names. "
-            f"Expected one per variable ({len(variables)})."
-        )
+        raise invalid_value("names", names, f"one per variable ({len(variables)})", received=f"{len(names)} names")
     started = time.perf_counter()
     # Eager ops, a handful per variable, each running where the variable lives; only the
     # ranges and the counts reach the host. (A tf.function over all variables runs ~1 ms
@@ -245,22 +241,12 @@ class HistogramScheduler:
     """
 
     def __init__(self, target_fraction: float = 0.01, *, min_interval_s: float = 0.0, smoothing: float = 0.5) -> None:
-        number = isinstance(target_fraction, (int, float)) and not isinstance(target_fraction, bool)
-        if not number or not 0 < target_fraction <= 1:
-            raise ValueError(
-                f"Invalid value for argument `target_fraction`. Received: target_fraction={target_fraction!r}. "
-                "Expected a float in (0, 1], e.g. 0.01 for 1 % of training time."
-            )
-        if not isinstance(min_interval_s, (int, float)) or isinstance(min_interval_s, bool) or min_interval_s < 0:
-            raise ValueError(
-                f"Invalid value for argument `min_interval_s`. Received: min_interval_s={min_interval_s!r}. "
-                "Expected a number of seconds >= 0."
-            )
-        if not 0 <= smoothing < 1:
-            raise ValueError(
-                f"Invalid value for argument `smoothing`. Received: smoothing={smoothing!r}. "
-                "Expected a float in [0, 1)."
-            )
+        if not (is_number(target_fraction) and 0 < target_fraction <= 1):
+            raise invalid_value("target_fraction", target_fraction, "a float in (0, 1], e.g. 0.01 for 1 % of training time")
+        if not (is_number(min_interval_s) and min_interval_s >= 0):
+            raise invalid_value("min_interval_s", min_interval_s, "a number of seconds >= 0")
+        if not (is_number(smoothing) and 0 <= smoothing < 1):
+            raise invalid_value("smoothing", smoothing, "a float in [0, 1)")
         self.target_fraction = float(target_fraction)
         self.min_interval_s = float(min_interval_s)
         self._alpha_new = 1.0 - float(smoothing)

@@ -322,7 +322,7 @@ class LiveMonitor(keras().callbacks.Callback):
     def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         self._guard("recording", lambda: self._batch_end(batch, logs))
         for command in self.controls.take():  # a Stop works even if recording fails
-            self._guard("control", lambda: self._apply(command))
+            self._guard("control", lambda command=command: self._apply(command))
 
     def _batch_end(self, batch: int, logs: dict[str, Any] | None) -> None:
         now = time.perf_counter()
@@ -342,7 +342,7 @@ class LiveMonitor(keras().callbacks.Callback):
             self._guard("weight histograms", lambda: self._histograms(step=record.step, now=now))
         self._guard("dashboard", lambda: self.presenter.epoch_end(record, now))
         for listener in self.epoch_listeners:
-            self._guard("epoch listener", lambda: listener(self))
+            self._guard("epoch listener", lambda listener=listener: listener(self))
 
     def on_train_end(self, logs: dict[str, Any] | None = None) -> None:
         self._guard("training end", self._train_end)
@@ -371,7 +371,7 @@ class LiveMonitor(keras().callbacks.Callback):
         self._guard("dashboard", self.presenter.finish)
         self._guard("static snapshot", self.presenter.redraw_picture)
         for listener in self.epoch_listeners:  # a last redraw with the final state
-            self._guard("epoch listener", lambda: listener(self))
+            self._guard("epoch listener", lambda listener=listener: listener(self))
         self.controls_live = False  # the next fit says again whether the kernel is free
 
     def mark(self, state: str, exception: BaseException | None = None) -> None:

@@ -50,6 +50,7 @@ from typing import Any
 
 import numpy as np
 
+from nbkeras._validate import invalid_value, is_int, is_number
 from nbkeras.training.series import DecimatedSeries
 
 __all__ = ["BatchRecord", "EpochRecord", "TrainingRecorder", "smooth"]
@@ -120,14 +121,12 @@ class EpochRecord:
     new_nonfinite: list[str] = field(default_factory=list)
 
 
-def _check_positive_int(name: str, value: Any, *, allow_none: bool = True, minimum: int = 1) -> int | None:
-    if value is None and allow_none:
+def _count_or_none(name: str, value: Any, *, minimum: int = 1) -> int | None:
+    """A count Keras may not know (None), else an integer >= ``minimum``."""
+    if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(
-            f"Invalid value for argument `{name}`. Received: {name}={value!r}. "
-            f"Expected an integer >= {minimum}" + (" or None." if allow_none else ".")
-        )
+    if not is_int(value) or value < minimum:
+        raise invalid_value(name, value, f"an integer >= {minimum} or None")
     return int(value)
 
 
@@ -152,11 +151,8 @@ def smooth(values: np.ndarray, alpha: float) -> np.ndarray:
         >>> smooth(np.array([1.0, float("nan"), 3.0]), 0.5).tolist()
         [1.0, nan, 2.3333333333333335]
     """
-    if isinstance(alpha, bool) or not isinstance(alpha, (int, float, np.floating)) or not 0 <= alpha < 1:
-        raise ValueError(
-            f"Invalid value for argument `alpha`. Received: alpha={alpha!r}. "
-            "Expected a float in [0, 1) (0: no smoothing)."
-        )
+    if not (is_number(alpha) and 0 <= alpha < 1):
+        raise invalid_value("alpha", alpha, "a float in [0, 1) (0: no smoothing)")
     src = np.asarray(values, dtype=np.float64)
     out = src.copy()
     if alpha == 0:
@@ -202,11 +198,8 @@ class TrainingRecorder:
         # Validate once here, by building a throwaway series, rather than at the
         # first metric key of the first batch.
         DecimatedSeries(capacity, recent)
-        if not 0 <= smoothing < 1:
-            raise ValueError(
-                f"Invalid value for argument `smoothing`. Received: smoothing={smoothing!r}. "
-                "Expected a float in [0, 1)."
-            )
+        if not (is_number(smoothing) and 0 <= smoothing < 1):
+            raise invalid_value("smoothing", smoothing, "a float in [0, 1)")
         self._capacity = capacity
         self._recent = recent
         self._alpha_new = 1.0 - float(smoothing)
@@ -241,10 +234,10 @@ class TrainingRecorder:
             ValueError: A count is not a positive integer (``epochs`` may be 0).
         """
         # Keras runs (and returns an empty History for) fit(epochs=0): so does the recorder.
-        self._epochs = _check_positive_int("params['epochs']", params.get("epochs"), minimum=0)
-        steps = _check_positive_int("params['steps']", params.get("steps"))
-        self._samples_per_epoch = _check_positive_int("samples_per_epoch", samples_per_epoch)
-        self._batch_size = _check_positive_int("batch_size", batch_size)
+        self._epochs = _count_or_none("params['epochs']", params.get("epochs"), minimum=0)
+        steps = _count_or_none("params['steps']", params.get("steps"))
+        self._samples_per_epoch = _count_or_none("samples_per_epoch", samples_per_epoch)
+        self._batch_size = _count_or_none("batch_size", batch_size)
         if steps is None and self._samples_per_epoch and self._batch_size:
             steps = -(-self._samples_per_epoch // self._batch_size)
         self._steps_per_epoch = steps
@@ -324,102 +317,16 @@ class TrainingRecorder:
         Returns:
             The :class:`BatchRecord` of this hook.
         """
-        if not self._epoch_open or epoch != self._epoch:
-            self._open_epoch(epoch)
-        n_k = batch + 1
-        steps_per_epoch = self._steps_per_epoch
-        if steps_per_epoch is not None and n_k > steps_per_epoch:
-            # The last execution of an epoch runs fewer than N steps but Keras still
-            # reports batch = begin + N - 1.
-            n_k = steps_per_epoch
-        prev_n = self._prev_n
-        if n_k <= prev_n:  # a restarted epoch iterator: start over
-            self._base_step += prev_n
-            prev_n = self._prev_n = 0
-            self._prev_weight = 0.0
-            self._prev_means = {}
+        n_k, prev_n = self._batches_into_epoch(epoch, batch)
         bs = batch_size or self._batch_size
-        if bs:
-            s_k = float(n_k * bs)
-            if self._samples_per_epoch is not None and s_k > self._samples_per_epoch:
-                s_k = float(self._samples_per_epoch)
-        else:
-            s_k = float(n_k)
+        s_k = self._samples_at(n_k, bs)
         s_j = self._prev_weight
-        d_s = s_k - s_j
-        step = self._base_step + n_k
-        self._step = step
-
-        prev_means = self._prev_means
-        cumulative = self._cumulative
-        series = self._series
-        new_nonfinite: list[str] = []
-        means: dict[str, float] = {}
-        values: dict[str, float] = {}
-        for key, raw in logs.items():
-            try:
-                m = float(raw)
-            except (TypeError, ValueError):
-                continue  # a non-scalar metric (e.g. per-class F1): not a curve
-            means[key] = m
-            if not _isfinite(m):
-                v = m
-                if key not in self._nonfinite_keys:
-                    self._nonfinite_keys.add(key)
-                    self.nonfinite_events.append((step, key))
-                    new_nonfinite.append(key)
-            elif key in cumulative or d_s <= 0:
-                v = m
-            else:
-                m_j = prev_means.get(key)
-                v = m if m_j is None else (s_k * m - s_j * m_j) / d_s
-            values[key] = v
-            s = series.get(key)
-            if s is None:
-                s = series[key] = DecimatedSeries(self._capacity, self._recent)
-            s.append(step, v)
-
-        if learning_rate is not None:
-            lr = float(learning_rate)
-            s = series.get("learning_rate")
-            if s is None:
-                s = series["learning_rate"] = DecimatedSeries(self._capacity, self._recent)
-            s.append(step, lr)
-            if not _isfinite(lr) and "learning_rate" not in self._nonfinite_keys:
-                self._nonfinite_keys.add("learning_rate")
-                self.nonfinite_events.append((step, "learning_rate"))
-                new_nonfinite.append("learning_rate")
-
-        # Timing. Step-time EMA and throughput only over intervals of pure training.
+        step = self._step = self._base_step + n_k
+        values, means, new_nonfinite = self._batch_values(logs, s_k, s_j, step)
+        lr = self._record_learning_rate(learning_rate, step, new_nonfinite)
         dn = n_k - prev_n
-        dt = now - self._last_time
-        throughput = _NAN
-        if self._interval_ok and dt > 0:
-            throughput = (d_s if bs else dn) / dt
-            tp = self._throughput
-            self._throughput = throughput if tp != tp else tp + self._alpha_new * (throughput - tp)
-            per_step = dt / dn
-            st = self._step_seconds
-            self._step_seconds = per_step if st != st else st + self._alpha_new * (per_step - st)
-            key = "samples_per_second" if bs else "steps_per_second"
-            s = series.get(key)
-            if s is None:
-                s = series[key] = DecimatedSeries(self._capacity, self._recent)
-            s.append(step, throughput)
-        st = self._step_seconds
-        if st != st and step:  # no clean interval yet: the mean so far (incl. tracing)
-            st = (now - self._t0) / step
-        eta_epoch = eta_run = _NAN
-        if steps_per_epoch is not None:
-            left = steps_per_epoch - n_k
-            eta_epoch = left * st
-            if self._epochs is not None:
-                epochs_after = max(self._epochs - epoch - 1, 0)
-                eta_run = (left + epochs_after * steps_per_epoch) * st
-                oh = self._overhead_seconds
-                if oh == oh:
-                    eta_run += (epochs_after + 1) * oh
-
+        throughput = self._record_timing(dn, s_k - s_j, bs, now, step)
+        eta_epoch, eta_run = self._etas(epoch, n_k, now, step)
         self._prev_n = n_k
         self._prev_weight = s_k
         self._prev_means = means
@@ -431,7 +338,7 @@ class TrainingRecorder:
             batch,
             dn,
             values,
-            None if learning_rate is None else lr,
+            lr,
             now - self._t0,
             throughput,
             "samples/s" if bs else "steps/s",
@@ -440,6 +347,119 @@ class TrainingRecorder:
             new_nonfinite,
             self._throughput,
         )
+
+    # The steps of batch_end, in order.
+
+    def _batches_into_epoch(self, epoch: int, batch: int) -> tuple[int, int]:
+        """(batches into the epoch at this hook, at the previous hook), starting over on a restart."""
+        if not self._epoch_open or epoch != self._epoch:
+            self._open_epoch(epoch)
+        n_k = batch + 1
+        if self._steps_per_epoch is not None and n_k > self._steps_per_epoch:
+            # The last execution of an epoch runs fewer than N steps but Keras still
+            # reports batch = begin + N - 1.
+            n_k = self._steps_per_epoch
+        if n_k <= self._prev_n:  # a restarted epoch iterator: start over
+            self._base_step += self._prev_n
+            self._prev_n = 0
+            self._prev_weight = 0.0
+            self._prev_means = {}
+        return n_k, self._prev_n
+
+    def _samples_at(self, n_k: int, batch_size: int | None) -> float:
+        """S_k: samples seen in the epoch after ``n_k`` batches (batches, when sizes are unknown)."""
+        if not batch_size:
+            return float(n_k)
+        s_k = float(n_k * batch_size)
+        if self._samples_per_epoch is not None and s_k > self._samples_per_epoch:
+            s_k = float(self._samples_per_epoch)  # the last batch is smaller
+        return s_k
+
+    def _batch_values(
+        self, logs: Mapping[str, Any], s_k: float, s_j: float, step: int
+    ) -> tuple[dict[str, float], dict[str, float], list[str]]:
+        """Each metric's value for the steps since the last hook, from Keras's running means
+        (appended to its series); the means themselves; keys NaN/Inf for the first time."""
+        d_s = s_k - s_j
+        prev_means = self._prev_means
+        cumulative = self._cumulative
+        new_nonfinite: list[str] = []
+        means: dict[str, float] = {}
+        values: dict[str, float] = {}
+        for key, raw in logs.items():
+            try:
+                m = float(raw)
+            except (TypeError, ValueError):
+                continue  # a non-scalar metric (e.g. per-class F1): not a curve
+            means[key] = m
+            if not _isfinite(m):
+                v = m
+                if self._first_nonfinite(key, step):
+                    new_nonfinite.append(key)
+            elif key in cumulative or d_s <= 0:
+                v = m
+            else:
+                m_j = prev_means.get(key)
+                v = m if m_j is None else (s_k * m - s_j * m_j) / d_s
+            values[key] = v
+            self._series_of(key).append(step, v)
+        return values, means, new_nonfinite
+
+    def _record_learning_rate(self, learning_rate: float | None, step: int, new_nonfinite: list[str]) -> float | None:
+        if learning_rate is None:
+            return None
+        lr = float(learning_rate)
+        self._series_of("learning_rate").append(step, lr)
+        if not _isfinite(lr) and self._first_nonfinite("learning_rate", step):
+            new_nonfinite.append("learning_rate")
+        return lr
+
+    def _record_timing(self, dn: int, d_s: float, batch_size: int | None, now: float, step: int) -> float:
+        """This interval's throughput (NaN unless it was one of pure training); updates the step-time EMA."""
+        dt = now - self._last_time
+        if not (self._interval_ok and dt > 0):
+            return _NAN
+        throughput = (d_s if batch_size else dn) / dt
+        tp = self._throughput
+        self._throughput = throughput if tp != tp else tp + self._alpha_new * (throughput - tp)
+        per_step = dt / dn
+        st = self._step_seconds
+        self._step_seconds = per_step if st != st else st + self._alpha_new * (per_step - st)
+        self._series_of("samples_per_second" if batch_size else "steps_per_second").append(step, throughput)
+        return throughput
+
+    def _etas(self, epoch: int, n_k: int, now: float, step: int) -> tuple[float, float]:
+        """Seconds left in this epoch's steps and in the run (NaN when unknown)."""
+        steps_per_epoch = self._steps_per_epoch
+        if steps_per_epoch is None:
+            return _NAN, _NAN
+        st = self._step_seconds
+        if st != st and step:  # no clean interval yet: the mean so far (incl. tracing)
+            st = (now - self._t0) / step
+        left = steps_per_epoch - n_k
+        eta_epoch = left * st
+        if self._epochs is None:
+            return eta_epoch, _NAN
+        epochs_after = max(self._epochs - epoch - 1, 0)
+        eta_run = (left + epochs_after * steps_per_epoch) * st
+        oh = self._overhead_seconds
+        if oh == oh:
+            eta_run += (epochs_after + 1) * oh
+        return eta_epoch, eta_run
+
+    def _series_of(self, key: str) -> DecimatedSeries:
+        series = self._series.get(key)
+        if series is None:
+            series = self._series[key] = DecimatedSeries(self._capacity, self._recent)
+        return series
+
+    def _first_nonfinite(self, key: str, step: int) -> bool:
+        """Note ``key``'s first NaN/Inf of the run; False if it had one already."""
+        if key in self._nonfinite_keys:
+            return False
+        self._nonfinite_keys.add(key)
+        self.nonfinite_events.append((step, key))
+        return True
 
     def epoch_end(self, epoch: int, logs: Mapping[str, Any] | None, *, now: float | None = None) -> EpochRecord:
         """Record an epoch end (``on_epoch_end``), as Keras's ``History`` does.
@@ -465,9 +485,7 @@ class TrainingRecorder:
             except (TypeError, ValueError):
                 v = raw  # History keeps whatever Keras logged; so do we
             else:
-                if not _isfinite(v) and key not in self._nonfinite_keys:
-                    self._nonfinite_keys.add(key)
-                    self.nonfinite_events.append((step, key))
+                if not _isfinite(v) and self._first_nonfinite(key, step):
                     new_nonfinite.append(key)
             values[key] = v
             self._history.setdefault(key, []).append(v)

@@ -14,6 +14,7 @@ import weakref
 from collections.abc import Generator
 from typing import Any
 
+from nbkeras._validate import invalid_value
 from nbkeras.training.monitor import LiveMonitor, prepare_fit
 
 # One run per model at a time: two threads stepping one optimizer corrupt it silently.
@@ -162,7 +163,8 @@ def fit(model: Any, x: Any = None, y: Any = None, *, monitor: LiveMonitor | None
         >>> run.wait().history["loss"][-1]
     """
     if getattr(model, "optimizer", None) is None or not getattr(model, "compiled", True):
-        raise ValueError("Invalid value for argument `model`: it is not compiled. Call model.compile(optimizer=..., loss=...) first.")
+        raise invalid_value("model", model, "a compiled model: call model.compile(optimizer=..., loss=...) first",
+                            received=f"model={getattr(model, 'name', model)!r}, not compiled")
     fit_kwargs.setdefault("verbose", 0)  # printing from a thread misbehaves in ipykernel 7
     monitor = monitor or LiveMonitor()  # probe="auto": the health batch comes from x, y as fit starts
     callbacks, _ = prepare_fit(fit_kwargs.pop("callbacks", None), x, batch_size=fit_kwargs.get("batch_size"),

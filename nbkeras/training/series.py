@@ -36,15 +36,14 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from nbkeras._validate import invalid_value, is_int
+
 __all__ = ["DecimatedSeries"]
 
 
 def _check_int(name: str, value: object, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(
-            f"Invalid value for argument `{name}`. Received: {name}={value!r}. "
-            f"Expected an integer >= {minimum}."
-        )
+    if not is_int(value) or value < minimum:
+        raise invalid_value(name, value, f"an integer >= {minimum}")
     return int(value)
 
 
@@ -95,10 +94,8 @@ class DecimatedSeries:
         recent = _check_int("recent", recent, 0)
         capacity = _check_int("capacity", capacity, 2)
         if capacity < max(2 * recent, recent + 2):
-            raise ValueError(
-                f"Invalid value for argument `capacity`. Received: capacity={capacity} "
-                f"with recent={recent}. Expected capacity >= max(2 * recent, recent + 2)."
-            )
+            raise invalid_value("capacity", capacity, "capacity >= max(2 * recent, recent + 2)",
+                                received=f"capacity={capacity} with recent={recent}")
         self._capacity = capacity
         self._recent = recent
         # Allocated once: memory is bounded by construction, not by policy.
@@ -211,7 +208,7 @@ class DecimatedSeries:
             raise ValueError(
                 "Invalid value for arguments `steps` and `values`. Received: shapes "
                 f"{s.shape} and {v.shape}. Expected two 1-D arrays of the same length."
-            )
+            )  # two arguments: invalid_value names one
         i = 0
         while i < s.size:
             if self._n == self._capacity:
@@ -256,15 +253,8 @@ class DecimatedSeries:
             >>> s.since(1)
             (array([1.]), array([6.]))
         """
-        if (
-            isinstance(n_total, bool)
-            or not isinstance(n_total, (int, np.integer))
-            or not 0 <= n_total <= self.total_appended
-        ):
-            raise ValueError(
-                f"Invalid value for argument `n_total`. Received: n_total={n_total!r}. "
-                f"Expected an integer in [0, {self.total_appended}] (total_appended)."
-            )
+        if not is_int(n_total) or not 0 <= n_total <= self.total_appended:
+            raise invalid_value("n_total", n_total, f"an integer in [0, {self.total_appended}] (total_appended)")
         if compactions is not None and compactions != self.compactions:
             return None
         new = self.total_appended - n_total
