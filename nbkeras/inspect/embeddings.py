@@ -124,7 +124,7 @@ def _matrix_of(model_or_layer: Any, layer: Any) -> np.ndarray:
         return _matrix_of(target, None)
     if "keras" in sys.modules and isinstance(model_or_layer, keras().layers.Layer):
         if isinstance(model_or_layer, keras().layers.Embedding):
-            return keras().ops.convert_to_numpy(model_or_layer.embeddings)
+            return np.asarray(model_or_layer.embeddings.numpy())
         raise invalid_value(
             "model_or_layer",
             model_or_layer,

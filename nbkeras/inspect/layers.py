@@ -163,8 +163,8 @@ def conv_filters(model: Any, layer: Any = None) -> ConvFilters:
                 "a Conv1D, Conv2D or Conv3D layer",
                 received=f"layer {target.name!r} ({type(target).__name__})",
             )
-    kernel = keras().ops.convert_to_numpy(target.kernel)
-    bias = keras().ops.convert_to_numpy(target.bias) if getattr(target, "use_bias", False) else None
+    kernel = np.asarray(target.kernel.numpy())
+    bias = np.asarray(target.bias.numpy()) if getattr(target, "use_bias", False) else None
     return ConvFilters(target.name, np.moveaxis(kernel, -1, 0), bias)
 
 

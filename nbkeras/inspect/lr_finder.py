@@ -168,7 +168,7 @@ class _Ramp:
 
 
 def _snapshot(variables: list[Any]) -> list[tuple[Any, np.ndarray]]:
-    return [(v, np.array(keras().ops.convert_to_numpy(v), copy=True)) for v in variables]
+    return [(v, np.array(v.numpy(), copy=True)) for v in variables]
 
 
 def _restore(saved: list[tuple[Any, np.ndarray]]) -> None:
