@@ -32,10 +32,12 @@ __all__ = [
     "COMPILE_KEYS",
     "default_learning_rate",
     "logits_loss_class",
+    "loss_classes",
     "loss_names",
     "metric_names",
     "optimizer_class",
     "optimizer_names",
+    "snake_case",
     "validate_compile",
 ]
 
@@ -51,7 +53,8 @@ _COMPILE_METRICS = ("accuracy",)
 _NOT_NAMEABLE_OPTIMIZERS = ("Optimizer", "LossScaleOptimizer", "MultiOptimizer")
 
 
-def _snake(class_name: str) -> str:
+def snake_case(class_name: str) -> str:
+    """``"SparseCategoricalCrossentropy"`` -> ``"sparse_categorical_crossentropy"``."""
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", class_name).lower()
 
 
@@ -157,11 +160,11 @@ def metric_names() -> tuple[str, ...]:
 
 
 @functools.lru_cache(maxsize=1)
-def _loss_classes() -> dict[str, type]:
+def loss_classes() -> dict[str, type]:
     """snake_case name -> ``keras.losses`` class, for losses configured by arguments."""
     module = keras().losses
     return {
-        _snake(name): getattr(module, name)
+        snake_case(name): getattr(module, name)
         for name in dir(module)
         if isinstance(getattr(module, name), type) and issubclass(getattr(module, name), module.Loss) and name != "Loss"
     }
@@ -169,7 +172,7 @@ def _loss_classes() -> dict[str, type]:
 
 def logits_loss_class(loss: str) -> type | None:
     """The loss class that takes ``from_logits`` for ``loss``, or None."""
-    cls = _loss_classes().get(loss)
+    cls = loss_classes().get(loss)
     if cls is None or "from_logits" not in inspect.signature(cls.__init__).parameters:
         return None
     return cls

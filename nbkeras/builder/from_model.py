@@ -15,16 +15,18 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
+
 from nbkeras._keras import keras
 from nbkeras._validate import is_number
 from nbkeras.builder.catalog import LayerSpec, layer_class_names, layer_spec, spec_value
 from nbkeras.builder.compile_settings import (
-    _loss_classes,
-    _snake,
+    loss_classes,
     loss_names,
     metric_names,
     optimizer_class,
     optimizer_names,
+    snake_case,
 )
 from nbkeras.builder.errors import SpecError, SpecIssue, show
 from nbkeras.builder.layers import NAME_GIVEN, make_layer
@@ -241,8 +243,6 @@ def _functional_chain(model: Any) -> list[Any]:
 
 
 def _float32_shortest(value: float) -> float:
-    import numpy as np
-
     # Keras keeps the learning rate in a float32 variable: 0.001 reads back as
     # 0.0010000000474974513. The shortest decimal that is the same float32 is what
     # the user wrote.
@@ -281,8 +281,8 @@ def _compile_entry(model: Any) -> dict[str, Any] | None:
     loss = settings.get("loss")
     from_logits = False
     if isinstance(loss, Mapping):
-        loss_name = _snake(str(loss.get("class_name")))
-        cls = _loss_classes().get(loss_name)
+        loss_name = snake_case(str(loss.get("class_name")))
+        cls = loss_classes().get(loss_name)
         loss_config = dict(loss.get("config") or {})
         from_logits = bool(loss_config.pop("from_logits", False))
         default_loss = {k: v for k, v in cls().get_config().items() if k != "from_logits"} if cls else None
