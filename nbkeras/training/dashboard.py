@@ -39,13 +39,19 @@ class TrainingDashboard(NbKerasWidget):
     _esm = bundle("training_dashboard.js")
 
     title = traitlets.Unicode("").tag(sync=True)
-    metric_panels = traitlets.List(traitlets.Dict(), help="one figure per metric: layout and traces naming their series").tag(sync=True)
+    metric_panels = traitlets.List(
+        traitlets.Dict(), help="one figure per metric: layout and traces naming their series"
+    ).tag(sync=True)
     snapshot = traitlets.Dict(help="every held point of every series, for late views").tag(sync=True)
     status = traitlets.Dict(help="state, epoch/step, ETA, throughput, device, notices").tag(sync=True)
     histogram_figure = traitlets.Dict().tag(sync=True)
     health_figure = traitlets.Dict().tag(sync=True)
-    controls = traitlets.Dict(help="{enabled: bool, reason: str}: whether Stop/LR/checkpoint act mid-run").tag(sync=True)
-    smoothing = traitlets.Float(0.6, help="weight of the past in the smoothed curves, as TensorBoard's slider").tag(sync=True)
+    controls = traitlets.Dict(help="{enabled: bool, reason: str}: whether Stop/LR/checkpoint act mid-run").tag(
+        sync=True
+    )
+    smoothing = traitlets.Float(0.6, help="weight of the past in the smoothed curves, as TensorBoard's slider").tag(
+        sync=True
+    )
     log_scale = BoolTrait(False, help="metric axes on a log scale").tag(sync=True)
 
     _settable = ("smoothing", "log_scale")

@@ -68,8 +68,13 @@ def metric_names(log_keys: Sequence[str]) -> list[str]:
     return names
 
 
-def metric_panels(names: Sequence[str], *, log_scale: bool, nonfinite_steps: Sequence[float] = (),
-                  learning_rate_axis: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+def metric_panels(
+    names: Sequence[str],
+    *,
+    log_scale: bool,
+    nonfinite_steps: Sequence[float] = (),
+    learning_rate_axis: Mapping[str, Any] | None = None,
+) -> list[dict[str, Any]]:
     """One figure per metric, then one for the learning rate; layouts whose traces name their series.
 
     Separate small figures rather than one figure of subplots: a browser redraws each on
@@ -84,7 +89,16 @@ def metric_panels(names: Sequence[str], *, log_scale: bool, nonfinite_steps: Seq
     rows = [*names, "learning_rate"]
     # NaN/Inf in the loss or weights: a red line at the step where it first appeared.
     shapes = [
-        {"type": "line", "xref": "x", "yref": "paper", "x0": s, "x1": s, "y0": 0, "y1": 1, "line": {"color": "#d62728", "width": 1.5, "dash": "dash"}}
+        {
+            "type": "line",
+            "xref": "x",
+            "yref": "paper",
+            "x0": s,
+            "x1": s,
+            "y0": 0,
+            "y1": 1,
+            "line": {"color": "#d62728", "width": 1.5, "dash": "dash"},
+        }
         for s in nonfinite_steps
     ]
     panels = []
@@ -100,33 +114,69 @@ def metric_panels(names: Sequence[str], *, log_scale: bool, nonfinite_steps: Seq
             "hovermode": "x unified",
             # One step axis for all panels: only the last shows its labels.
             "xaxis": {"gridcolor": "#eee", "title": {"text": "step"} if last else None, "showticklabels": last},
-            "yaxis": {"title": {"text": "learning rate" if is_lr else name}, "gridcolor": "#eee",
-                      "type": "log" if (log_scale or is_lr) else "linear", "exponentformat": "e" if is_lr else "none",
-                      **(dict(learning_rate_axis or {}) if is_lr else {})},
+            "yaxis": {
+                "title": {"text": "learning rate" if is_lr else name},
+                "gridcolor": "#eee",
+                "type": "log" if (log_scale or is_lr) else "linear",
+                "exponentformat": "e" if is_lr else "none",
+                **(dict(learning_rate_axis or {}) if is_lr else {}),
+            },
             "shapes": [] if is_lr else shapes,
             # Whether the view's log-scale box switches this panel's y axis (not the learning rate's).
             "meta": {"panel": name, "log_scale_follows": not is_lr},
         }
         layout["xaxis"] = {k: v for k, v in layout["xaxis"].items() if v is not None}
         if is_lr:
-            traces = [{"type": "scatter", "mode": "lines", "name": "learning rate", "meta": {"series": "batch/learning_rate"},
-                       "line": {"color": "#54a24b", "shape": "hv"}, "showlegend": False}]
+            traces = [
+                {
+                    "type": "scatter",
+                    "mode": "lines",
+                    "name": "learning rate",
+                    "meta": {"series": "batch/learning_rate"},
+                    "line": {"color": "#54a24b", "shape": "hv"},
+                    "showlegend": False,
+                }
+            ]
         else:
             traces = [
-                {"type": "scatter", "mode": "lines", "name": "per batch", "meta": {"series": f"batch/{name}"},
-                 "line": {"color": RAW, "width": 1}},
-                {"type": "scatter", "mode": "lines", "name": "per batch, smoothed", "meta": {"smooth": f"batch/{name}"},
-                 "line": {"color": TRAIN, "width": 2}},
-                {"type": "scatter", "mode": "lines+markers", "name": "epoch (train)", "meta": {"series": f"epoch/{name}"},
-                 "line": {"color": TRAIN, "dash": "dot"}, "marker": {"size": 6}},
-                {"type": "scatter", "mode": "lines+markers", "name": "epoch (validation)", "meta": {"series": f"epoch/val_{name}"},
-                 "line": {"color": VALIDATION}, "marker": {"size": 6}},
+                {
+                    "type": "scatter",
+                    "mode": "lines",
+                    "name": "per batch",
+                    "meta": {"series": f"batch/{name}"},
+                    "line": {"color": RAW, "width": 1},
+                },
+                {
+                    "type": "scatter",
+                    "mode": "lines",
+                    "name": "per batch, smoothed",
+                    "meta": {"smooth": f"batch/{name}"},
+                    "line": {"color": TRAIN, "width": 2},
+                },
+                {
+                    "type": "scatter",
+                    "mode": "lines+markers",
+                    "name": "epoch (train)",
+                    "meta": {"series": f"epoch/{name}"},
+                    "line": {"color": TRAIN, "dash": "dot"},
+                    "marker": {"size": 6},
+                },
+                {
+                    "type": "scatter",
+                    "mode": "lines+markers",
+                    "name": "epoch (validation)",
+                    "meta": {"series": f"epoch/val_{name}"},
+                    "line": {"color": VALIDATION},
+                    "marker": {"size": 6},
+                },
             ]
         panels.append({"name": name, "data": traces, "layout": layout})
     return panels
 
 
-def fill_metric_figure(spec: Mapping[str, Any], series: Mapping[str, DecimatedSeries], *, smoothing: float) -> dict[str, Any]:
+def fill_metric_figure(
+    spec: Mapping[str, Any], series: Mapping[str, DecimatedSeries], *, smoothing: float
+) -> dict[str, Any]:
     """The metric figure with its traces' data filled from ``series`` (static reports)."""
     data = []
     for trace in spec["data"]:  # one panel of metric_panels()
@@ -147,22 +197,67 @@ def health_figure(report: Any, *, epoch: int) -> dict[str, Any]:
     names = [f"{layer.name} ({layer.class_name})" for layer in layers]
     norm = np.array([np.nan if layer.grad_norm is None else layer.grad_norm for layer in layers], dtype=float)
     dead = np.array([np.nan if layer.dead_fraction is None else layer.dead_fraction for layer in layers], dtype=float)
-    sat = np.array([np.nan if layer.saturated_fraction is None else layer.saturated_fraction for layer in layers], dtype=float)
+    sat = np.array(
+        [np.nan if layer.saturated_fraction is None else layer.saturated_fraction for layer in layers], dtype=float
+    )
     return {
         "data": [
-            {"type": "bar", "orientation": "h", "y": names, "x": norm, "name": "‖∂loss/∂weights‖", "marker": {"color": TRAIN}, "xaxis": "x", "yaxis": "y"},
-            {"type": "bar", "orientation": "h", "y": names, "x": dead, "name": "dead ReLU units", "marker": {"color": "#e45756"}, "xaxis": "x2", "yaxis": "y"},
-            {"type": "bar", "orientation": "h", "y": names, "x": sat, "name": "saturated sigmoid/tanh", "marker": {"color": VALIDATION}, "xaxis": "x2", "yaxis": "y"},
+            {
+                "type": "bar",
+                "orientation": "h",
+                "y": names,
+                "x": norm,
+                "name": "‖∂loss/∂weights‖",
+                "marker": {"color": TRAIN},
+                "xaxis": "x",
+                "yaxis": "y",
+            },
+            {
+                "type": "bar",
+                "orientation": "h",
+                "y": names,
+                "x": dead,
+                "name": "dead ReLU units",
+                "marker": {"color": "#e45756"},
+                "xaxis": "x2",
+                "yaxis": "y",
+            },
+            {
+                "type": "bar",
+                "orientation": "h",
+                "y": names,
+                "x": sat,
+                "name": "saturated sigmoid/tanh",
+                "marker": {"color": VALIDATION},
+                "xaxis": "x2",
+                "yaxis": "y",
+            },
         ],
-        "layout": {"height": 110 + 24 * len(names), "margin": {"l": 200, "r": 10, "t": 40, "b": 40}, "barmode": "group",
-                   "title": {"text": f"training health on the probe batch after epoch {epoch + 1} (loss {report.loss:.4g})", "font": {"size": 13}},
-                   "xaxis": {"domain": [0, 0.48], "type": "log", "title": {"text": "gradient norm (log)"}, "exponentformat": "e"},
-                   "xaxis2": {"domain": [0.52, 1], "range": [0, 1], "title": {"text": "fraction of units"}},
-                   "yaxis": {"autorange": "reversed", "automargin": True}, "legend": {"orientation": "h", "y": 1.12}, "uirevision": "health"},
+        "layout": {
+            "height": 110 + 24 * len(names),
+            "margin": {"l": 200, "r": 10, "t": 40, "b": 40},
+            "barmode": "group",
+            "title": {
+                "text": f"training health on the probe batch after epoch {epoch + 1} (loss {report.loss:.4g})",
+                "font": {"size": 13},
+            },
+            "xaxis": {
+                "domain": [0, 0.48],
+                "type": "log",
+                "title": {"text": "gradient norm (log)"},
+                "exponentformat": "e",
+            },
+            "xaxis2": {"domain": [0.52, 1], "range": [0, 1], "title": {"text": "fraction of units"}},
+            "yaxis": {"autorange": "reversed", "automargin": True},
+            "legend": {"orientation": "h", "y": 1.12},
+            "uirevision": "health",
+        },
     }
 
 
-def histogram_history_figure(history: Sequence[tuple[str, np.ndarray, Sequence[int], np.ndarray]], *, step: int, epoch: int) -> dict[str, Any]:
+def histogram_history_figure(
+    history: Sequence[tuple[str, np.ndarray, Sequence[int], np.ndarray]], *, step: int, epoch: int
+) -> dict[str, Any]:
     """Each weight's distribution over the run: one band of rows per weight, time going down.
 
     ``history`` is :func:`nbkeras.training.histograms.histogram_history`'s result. Within a
@@ -185,15 +280,39 @@ def histogram_history_figure(history: Sequence[tuple[str, np.ndarray, Sequence[i
         z += list(density)
     x = (np.arange(bins, dtype=float) + 0.5) / max(bins, 1)
     return {
-        "data": [{"type": "heatmap", "z": np.array(z, dtype=float).reshape(len(rows), bins), "y": rows, "x": x,
-                  "colorscale": "Viridis", "showscale": False, "hoverongaps": False,
-                  "hovertemplate": "%{y}<br>%{x:.0%} of its range<br>density %{z:.2f}<extra></extra>"}],
-        "layout": {"height": 110 + 3 * len(rows) + 14 * len(history), "margin": {"l": 260, "r": 10, "t": 30, "b": 56},
-                   "title": {"text": f"up to step {step} (epoch {epoch + 1}) · a band per weight, oldest snapshot at its top",
-                             "font": {"size": 13}},
-                   "xaxis": {"title": {"text": "position in the weight's range (its min … max beside its name)"}, "showgrid": False,
-                             "range": [0, 1], "tickformat": ".0%"},
-                   "yaxis": {"autorange": "reversed", "tickmode": "array", "tickvals": tickvals, "ticktext": ticktext,
-                             "automargin": True, "type": "category"},
-                   "uirevision": "histograms"},
+        "data": [
+            {
+                "type": "heatmap",
+                "z": np.array(z, dtype=float).reshape(len(rows), bins),
+                "y": rows,
+                "x": x,
+                "colorscale": "Viridis",
+                "showscale": False,
+                "hoverongaps": False,
+                "hovertemplate": "%{y}<br>%{x:.0%} of its range<br>density %{z:.2f}<extra></extra>",
+            }
+        ],
+        "layout": {
+            "height": 110 + 3 * len(rows) + 14 * len(history),
+            "margin": {"l": 260, "r": 10, "t": 30, "b": 56},
+            "title": {
+                "text": f"up to step {step} (epoch {epoch + 1}) · a band per weight, oldest snapshot at its top",
+                "font": {"size": 13},
+            },
+            "xaxis": {
+                "title": {"text": "position in the weight's range (its min … max beside its name)"},
+                "showgrid": False,
+                "range": [0, 1],
+                "tickformat": ".0%",
+            },
+            "yaxis": {
+                "autorange": "reversed",
+                "tickmode": "array",
+                "tickvals": tickvals,
+                "ticktext": ticktext,
+                "automargin": True,
+                "type": "category",
+            },
+            "uirevision": "histograms",
+        },
     }

@@ -2,15 +2,17 @@
 
 Two parts:
 
-- ``keras.Model.fit`` is wrapped so a :class:`LiveMonitor` is added unless the call
-  already has one, and Keras's progress bar is turned off while a dashboard shows
-  (``verbose=0``, unless the call sets ``verbose``). ``%unload_ext nbkeras`` puts the
-  original back.
+- ``keras.Model.fit`` is wrapped so its callbacks go through :func:`prepare_fit` (the same
+  preparation as ``nbkeras.fit``: a :class:`LiveMonitor` unless the call has one, shown
+  now), and Keras's progress bar is turned off while a dashboard shows (``verbose=0``,
+  unless the call sets ``verbose``). ``%unload_ext nbkeras`` puts the original back.
 - A cell whose top-level statement calls ``<something>.fit(...)`` is rewritten (before
   IPython decides how to run it) into ``await`` of that call running in a thread. The
   cell still waits for training to finish and gets the same ``History`` back, but the
   kernel hears the dashboard's buttons meanwhile (ipykernel handles comm messages while
-  a cell awaits). ``fit`` calls nested inside functions run as usual, with the buttons
+  a cell awaits). Kernel → Interrupt during that await stops the run after its current
+  step (it ends "interrupted", history and weights kept) and the cell raises
+  KeyboardInterrupt. ``fit`` calls nested inside functions run as usual, with the buttons
   shown disabled and the reason given.
 """
 
@@ -79,8 +81,11 @@ def _wrap_fit(original: Any) -> Any:
         given = args.pop(5) if len(args) > 5 else kwargs.pop("callbacks", None)
         background = getattr(_thread, "fit", None)
         callbacks, monitors = prepare_fit(
-            given, kwargs.get("x", args[0] if args else None), batch_size=kwargs.get("batch_size", args[2] if len(args) > 2 else None),
-            validation_split=kwargs.get("validation_split"), controls_live=background is not None,
+            given,
+            kwargs.get("x", args[0] if args else None),
+            batch_size=kwargs.get("batch_size", args[2] if len(args) > 2 else None),
+            validation_split=kwargs.get("validation_split"),
+            controls_live=background is not None,
         )
         if background is not None:
             for monitor in monitors:
@@ -143,7 +148,8 @@ class _AwaitTopLevelFit(ast.NodeTransformer):
 
     def _wrap(self, call: ast.Call) -> ast.Await:
         self.changed = True
-        thunk = ast.Lambda(args=ast.arguments(posonlyargs=[], args=[], kwonlyargs=[], kw_defaults=[], defaults=[]), body=call)
+        no_args = ast.arguments(posonlyargs=[], args=[], kwonlyargs=[], kw_defaults=[], defaults=[])
+        thunk = ast.Lambda(args=no_args, body=call)
         return ast.Await(value=ast.Call(func=ast.Name(id=_RUNNER, ctx=ast.Load()), args=[thunk], keywords=[]))
 
     def rewrite(self, module: ast.Module) -> ast.Module:

@@ -185,7 +185,9 @@ class LiveMonitor(keras().callbacks.Callback):
         self.checkpoint_dir = Path(checkpoint_dir)
         self.recorder = TrainingRecorder()
         self.controls = RunControls()
-        self.presenter = RunPresenter(self.recorder, self.controls, display=display, title=title, update_rate=update_rate)
+        self.presenter = RunPresenter(
+            self.recorder, self.controls, display=display, title=title, update_rate=update_rate
+        )
         self.exception: BaseException | None = None
         self.run_info: dict[str, Any] = {}  # samples and batch size of the coming fit (prepare_fit)
         # Called with the monitor after each epoch is recorded (e.g. RunComparison redraws).
@@ -209,8 +211,10 @@ class LiveMonitor(keras().callbacks.Callback):
     epoch_series = property(lambda self: self.presenter.epoch_series, doc="``epoch/<key>`` series, per epoch end.")
     device = property(lambda self: self.presenter.device, doc="Where the run trains.")
     title = property(lambda self: self.presenter.title, lambda self, v: setattr(self.presenter, "title", v))
-    display_mode = property(lambda self: self.presenter.display_mode,
-                            lambda self, v: setattr(self.presenter, "display_mode", check_choice("display", v, DISPLAYS)))
+    display_mode = property(
+        lambda self: self.presenter.display_mode,
+        lambda self, v: setattr(self.presenter, "display_mode", check_choice("display", v, DISPLAYS)),
+    )
     controls_live = property(lambda self: self.presenter.controls_live,
                              lambda self, v: setattr(self.presenter, "controls_live", bool(v)),
                              doc="Set by nbkeras.fit / %load_ext: the kernel is free while this run trains.")
@@ -326,7 +330,8 @@ class LiveMonitor(keras().callbacks.Callback):
 
     def _batch_end(self, batch: int, logs: dict[str, Any] | None) -> None:
         now = time.perf_counter()
-        record = self.recorder.batch_end(self._epoch, batch, logs or {}, now=now, learning_rate=self._learning_rate.at(batch))
+        learning_rate = self._learning_rate.at(batch)
+        record = self.recorder.batch_end(self._epoch, batch, logs or {}, now=now, learning_rate=learning_rate)
         if self.histograms_enabled and self._scheduler.due(record.step, now):
             self._guard("weight histograms", lambda: self._histograms(step=record.step, now=now))
         self._guard("dashboard", lambda: self.presenter.batch(record, now))
@@ -353,7 +358,8 @@ class LiveMonitor(keras().callbacks.Callback):
         # over, so this costs no step time, and every run shows its first and last state.
         snapshots = self.presenter.snapshots
         if self.histograms_enabled and (not snapshots or snapshots[-1].step != self.recorder.step):
-            self._guard("weight histograms", lambda: self._histograms(step=self.recorder.step, now=time.perf_counter(), force=True))
+            now = time.perf_counter()
+            self._guard("weight histograms", lambda: self._histograms(step=self.recorder.step, now=now, force=True))
         if self.state == "running":
             self.state = self._end_state()
         self._finish()

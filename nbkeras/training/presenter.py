@@ -158,7 +158,8 @@ class RunPresenter:
             print(f"nbkeras: training {epochs} epochs of {self.params.get('steps', '?')} steps", flush=True)
         if self.show() is None:
             return
-        controls = {"enabled": True, "reason": ""} if self.controls_live else {"enabled": False, "reason": BLOCKING_REASON}
+        live = self.controls_live
+        controls = {"enabled": live, "reason": "" if live else BLOCKING_REASON}
         self.dashboard.begin(title=self.title or f"{self.model_name}: {epochs} epochs", controls=controls)
 
     # -- what the run recorded -------------------------------------------------------------
@@ -189,7 +190,8 @@ class RunPresenter:
     def epoch_end(self, record: EpochRecord, now: float) -> None:
         for key, value in record.values.items():
             if isinstance(value, (int, float, np.floating)):
-                self.epoch_series.setdefault(f"epoch/{key}", DecimatedSeries(1024, 256)).append(record.step, float(value))
+                series = self.epoch_series.setdefault(f"epoch/{key}", DecimatedSeries(1024, 256))
+                series.append(record.step, float(value))
         if record.new_nonfinite:
             self.nonfinite(record.step, record.new_nonfinite)
         self.update(now)
@@ -199,7 +201,7 @@ class RunPresenter:
     def histograms(self, snap: HistogramSnapshot, now: float, *, force: bool = False) -> None:
         self.snapshots = thin([*self.snapshots, snap])
         if not snap.finite.all():
-            bad = [n for n, ok in zip(snap.names, snap.finite) if not ok]
+            bad = [n for n, ok in zip(snap.names, snap.finite, strict=True) if not ok]
             self.nonfinite(snap.step, [f"weights {', '.join(bad[:3])}"])
         self._pending_histograms = True
         self._draw_histograms(now, force=force)
@@ -305,7 +307,9 @@ class RunPresenter:
         series = self.recorder.batch_history.get("learning_rate")
         return learning_rate_ticks(series.values) if series is not None else {}
 
-    def _panels(self, *, log_scale: bool | None = None, learning_rate_axis: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    def _panels(
+        self, *, log_scale: bool | None = None, learning_rate_axis: dict[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
         if log_scale is None:
             log_scale = self.dashboard.log_scale if self.dashboard is not None else False
         if learning_rate_axis is None:
@@ -355,7 +359,8 @@ class RunPresenter:
     def save_html(self, path: str | Path) -> Path:
         """Write a standalone interactive HTML report of this run (works offline)."""
         summary = [f"state: {self.state}", f"steps: {self.recorder.step}"]
-        summary += [f"{k}: {v[-1]:.4g}" for k, v in self.recorder.history.items() if v and isinstance(v[-1], (int, float))]
+        history = self.recorder.history
+        summary += [f"{k}: {v[-1]:.4g}" for k, v in history.items() if v and isinstance(v[-1], (int, float))]
         summary += self.notices
         blocks = [Block("text", "\n".join(summary))] + [Block("figure", spec, title) for title, spec in self.figures()]
         title = self.title or f"nbkeras training report ({self.device.get('name', '')})"

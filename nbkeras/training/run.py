@@ -44,7 +44,9 @@ class TrainingRun:
         self._run_id = monitor.controls.arm()  # commands given from now on belong to this run
         self._final_state = ""
         self._done = threading.Event()
-        self._thread = threading.Thread(target=self._train, args=(fit_kwargs,), name=f"nbkeras-fit-{model.name}", daemon=True)
+        self._thread = threading.Thread(
+            target=self._train, args=(fit_kwargs,), name=f"nbkeras-fit-{model.name}", daemon=True
+        )
 
     def _start(self) -> TrainingRun:
         self._thread.start()
@@ -125,7 +127,8 @@ class TrainingRun:
         return self.wait()
 
     def __repr__(self) -> str:
-        return f"TrainingRun(model={self.model.name!r}, state={self.state!r}, epochs_done={len(self.history.get('loss', []))})"
+        epochs = len(self.history.get("loss", []))
+        return f"TrainingRun(model={self.model.name!r}, state={self.state!r}, epochs_done={epochs})"
 
     def _ipython_display_(self) -> None:
         # A cell ending in `nbkeras.fit(...)` shows the live dashboard above; a text line
@@ -138,7 +141,9 @@ class TrainingRun:
         display({"text/plain": repr(self)}, raw=True)
 
 
-def fit(model: Any, x: Any = None, y: Any = None, *, monitor: LiveMonitor | None = None, **fit_kwargs: Any) -> TrainingRun:
+def fit(
+    model: Any, x: Any = None, y: Any = None, *, monitor: LiveMonitor | None = None, **fit_kwargs: Any
+) -> TrainingRun:
     """Run ``model.fit`` in the background with a live dashboard; return at once.
 
     Args:
