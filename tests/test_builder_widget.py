@@ -147,6 +147,8 @@ def test_the_selection_follows_its_layer(wire):
     b.selected = 4
     b.load_template("mlp")
     assert b.selected is None and b.insert_position == 3
+    with pytest.raises(traitlets.TraitError, match="read-only"):
+        b.insert_position = 1  # it follows the spec and the selection
 
 
 def test_add_layer_at_a_position_inserts_above_it(wire):

@@ -187,7 +187,9 @@ class ModelBuilder(NbKerasWidget):
         None, allow_none=True, min_value=1, help="the selected layer's position (1-based), or None"
     ).tag(sync=True)
     insert_position = traitlets.Int(
-        1, help="where add_layer puts a layer when given no position (1-based; follows spec and selected)"
+        1,
+        read_only=True,
+        help="where add_layer puts a layer when given no position (1-based; follows spec and selected)",
     ).tag(sync=True)
     error_field = traitlets.Dict(
         help="the field whose value was refused: {'position': int | None, 'name': str}; empty when none"
@@ -270,7 +272,7 @@ class ModelBuilder(NbKerasWidget):
         self._sync_insert_position()
 
     def _sync_insert_position(self) -> None:
-        self.insert_position = insert_position(self._layers, self.selected)
+        self.set_trait("insert_position", insert_position(self._layers, self.selected))
 
     def _sync_history(self) -> None:
         self.can_undo = bool(self._undo)
