@@ -333,7 +333,8 @@ def test_a_constant_learning_rate_gets_one_label_at_its_value():
 def test_the_learning_rate_panel_labels_the_rates_of_the_run_live_and_in_its_picture(wire):
     mon = nbkeras.LiveMonitor(display="widget", histograms=False, probe=None)
     m = _model(lr=0.01)
-    m.fit(X, Y, epochs=1, batch_size=32, callbacks=[_At(8, lambda: mon.command("set_learning_rate", 0.001)), mon], verbose=0)
+    change = _At(8, lambda: mon.command("set_learning_rate", 0.001))
+    m.fit(X, Y, epochs=1, batch_size=32, callbacks=[change, mon], verbose=0)
     lr_panel = [p for p in mon.dashboard.metric_panels if p["layout"]["meta"]["panel"] == "learning_rate"][0]
     assert lr_panel["layout"]["yaxis"]["ticktext"] == ["1e-3", "2e-3", "5e-3", "1e-2"]  # what the live view draws
     # The picture draws the same labels, each well clear of the next.
@@ -345,3 +346,44 @@ def test_the_learning_rate_panel_labels_the_rates_of_the_run_live_and_in_its_pic
     assert set(labels) == {"1e-3", "2e-3", "5e-3", "1e-2"}
     ys = sorted(labels.values())
     assert min(np.diff(ys)) >= 14, labels  # font-size 10-12: no two labels touch
+
+
+def test_each_control_is_one_name_from_the_button_to_the_run():
+    """The view's request name = the dashboard's @command = the run's command name (issue #12 item 4)."""
+    import re
+    from pathlib import Path
+
+    from nbkeras.training.controls import COMMANDS
+    from nbkeras.training.dashboard import TrainingDashboard
+
+    js = (Path(nbkeras.__file__).parent.parent / "js" / "src" / "training_dashboard.js").read_text()
+    sent = set(re.findall(r'rpc\.request\("(\w+)"', js))
+    assert sent == set(COMMANDS) == {"stop", "set_learning_rate", "checkpoint"}
+    assert set(COMMANDS) | {"resync"} == set(TrainingDashboard._commands)
+    old_name = r"argument `command`\. Received: command='learning_rate'.*'set_learning_rate'"
+    with pytest.raises(ValueError, match=old_name):
+        nbkeras.LiveMonitor(display="none").command("learning_rate", 0.1)  # the old second name is gone
+
+
+def test_a_click_gives_the_run_a_typed_command_and_refuses_a_bad_rate(wire):
+    from nbkeras.training.controls import RunControls, SetLearningRate, Stop
+    from nbkeras.training.dashboard import TrainingDashboard
+
+    controls = RunControls()
+    run_id = controls.arm()
+    board = TrainingDashboard(controls=controls)
+
+    def click(seq, action, **args):  # the message the view sends (js/src/lib/channel.js)
+        board._on_frontend_msg(board, {"type": "request", "seq": seq, "action": action, "args": args}, [])
+
+    click(1, "set_learning_rate", value=0.002)
+    click(2, "set_learning_rate", value=-1)
+    assert board.error == (
+        "Invalid value for argument `learning_rate`. Received: learning_rate=-1. Expected a number > 0."
+    )
+    click(3, "stop")
+    assert controls.take() == [SetLearningRate(run_id, 0.002), Stop(run_id)]
+    controls.end()
+    click(4, "stop")
+    controls.arm()  # the next run: a Stop clicked after the last one ended never reaches it
+    assert controls.take() == []

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+import harness
 from harness import wait_until, write_notebook, NotebookRun, run_notebook
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -96,10 +97,15 @@ def test_stop_button_ends_background_run_and_keeps_history(notebook_page, jupyte
     badge, stop = page.locator(f"{ROOT} .nbk-state"), page.locator(f"{ROOT} .nbk-stop")
 
     _wait_for(run, lambda: _points(run) > 0, "the batch/loss trace to get points")
-    first = _points(run)
-    # The page redraws as its draw budget allows (js/src/lib/redraw.js): soon, not at once.
-    _wait_for(run, lambda: _points(run) > first, "the loss curve to grow while training", timeout=10,
-              describe=lambda: f"{first} -> {_points(run)} points")
+
+    def last_step() -> float:
+        return (_trace(run, "series", "batch/loss") or {"x": [0]})["x"][-1]
+
+    # The page redraws as its draw budget allows (js/src/lib/redraw.js): soon, not at once. It
+    # draws at most MAX_DRAWN points a trace, so the curve grows in steps, not always in points.
+    first = last_step()
+    _wait_for(run, lambda: last_step() > first, "the loss curve to grow while training", timeout=10,
+              describe=lambda: f"last step drawn {first} -> {last_step()}")
     assert badge.inner_text() == "running"
     assert stop.is_enabled(), "Stop must be live during nbkeras.fit"
     assert page.locator(f"{ROOT} .nbk-controls-reason").inner_text() == ""
@@ -119,9 +125,6 @@ def test_stop_button_ends_background_run_and_keeps_history(notebook_page, jupyte
     ranges_js = f"() => Array.from(document.querySelectorAll('{ROOT} .nbk-metric')).map(el => el.layout.xaxis.range)"
     zoomed = page.evaluate(ranges_js)[0]
 
-    def last_step() -> float:
-        return (_trace(run, "series", "batch/loss") or {"x": [0]})["x"][-1]
-
     grown_to = last_step()
     assert zoomed[1] - zoomed[0] < 0.6 * grown_to, f"the drag did not zoom: {zoomed}"
     _wait_for(run, lambda: last_step() > grown_to, "more points drawn after the zoom", timeout=10,
@@ -139,6 +142,19 @@ def test_stop_button_ends_background_run_and_keeps_history(notebook_page, jupyte
     _wait_for(run, lambda: _python(run, "float(run.monitor.model.optimizer.learning_rate)") == pytest.approx(0.0025),
               "the learning rate typed + Enter to reach the optimizer")
     assert any("Learning rate set to 0.0025" in n for n in _python(run, "run.monitor.notices"))
+    # The learning-rate panel (found by its meta, not its title) labels the rates used, 1e-3 and
+    # 2e-3 between 0.001 and 0.0025, and no two labels overlap (Plotly's own log ticks did).
+    lr_css = f'{ROOT} .nbk-metric[data-panel="metric:learning_rate"]'
+    assert page.evaluate(f"() => document.querySelector('{lr_css}').layout.meta.panel") == "learning_rate"
+    page.locator(lr_css).scroll_into_view_if_needed()
+    tick_js = f"""() => Array.from(document.querySelectorAll('{lr_css} .ytick text'))
+        .map(t => {{ const b = t.getBoundingClientRect(); return [t.textContent, b.top, b.bottom]; }})"""
+    _wait_for(run, lambda: [t for t, *_ in page.evaluate(tick_js)] == ["1e-3", "2e-3"],
+              "the learning-rate axis to label 1e-3, 2e-3", timeout=10, describe=lambda: f"labels {page.evaluate(tick_js)}")
+    boxes = sorted((top, bottom) for _, top, bottom in page.evaluate(tick_js))
+    assert all(upper[1] <= lower[0] for upper, lower in zip(boxes, boxes[1:], strict=False)), page.evaluate(tick_js)
+    harness.ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
+    page.locator(ROOT).screenshot(path=str(harness.ARTIFACTS_DIR / "training_dashboard_learning_rate.png"))
 
     stop.click()
     _wait_for(run, lambda: badge.inner_text() == "stopped", 'the badge to show "stopped"',
