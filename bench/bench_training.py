@@ -319,8 +319,8 @@ class Cell:
         if self.cfg in ("b", "c"):
             mon = self.handle
             out["failures"] = [n for n in mon.notices if "failed" in n]
-            out["snapshots"] = len(mon._snapshots)
-            out["snapshot_s"] = sum(s.seconds for s in mon._snapshots)
+            out["snapshots"] = len(mon.presenter.snapshots)
+            out["snapshot_s"] = sum(s.seconds for s in mon.presenter.snapshots)
             out["health_s"] = [r.seconds for _, r in mon.health]
             out["hook_s"] = dict(mon.hook_seconds)
             out["hook_calls"] = dict(mon.hook_calls)

@@ -280,8 +280,8 @@ def section_overhead(args, x, y, started: float) -> None:
             target = {"b": "≤ 1.02", "c": "≤ 1.05"}.get(cfg, "")
             seen = snaps = ""
             if mon is not None:
-                seen = f"{mon._device.get('kind')} ({mon._device.get('name')})"
-                snaps = f"{len(mon._snapshots)} / {len(mon.health)}"
+                seen = f"{mon.device.get('kind')} ({mon.device.get('name')})"
+                snaps = f"{len(mon.presenter.snapshots)} / {len(mon.health)}"
                 bad = [n for n in mon.notices if "failed" in n]
                 if bad:
                     FAILURES.append(f"monitor spe={spe} {cfg}: {bad[0]}")
