@@ -226,12 +226,20 @@ function render({ model, el }) {
       : "";
   }
 
-  let drawnInitializer = null;
+  // Which depth controls exist: the activation picker's options, and stddev for random_normal.
+  const depthShape = () => JSON.stringify([model.get("activations"), model.get("depth_initializer") === "random_normal"]);
+  let drawnDepthShape = "";
   function drawDepthControls() {
     clear(depthControls);
     depthRefresh = [];
-    drawnInitializer = model.get("depth_initializer");
+    drawnDepthShape = depthShape();
     const c = catalog().depth || { layers: [1, 100], width: [1, 1024], initializers: [] };
+    // Which chosen activation goes through the layers (the kernel's `depth_activation`).
+    const which = h("select", { attrs: { "aria-label": "depth activation" }, on: { change: () => rpc.set("depth_activation", which.value) } },
+      model.get("activations").map((n) => h("option", { text: n, attrs: { value: n } })));
+    which.value = model.get("depth_activation");
+    depthRefresh.push(() => { if (!rpc.queued("set:depth_activation")) which.value = model.get("depth_activation"); });
+    depthControls.append(h("label", { class: "nbk-control" }, [h("span", { class: "nbk-control-name", text: "activation" }), which]));
     const depthNumeric = (name, label, min, max, step) => {
       const control = numeric({ name, label, min, max, step }, () => model.get(name), (v) => rpc.set(name, v), () => rpc.queued(`set:${name}`));
       depthRefresh.push(control.refresh);
@@ -252,8 +260,7 @@ function render({ model, el }) {
   }
 
   function updateDepthControls() {
-    // The stddev control exists only for random_normal: rebuild when that changes.
-    if ((model.get("depth_initializer") === "random_normal") !== (drawnInitializer === "random_normal")) drawDepthControls();
+    if (depthShape() !== drawnDepthShape) drawDepthControls();
     else for (const refresh of depthRefresh) refresh();
   }
 
@@ -271,12 +278,12 @@ function render({ model, el }) {
   const redrawAll = () => { drawPicker(); drawRange(); drawParams(); drawCards(); drawExcluded(); drawDepthControls(); };
   redrawAll();
   const listeners = [
-    ["change:activations", () => { drawPicker(); updateParams(); }],
+    ["change:activations", () => { drawPicker(); updateParams(); updateDepthControls(); }],
     ["change:catalog", redrawAll],
     ["change:x_range change:points", () => { for (const refresh of rangeRefresh) refresh(); }],
     ["change:params", updateParams],
     ["change:cards", drawCards],
-    ["change:depth_layers change:depth_width change:depth_initializer change:depth_stddev", updateDepthControls],
+    ["change:depth_activation change:depth_layers change:depth_width change:depth_initializer change:depth_stddev", updateDepthControls],
   ];
   for (const [event, fn] of listeners) model.on(event, fn);
 

@@ -526,12 +526,23 @@ function render({ model, el }) {
     const names = Object.keys(ex);
     excluded.textContent = names.length ? `Not plotted: ${names.map((n) => `${n} (${ex[n]})`).join("; ")}` : "";
   }
-  let drawnInitializer = null;
+  const depthShape = () => JSON.stringify([model.get("activations"), model.get("depth_initializer") === "random_normal"]);
+  let drawnDepthShape = "";
   function drawDepthControls() {
     clear(depthControls);
     depthRefresh = [];
-    drawnInitializer = model.get("depth_initializer");
+    drawnDepthShape = depthShape();
     const c = catalog().depth || { layers: [1, 100], width: [1, 1024], initializers: [] };
+    const which = h(
+      "select",
+      { attrs: { "aria-label": "depth activation" }, on: { change: () => rpc.set("depth_activation", which.value) } },
+      model.get("activations").map((n) => h("option", { text: n, attrs: { value: n } }))
+    );
+    which.value = model.get("depth_activation");
+    depthRefresh.push(() => {
+      if (!rpc.queued("set:depth_activation")) which.value = model.get("depth_activation");
+    });
+    depthControls.append(h("label", { class: "nbk-control" }, [h("span", { class: "nbk-control-name", text: "activation" }), which]));
     const depthNumeric = (name, label, min, max, step) => {
       const control = numeric({ name, label, min, max, step }, () => model.get(name), (v) => rpc.set(name, v), () => rpc.queued(`set:${name}`));
       depthRefresh.push(control.refresh);
@@ -556,7 +567,7 @@ function render({ model, el }) {
     }
   }
   function updateDepthControls() {
-    if (model.get("depth_initializer") === "random_normal" !== (drawnInitializer === "random_normal")) drawDepthControls();
+    if (depthShape() !== drawnDepthShape) drawDepthControls();
     else for (const refresh of depthRefresh) refresh();
   }
   const curvesBusy = busyMarker(curvesFrame);
@@ -579,6 +590,7 @@ function render({ model, el }) {
     ["change:activations", () => {
       drawPicker();
       updateParams();
+      updateDepthControls();
     }],
     ["change:catalog", redrawAll],
     ["change:x_range change:points", () => {
@@ -586,7 +598,7 @@ function render({ model, el }) {
     }],
     ["change:params", updateParams],
     ["change:cards", drawCards],
-    ["change:depth_layers change:depth_width change:depth_initializer change:depth_stddev", updateDepthControls]
+    ["change:depth_activation change:depth_layers change:depth_width change:depth_initializer change:depth_stddev", updateDepthControls]
   ];
   for (const [event, fn] of listeners) model.on(event, fn);
   const unbind = [bindFigure(model, curves, "curves_figure"), bindFigure(model, depthPlot, "depth_figure")];

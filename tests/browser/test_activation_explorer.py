@@ -213,3 +213,71 @@ def test_piecewise_formula_has_a_brace_as_tall_as_its_cases(notebook_page, jupyt
         drawn = item["hidden"] and item["border"] > 0
         assert stretched or drawn, f"a cases brace is neither stretched nor replaced: {item}"
     run.assert_clean()
+
+
+_CARD_FIT_JS = """(root) => Array.from(document.querySelectorAll(`${root} .nbk-card`)).map((card) => ({
+  name: card.dataset.activation,
+  card: [card.scrollWidth, card.clientWidth],
+  formulas: Array.from(card.querySelectorAll('.nbk-formula')).map((f) => [f.scrollWidth, f.clientWidth]),
+  row: [card.parentElement.scrollWidth, card.parentElement.clientWidth],
+}))"""
+
+
+def test_no_formula_is_clipped_at_the_default_width(notebook_page, jupyter_server, tmp_path):
+    """Every activation's card at once: each formula (f and f′) fits its card, each card its row."""
+    source = "import nbkeras\ne = nbkeras.explore_activations(*nbkeras.activation_names(), depth_layers=2)"
+    run = run_notebook(notebook_page, jupyter_server, write_notebook(tmp_path / "explorer_cards.ipynb", source),
+                       timeout=RUN_TIMEOUT)
+    run.wait_for_selector(f"{ROOT} .nbk-card")
+    names = run.execute("print(len(e.cards))").strip()
+    _wait_for(run, lambda: run.page.locator(f"{ROOT} .nbk-card").count() == int(names), f"{names} cards")
+    # The test browser's size, then narrower windows (a laptop, a half screen): cards re-flow.
+    for width in (1400, 1100, 900):
+        run.page.set_viewport_size({"width": width, "height": 1000})
+        run.page.wait_for_timeout(400)  # fences are fixed one frame after the cards are drawn
+        cards = run.page.evaluate(_CARD_FIT_JS, ROOT)
+        assert len(cards) == int(names) > 20
+        clipped = [c for c in cards if c["card"][0] > c["card"][1] or any(s > w for s, w in c["formulas"])]
+        assert not clipped, f"at {width} px, formulas wider than their card: {clipped}"
+        assert cards[0]["row"][0] <= cards[0]["row"][1], f"at {width} px the cards overflow their row"
+    relu = next(c for c in cards if c["name"] == "relu")
+    assert len(relu["formulas"]) == 2  # f and f′ (the one that was cut off)
+    run.assert_clean()
+
+
+def test_the_depth_panel_picks_among_the_chosen_activations(notebook_page, jupyter_server, tmp_path):
+    """The depth picker sets `depth_activation`; Python's assignment moves the picker; 28 layers read as 10 rows."""
+    source = "import nbkeras\ne = nbkeras.explore_activations('sigmoid', 'relu', depth_layers=28, depth_width=16)"
+    run = run_notebook(notebook_page, jupyter_server, write_notebook(tmp_path / "explorer_depth.ipynb", source),
+                       timeout=RUN_TIMEOUT)
+    run.wait_for_selector(f"{DEPTH}.js-plotly-plot")
+
+    def title() -> str:
+        return ((run.plotly_traces(DEPTH) or {}).get("layout") or {}).get("title", {}).get("text", "")
+
+    _wait_for(run, lambda: title().startswith("sigmoid through 28"), "the depth panel to show sigmoid")
+    picker = run.page.get_by_label("depth activation", exact=True)
+    assert [o.strip() for o in picker.locator("option").all_inner_texts()] == ["sigmoid", "relu"]
+    assert picker.input_value() == "sigmoid"
+    layout = run.plotly_traces(DEPTH)["layout"]
+    assert layout["yaxis"]["ticktext"] == ["1", "4", "7", "10", "13", "16", "19", "22", "25", "28"]
+    # the plotted tick labels: 10 rows, none overlapping its neighbour
+    boxes = run.page.evaluate(
+        """(sel) => Array.from(document.querySelectorAll(`${sel} .yaxislayer-above .ytick text`))
+             .map((t) => { const r = t.getBoundingClientRect(); return [t.textContent, r.top, r.bottom]; })""",
+        DEPTH,
+    )
+    rows = sorted((b for b in boxes if b[0] in layout["yaxis"]["ticktext"]), key=lambda b: b[1])
+    assert len(rows) == 10 and all(a[2] <= b[1] for a, b in zip(rows, rows[1:])), rows
+
+    picker.select_option("relu")
+    _wait_for(run, lambda: title().startswith("relu through 28"), "the depth panel to show relu",
+              describe=lambda: f"title {title()!r}")
+    assert run.execute("print(e.depth_activation, e.error == '')").strip() == "relu True"
+    run.execute("e.depth_activation = 'sigmoid'")
+    _wait_for(run, lambda: picker.input_value() == "sigmoid" and title().startswith("sigmoid"),
+              "the picker and panel to follow Python")
+    run.execute("e.activations = ['tanh', 'relu']")
+    _wait_for(run, lambda: picker.input_value() == "tanh" and title().startswith("tanh"),
+              "an unchosen depth activation to fall back to the first")
+    run.assert_clean()
