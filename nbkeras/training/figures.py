@@ -18,7 +18,7 @@ from nbkeras.training.recorder import smooth
 from nbkeras.training.series import DecimatedSeries
 from nbkeras.widgets.svg import log_ticks
 
-TRAIN, VALIDATION, RAW = "#4c78a8", "#f58518", "rgba(76,120,168,0.28)"
+TRAIN, VALIDATION, RAW, LEARNING_RATE = "#4c78a8", "#f58518", "rgba(76,120,168,0.28)", "#54a24b"
 LEARNING_RATE_TICKS = 4  # at most this many labels on the learning-rate axis (~100 px tall) ...
 LEARNING_RATE_GAP = 0.2  # ... each at least this fraction of its range from the next (~20 px)
 
@@ -88,90 +88,68 @@ def metric_panels(
     """
     rows = [*names, "learning_rate"]
     # NaN/Inf in the loss or weights: a red line at the step where it first appeared.
-    shapes = [
-        {
-            "type": "line",
-            "xref": "x",
-            "yref": "paper",
-            "x0": s,
-            "x1": s,
-            "y0": 0,
-            "y1": 1,
-            "line": {"color": "#d62728", "width": 1.5, "dash": "dash"},
-        }
-        for s in nonfinite_steps
-    ]
+    shapes = [_step_line(step) for step in nonfinite_steps]
     panels = []
     for i, name in enumerate(rows):
-        is_lr, first, last = name == "learning_rate", i == 0, i == len(rows) - 1
-        layout: dict[str, Any] = {
-            "height": (120 if is_lr else 200) + (40 if first else 0) + (30 if last else 0),
-            "margin": {"l": 60, "r": 10, "t": 40 if first else 8, "b": 40 if last else 8},
-            "plot_bgcolor": "white",
-            "showlegend": first,
-            "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom"},
-            "uirevision": f"metric:{name}",
-            "hovermode": "x unified",
-            # One step axis for all panels: only the last shows its labels.
-            "xaxis": {"gridcolor": "#eee", "title": {"text": "step"} if last else None, "showticklabels": last},
-            "yaxis": {
-                "title": {"text": "learning rate" if is_lr else name},
-                "gridcolor": "#eee",
-                "type": "log" if (log_scale or is_lr) else "linear",
-                "exponentformat": "e" if is_lr else "none",
-                **(dict(learning_rate_axis or {}) if is_lr else {}),
-            },
-            "shapes": [] if is_lr else shapes,
-            # Whether the view's log-scale box switches this panel's y axis (not the learning rate's).
-            "meta": {"panel": name, "log_scale_follows": not is_lr},
-        }
-        layout["xaxis"] = {k: v for k, v in layout["xaxis"].items() if v is not None}
-        if is_lr:
-            traces = [
-                {
-                    "type": "scatter",
-                    "mode": "lines",
-                    "name": "learning rate",
-                    "meta": {"series": "batch/learning_rate"},
-                    "line": {"color": "#54a24b", "shape": "hv"},
-                    "showlegend": False,
-                }
-            ]
+        first, last = i == 0, i == len(rows) - 1
+        if name == "learning_rate":
+            layout = _panel_layout(name, "learning rate", first=first, last=last, height=120)
+            layout["yaxis"].update(type="log", exponentformat="e", **(learning_rate_axis or {}))
+            traces = [_line("learning rate", series="batch/learning_rate", color=LEARNING_RATE, shape="hv")]
+            traces[0]["showlegend"] = False
         else:
+            layout = _panel_layout(name, name, first=first, last=last, height=200)
+            layout["yaxis"].update(type="log" if log_scale else "linear", exponentformat="none")
+            layout["shapes"] = shapes
+            layout["meta"]["log_scale_follows"] = True  # the view's log-scale box switches this y axis
             traces = [
-                {
-                    "type": "scatter",
-                    "mode": "lines",
-                    "name": "per batch",
-                    "meta": {"series": f"batch/{name}"},
-                    "line": {"color": RAW, "width": 1},
-                },
-                {
-                    "type": "scatter",
-                    "mode": "lines",
-                    "name": "per batch, smoothed",
-                    "meta": {"smooth": f"batch/{name}"},
-                    "line": {"color": TRAIN, "width": 2},
-                },
-                {
-                    "type": "scatter",
-                    "mode": "lines+markers",
-                    "name": "epoch (train)",
-                    "meta": {"series": f"epoch/{name}"},
-                    "line": {"color": TRAIN, "dash": "dot"},
-                    "marker": {"size": 6},
-                },
-                {
-                    "type": "scatter",
-                    "mode": "lines+markers",
-                    "name": "epoch (validation)",
-                    "meta": {"series": f"epoch/val_{name}"},
-                    "line": {"color": VALIDATION},
-                    "marker": {"size": 6},
-                },
+                _line("per batch", series=f"batch/{name}", color=RAW, width=1),
+                _line("per batch, smoothed", smooth=f"batch/{name}", color=TRAIN, width=2),
+                _line("epoch (train)", series=f"epoch/{name}", color=TRAIN, dash="dot", markers=True),
+                _line("epoch (validation)", series=f"epoch/val_{name}", color=VALIDATION, markers=True),
             ]
         panels.append({"name": name, "data": traces, "layout": layout})
     return panels
+
+
+def _panel_layout(name: str, title: str, *, first: bool, last: bool, height: int) -> dict[str, Any]:
+    """A metric panel's layout: the legend on the first, the step axis's labels on the last."""
+    xaxis: dict[str, Any] = {"gridcolor": "#eee", "showticklabels": last}  # one step axis for all panels
+    if last:
+        xaxis["title"] = {"text": "step"}
+    return {
+        "height": height + (40 if first else 0) + (30 if last else 0),
+        "margin": {"l": 60, "r": 10, "t": 40 if first else 8, "b": 40 if last else 8},
+        "plot_bgcolor": "white",
+        "showlegend": first,
+        "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom"},
+        "uirevision": f"metric:{name}",
+        "hovermode": "x unified",
+        "xaxis": xaxis,
+        "yaxis": {"title": {"text": title}, "gridcolor": "#eee"},
+        "shapes": [],
+        "meta": {"panel": name, "log_scale_follows": False},
+    }
+
+
+def _line(name: str, *, color: str, series: str = "", smooth: str = "", markers: bool = False, **line: Any) -> dict[str, Any]:
+    """A trace naming the series it shows (``meta.series``, or ``meta.smooth``: that series smoothed)."""
+    trace: dict[str, Any] = {
+        "type": "scatter",
+        "mode": "lines+markers" if markers else "lines",
+        "name": name,
+        "meta": {"smooth": smooth} if smooth else {"series": series},
+        "line": {"color": color, **line},
+    }
+    if markers:
+        trace["marker"] = {"size": 6}
+    return trace
+
+
+def _step_line(step: float) -> dict[str, Any]:
+    """A red dashed line across a panel at ``step``."""
+    line = {"color": "#d62728", "width": 1.5, "dash": "dash"}
+    return {"type": "line", "xref": "x", "yref": "paper", "x0": step, "x1": step, "y0": 0, "y1": 1, "line": line}
 
 
 def fill_metric_figure(
