@@ -13,32 +13,21 @@ export const COURSE_FOLDER = "nbkeras-course";
 export const TOUR = "00_tour.ipynb";
 
 /**
- * Whether `path` exists, through the Contents API (a 404 means no; any other failure is raised).
- * @param {import("@jupyterlab/services").Contents.IManager} contents
- * @param {string} path
- */
-async function exists(contents, path) {
-  try {
-    await contents.get(path, { content: false });
-    return true;
-  } catch (error) {
-    if (error && error.response && error.response.status === 404) return false;
-    throw error;
-  }
-}
-
-/**
  * The first free path `dir/stem ext`, `dir/stem-2 ext`, … (nothing is ever overwritten).
+ *
+ * Reads the folder's listing once rather than probing each name: a probe of a missing
+ * path is a 404, which the browser logs as an error.
  * @param {import("@jupyterlab/services").Contents.IManager} contents
  * @param {string} dir  folder relative to the server root ("" for the root)
  * @param {string} stem
  * @param {string} ext  ".ipynb", or "" for a folder
  */
 export async function freePath(contents, dir, stem, ext) {
+  const listing = await contents.get(dir, { content: true });
+  const taken = new Set(listing.content.map((item) => item.name));
   for (let n = 1; n <= 1000; n++) {
     const name = n === 1 ? `${stem}${ext}` : `${stem}-${n}${ext}`;
-    const path = dir ? `${dir}/${name}` : name;
-    if (!(await exists(contents, path))) return path;
+    if (!taken.has(name)) return dir ? `${dir}/${name}` : name;
   }
   throw new Error(`No free name for ${stem}${ext} in "${dir || "/"}": ${stem}-2 … ${stem}-1000 all exist.`);
 }

@@ -10,7 +10,7 @@ import { Menu } from "@lumino/widgets";
 
 import { insertBelow, newNotebook, snippets } from "./cells.js";
 import { copyCourse, TOUR } from "./course.js";
-import { nbkerasIcon } from "./icon.js";
+import { nbkerasIcon, snippetIcons } from "./icon.js";
 
 const CATEGORY = "nbkeras";
 const PALETTE = "nbkeras";
@@ -79,7 +79,7 @@ const plugin = {
       commands.addCommand(CommandIDs.newNotebook(kind), {
         label: (args) => (args.isLauncher ? snippet.label : `New notebook: ${snippet.label}`),
         caption: snippet.caption,
-        icon: nbkerasIcon,
+        icon: snippetIcons[kind],
         execute: (args) =>
           reporting(`Could not create the ${snippet.label} notebook`, async () =>
             open(await newNotebook(serviceManager, workingFolder(args, browser), snippet)),
@@ -88,6 +88,7 @@ const plugin = {
       commands.addCommand(CommandIDs.insert(kind), {
         label: INSERT_LABELS[kind],
         caption: `Insert a code cell with the ${snippet.label.toLowerCase()} below the active cell`,
+        icon: snippetIcons[kind],
         isEnabled: () => Boolean(tracker && tracker.currentWidget),
         execute: () => {
           const panel = tracker && tracker.currentWidget;
