@@ -14,7 +14,8 @@ from nbkeras.widgets.figure import to_static
 
 
 def _request(widget, seq, name, value):
-    CommRecorder.send_from_frontend(widget, {"type": "request", "seq": seq, "action": "set", "args": {"name": name, "value": value}})
+    message = {"type": "request", "seq": seq, "action": "set", "args": {"name": name, "value": value}}
+    CommRecorder.send_from_frontend(widget, message)
 
 
 def _curve(widget, trace_name):
@@ -184,7 +185,8 @@ def test_the_depth_panel_shows_the_chosen_activation_picked_from_python_or_the_v
     e.activations = ["tanh", "sigmoid"]
     assert e.depth_activation == "tanh" and e.depth_figure["layout"]["title"]["text"].startswith("tanh through")
     # and it can be given at construction
-    assert ActivationExplorer(activations=("sigmoid", "relu"), depth_activation="relu", depth_layers=2).depth_activation == "relu"
+    given = ActivationExplorer(activations=("sigmoid", "relu"), depth_activation="relu", depth_layers=2)
+    assert given.depth_activation == "relu"
     with pytest.raises(traitlets.TraitError, match="depth_activation"):
         ActivationExplorer(activations=("sigmoid",), depth_activation="relu")
 
@@ -196,7 +198,8 @@ def test_the_ridgeline_stays_readable_at_28_layers(wire):
     # 10 rows, first and last layer kept, evenly spaced: one row per label, 26 px each at 380 px
     assert [t["name"] for t in ridges] == [f"layer {i}" for i in (1, 4, 7, 10, 13, 16, 19, 22, 25, 28)]
     yaxis = figure["layout"]["yaxis"]
-    assert yaxis["tickvals"] == list(range(10)) and yaxis["ticktext"] == ["1", "4", "7", "10", "13", "16", "19", "22", "25", "28"]
+    assert yaxis["tickvals"] == list(range(10))
+    assert yaxis["ticktext"] == ["1", "4", "7", "10", "13", "16", "19", "22", "25", "28"]
     assert yaxis["title"]["text"] == "layer (10 of 28)"
     for row, trace in enumerate(ridges):  # each ridge within its own row
         assert row <= min(trace["y"]) and max(trace["y"]) <= row + 0.9 + 1e-6
@@ -220,7 +223,8 @@ def test_the_gradient_axis_has_log_ticks_that_do_not_crowd(wire):
 
 
 def test_repr_is_deterministic(wire):
-    assert repr(ActivationExplorer(activations=("relu",))) == "ActivationExplorer(activations=('relu',), x_range=(-6.0, 6.0))"
+    expected = "ActivationExplorer(activations=('relu',), x_range=(-6.0, 6.0))"
+    assert repr(ActivationExplorer(activations=("relu",))) == expected
 
 
 def test_unknown_keyword_is_refused_with_the_valid_ones(wire):
@@ -261,7 +265,8 @@ def test_a_settle_request_is_answered_after_the_deferred_depth_panel_and_changes
     _settle(e, 2)
     sent = wire.since(start)
     # the answer, the deferred depth panel, then the settle's answer: an `_ack` alone
-    assert [sorted(m.data["state"]) for m in sent] == [["_ack", "cards", "curves_figure", "params"], ["depth_figure"], ["_ack"]]
+    expected = [["_ack", "cards", "curves_figure", "params"], ["depth_figure"], ["_ack"]]
+    assert [sorted(m.data["state"]) for m in sent] == expected
     assert sent[-1].data["state"] == {"_ack": 2}
     # a refused value's message stays up: settling is not a new request that clears it
     _request(e, 3, "x_range", [3, -3])
@@ -300,7 +305,8 @@ def test_a_parameter_of_another_activation_recomputes_only_that_activation(wire,
     assert e.depth_figure is not before and "leaky_relu through" in e.depth_figure["layout"]["title"]["text"]
     before = e.depth_figure
     e.depth_layers = 3
-    assert e.depth_figure is not before and len([t for t in to_static(e.depth_figure)["data"] if t["name"].startswith("layer ")]) == 3
+    ridges = [t for t in to_static(e.depth_figure)["data"] if t["name"].startswith("layer ")]
+    assert e.depth_figure is not before and len(ridges) == 3
     # order changes recolour without recomputing
     computed.clear()
     e.activations = ["sigmoid", "leaky_relu"]
@@ -356,7 +362,8 @@ def test_a_fresh_kernel_says_it_is_loading_tensorflow_before_the_first_widget_on
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
-    shown = [(m["msg_type"], m["content"]) for m in first if m["msg_type"] in ("display_data", "update_display_data", "comm_open", "error")]
+    kinds = ("display_data", "update_display_data", "comm_open", "error")
+    shown = [(m["msg_type"], m["content"]) for m in first if m["msg_type"] in kinds]
     kinds = [kind for kind, _ in shown]
     assert "error" not in kinds, shown
     notice_id = shown[0][1]["transient"]["display_id"]

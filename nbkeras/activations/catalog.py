@@ -187,7 +187,7 @@ def _probe(name: str, fn: Callable[..., Any], t: Any, x: np.ndarray, params: dic
     why = _WHY.get(name)
     try:
         y = np.asarray(fn(t.constant(x), **params))
-    except Exception as exc:  # any failure on a 2-D input disqualifies it
+    except Exception as exc:  # noqa: BLE001 - any failure on a 2-D input disqualifies it
         return (
             f"{name} {why or 'cannot be evaluated point by point'} (on a 2x4 input it "
             f"raised {type(exc).__name__}: {exc}), so it has no single curve"
@@ -202,7 +202,7 @@ def _probe(name: str, fn: Callable[..., Any], t: Any, x: np.ndarray, params: dic
         bumped = x.copy()
         bumped[0, 0] += 1.0
         y_bumped = np.asarray(fn(t.constant(bumped), **params))
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - Keras's own code: whatever it raises disqualifies it
         return f"{name} fails on a column input ({type(exc).__name__}: {exc})"
     others_changed = not np.array_equal(np.delete(y_bumped.ravel(), 0), np.delete(y.ravel(), 0))
     if others_changed or not np.allclose(alone, y, rtol=1e-6, atol=1e-6, equal_nan=True):

@@ -207,9 +207,9 @@ def _break_rows(
     rows = [
         (
             r"\text{not differentiable}",
-            rf"x = {label}\ (\text{{left }} {_num(l)},\ \text{{right }} {_num(r)})",
+            rf"x = {label}\ (\text{{left }} {_num(left)},\ \text{{right }} {_num(right)})",
         )
-        for _, label, l, r in kinks
+        for _, label, left, right in kinks
     ]
     rows += [(r"\text{undefined (jump)}", f"x = {label}") for _, label in jumps]
     return rows

@@ -62,6 +62,11 @@ class _Validated(traitlets.Any):
     allow_none = False
 
 
+def _refused(error: Exception) -> traitlets.TraitError:
+    """A check's error as the TraitError a validator raises (same message)."""
+    return traitlets.TraitError(str(error))
+
+
 def _spec_dict(spec: Any) -> dict[str, Any]:
     """A parameter spec from the catalog as a JSON-able dict for the front end."""
     return dataclasses.asdict(spec)
@@ -140,7 +145,8 @@ class ActivationExplorer(NbKerasWidget):
         # control that changes one activation's parameter recomputes that one only.
         self._curve_cache: dict[tuple[Any, ...], tuple[np.ndarray, np.ndarray, dict[str, Any]]] = {}
         self._depth_inputs: tuple[Any, ...] | None = None  # what the depth panel shows
-        names = [self._register(a) for a in ([activations] if isinstance(activations, str) or callable(activations) else activations)]
+        given = [activations] if isinstance(activations, str) or callable(activations) else activations
+        names = [self._register(a) for a in given]
         # Validate and compute the whole state before the comm opens, so the front end
         # receives it in the single comm_open message instead of a burst of updates.
         for name, value in traits.items():
@@ -178,9 +184,8 @@ class ActivationExplorer(NbKerasWidget):
             if name not in self._custom:
                 excluded = excluded_activations()
                 if name in excluded:
-                    raise traitlets.TraitError(
-                        str(invalid_value("activations", value, f"element-wise activations: '{name}' has no curve: {excluded[name]}"))
-                    )
+                    why = f"element-wise activations: '{name}' has no curve: {excluded[name]}"
+                    raise _refused(invalid_value("activations", value, why))
                 try:
                     activation_parameters(name)  # raises with the closest valid names
                 except ValueError as exc:
@@ -188,17 +193,18 @@ class ActivationExplorer(NbKerasWidget):
             if name not in names:
                 names.append(name)
         if not names:
-            raise traitlets.TraitError(str(invalid_value("activations", value, "at least one activation", received="an empty list")))
+            raise _refused(invalid_value("activations", value, "at least one activation", received="an empty list"))
         return names
 
     @traitlets.validate("x_range")
     def _valid_x_range(self, proposal: Any) -> tuple[float, float]:
         value = proposal["value"]
-        if not isinstance(value, (tuple, list)) or len(value) != 2 or not all(is_number(v) and np.isfinite(v) for v in value):
-            raise traitlets.TraitError(str(invalid_value("x_range", value, "two finite numbers (min, max)")))
+        pair = isinstance(value, (tuple, list)) and len(value) == 2
+        if not pair or not all(is_number(v) and np.isfinite(v) for v in value):
+            raise _refused(invalid_value("x_range", value, "two finite numbers (min, max)"))
         lo, hi = float(value[0]), float(value[1])
         if lo >= hi:
-            raise traitlets.TraitError(str(invalid_value("x_range", value, "min < max", received=f"x_range=({lo:g}, {hi:g})")))
+            raise _refused(invalid_value("x_range", value, "min < max", received=f"x_range=({lo:g}, {hi:g})"))
         return (lo, hi)
 
     @traitlets.validate("depth_activation")
@@ -212,9 +218,8 @@ class ActivationExplorer(NbKerasWidget):
     def _valid_params(self, proposal: Any) -> dict[str, dict[str, Any]]:
         value = proposal["value"]
         if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
-            raise traitlets.TraitError(
-                str(invalid_value("params", value, "a dict {activation: {parameter: value}}", received=show_value(value)))
-            )
+            expected = "a dict {activation: {parameter: value}}"
+            raise _refused(invalid_value("params", value, expected, received=show_value(value)))
         checked: dict[str, dict[str, Any]] = {}
         for name, given in value.items():
             try:
@@ -244,7 +249,8 @@ class ActivationExplorer(NbKerasWidget):
         unknown = sorted(set(self._shared_params) - known)
         if unknown:
             raise TypeError(
-                f"Invalid argument `{unknown[0]}` for ActivationExplorer. Received: {unknown[0]}={self._shared_params[unknown[0]]!r}. "
+                f"Invalid argument `{unknown[0]}` for ActivationExplorer. "
+                f"Received: {unknown[0]}={self._shared_params[unknown[0]]!r}. "
                 f"Expected a parameter of {', '.join(self.activations)}: {', '.join(sorted(known)) or '(none)'}."
             )
 
@@ -259,7 +265,8 @@ class ActivationExplorer(NbKerasWidget):
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if not name.startswith("_") and "_trait_values" in self.__dict__ and not self.has_trait(name) and name not in self.__dict__:
+        ready = "_trait_values" in self.__dict__
+        if not name.startswith("_") and ready and not self.has_trait(name) and name not in self.__dict__:
             owners = self._param_owners(name)
             if owners:
                 self.params = {n: {**p, name: value} if n in owners else p for n, p in self.params.items()}
@@ -272,7 +279,8 @@ class ActivationExplorer(NbKerasWidget):
         (``explorer.negative_slope = 0.1`` sets it on every chosen activation that has it.)
         """
         if activation not in self.activations:
-            error = invalid_value("activation", activation, f"one of the chosen activations: {', '.join(self.activations)}")
+            expected = f"one of the chosen activations: {', '.join(self.activations)}"
+            error = invalid_value("activation", activation, expected)
             hint = did_you_mean(closest(activation, self.activations))
             raise ValueError(f"{error} {hint}") if hint else error
         self.params = {**self.params, activation: {**self.params[activation], **params}}
@@ -283,7 +291,9 @@ class ActivationExplorer(NbKerasWidget):
             "names": list(activation_names()),
             "custom": sorted(self._custom),
             "excluded": dict(excluded_activations()),
-            "parameters": {n: [_spec_dict(s) for s in self._parameters(n)] for n in [*activation_names(), *self._custom]},
+            "parameters": {
+                n: [_spec_dict(s) for s in self._parameters(n)] for n in [*activation_names(), *self._custom]
+            },
             "depth": {"initializers": list(DEPTH_INITIALIZERS), **{k: list(v) for k, v in DEPTH_LIMITS.items()}},
             "max_points": MAX_POINTS,
         }
@@ -334,7 +344,8 @@ class ActivationExplorer(NbKerasWidget):
                     {"type": "scatter", "mode": "lines", "name": f"{name}", "legendgroup": name, "x": x, "y": y,
                      "line": {"color": color, "width": 2}, "xaxis": "x", "yaxis": "y"},
                     {"type": "scatter", "mode": "lines", "name": f"{name}′", "legendgroup": name, "showlegend": False,
-                     "x": x, "y": dy, "line": {"color": color, "width": 2, "dash": "dot"}, "xaxis": "x2", "yaxis": "y2"},
+                     "x": x, "y": dy, "line": {"color": color, "width": 2, "dash": "dot"},
+                     "xaxis": "x2", "yaxis": "y2"},
                 ]
                 cards.append({**card, "color": color})
         except Exception as exc:  # noqa: BLE001 - a custom activation may raise anything; keep the last good plot
@@ -398,7 +409,8 @@ class ActivationExplorer(NbKerasWidget):
         except Exception as exc:  # noqa: BLE001
             self.error = f"Depth experiment: {type(exc).__name__}: {exc}"
             return
-        self.depth_figure = to_wire(depth_figure(result, title=f"{name} through {self.depth_layers} Dense layers ({self.depth_initializer})"))
+        title = f"{name} through {self.depth_layers} Dense layers ({self.depth_initializer})"
+        self.depth_figure = to_wire(depth_figure(result, title=title))
         self._depth_inputs = inputs
 
     # -- static form -----------------------------------------------------------------------
@@ -438,11 +450,13 @@ def depth_figure(result: DepthResult, *, title: str) -> dict[str, Any]:
         })
     ridge_title = "layer" if len(shown) == len(layers) else f"layer ({len(shown)} of {len(layers)})"
     lines = [
-        {"type": "scatter", "mode": "lines+markers", "name": "activation std", "x": index, "y": result.activation_stds(),
+        {"type": "scatter", "mode": "lines+markers", "name": "activation std",
+         "x": index, "y": result.activation_stds(),
          "xaxis": "x2", "yaxis": "y2", "line": {"color": "#4c78a8"}},
         {"type": "scatter", "mode": "lines+markers", "name": "fraction = 0", "x": index, "y": result.fraction_zero(),
          "xaxis": "x2", "yaxis": "y2", "line": {"color": "#e45756", "dash": "dot"}},
-        {"type": "scatter", "mode": "lines+markers", "name": "fraction saturated", "x": index, "y": result.fraction_saturated(),
+        {"type": "scatter", "mode": "lines+markers", "name": "fraction saturated",
+         "x": index, "y": result.fraction_saturated(),
          "xaxis": "x2", "yaxis": "y2", "line": {"color": "#f58518", "dash": "dash"}},
         {"type": "scatter", "mode": "lines+markers", "name": "‖dL/dW‖", "x": index, "y": result.gradient_norms(),
          "xaxis": "x3", "yaxis": "y3", "line": {"color": "#54a24b"}},
@@ -463,7 +477,8 @@ def depth_figure(result: DepthResult, *, title: str) -> dict[str, Any]:
             "yaxis3": {"anchor": "x3", "type": "log", "title": {"text": "‖dL/dW‖ (log)"}, "gridcolor": "#eee",
                        "exponentformat": "e", **_log_axis_ticks(result.gradient_norms())},
             # Above the plots, under the title: below them it would cover the axis titles.
-            "legend": {"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"}, "uirevision": "depth",
+            "legend": {"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"},
+            "uirevision": "depth",
         },
     }
 
@@ -490,7 +505,8 @@ def _log_axis_ticks(values: np.ndarray) -> dict[str, Any]:
     ticks = log_ticks(float(positive.min()), float(positive.max())) if positive.size else []
     if len(ticks) < 2:
         return {}
-    return {"tickmode": "array", "tickvals": ticks, "ticktext": [f"{v:.3g}".replace("e-0", "e-").replace("e+0", "e+") for v in ticks]}
+    labels = [f"{v:.3g}".replace("e-0", "e-").replace("e+0", "e+") for v in ticks]  # 1e-5, as Plotly writes it
+    return {"tickmode": "array", "tickvals": ticks, "ticktext": labels}
 
 
 def explore_activations(*activations: str | Callable[..., Any], **kwargs: Any) -> ActivationExplorer:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from harness import wait_until, write_notebook, NotebookRun, run_notebook
+from harness import NotebookRun, run_notebook, wait_until, write_notebook
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -29,7 +29,8 @@ TOL = 1e-6  # the curves reach the page as float32
 
 
 def _notebook(tmp_path: Path, name: str) -> Path:
-    return write_notebook(tmp_path / f"{name}.ipynb", 'import nbkeras\ne = nbkeras.explore_activations("leaky_relu", x_range=(-3, 3))')
+    source = 'import nbkeras\ne = nbkeras.explore_activations("leaky_relu", x_range=(-3, 3))'
+    return write_notebook(tmp_path / f"{name}.ipynb", source)
 
 
 def _open(notebook_page, jupyter_server, tmp_path: Path, name: str, ui: str = "lab") -> NotebookRun:
