@@ -152,6 +152,27 @@ def test_per_example_loss_reads_loss_objects_functions_and_crossentropy(k, digit
     np.testing.assert_allclose(per_example_loss(softmax_model, x, y), expected, rtol=1e-5)  # sparse
 
 
+def test_labels_of_rank_one_against_one_output_unit_are_aligned_as_keras_aligns_them(k):
+    # binary_crossentropy(y (N,), p (N, 1)) would broadcast to (N, N) without Keras's rank alignment.
+    (x, y), _ = datasets.moons(n_samples=300)
+    model = k.Sequential([k.Input((2,)), k.layers.Dense(8, activation="tanh"), k.layers.Dense(1, activation="sigmoid")])
+    model.compile(k.optimizers.Adam(0.05), "binary_crossentropy")
+    model.fit(x, y, epochs=3, verbose=0)
+    p = model.predict(x, verbose=0)
+    expected = -(y * np.log(p[:, 0]) + (1 - y) * np.log(1 - p[:, 0]))
+    errors = classification_errors(model, x, y)
+    assert errors.losses.shape == (len(y),)
+    np.testing.assert_allclose(errors.losses, expected, rtol=1e-4)
+    assert errors.losses.mean() == pytest.approx(model.evaluate(x, y, verbose=0, batch_size=len(y)), rel=1e-5)
+    np.testing.assert_array_equal(errors.matrix, _reference_matrix(y, (p[:, 0] > 0.5).astype(int), 2))
+    # The same for a regressor with one output and targets of shape (N,).
+    regressor = k.Sequential([k.Input((2,)), k.layers.Dense(1)])
+    regressor.compile("sgd", "mse")
+    target = x[:, 0] - 2 * x[:, 1]
+    out = regressor.predict(x, verbose=0)[:, 0]
+    np.testing.assert_allclose(regression_errors(regressor, x, target).losses, (target - out) ** 2, rtol=1e-5)
+
+
 def test_top_losses_are_the_highest_losses_highest_first(cnn, digits):
     _, (x, y) = digits
     losses = per_example_loss(cnn, x, y)

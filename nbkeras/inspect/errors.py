@@ -367,10 +367,24 @@ def _loss_function(model: Any, y_true: Any, y_pred: Any) -> Any:
         return call
     if callable(loss):
         dtype = k.backend.floatx()
-        return lambda t, p: loss(k.ops.convert_to_tensor(t, dtype=dtype), k.ops.convert_to_tensor(p, dtype=dtype))
+
+        def wrapped(t: Any, p: Any) -> Any:  # what compile's LossFunctionWrapper does around a function
+            t, p = _same_rank(np.asarray(t), np.asarray(p))
+            return loss(k.ops.convert_to_tensor(t, dtype=dtype), k.ops.convert_to_tensor(p, dtype=dtype))
+
+        return wrapped
     raise invalid_value(
         "model", model, "a model whose loss is a name, a Loss or a function", received=f"loss={identifier!r}"
     )
+
+
+def _same_rank(y_true: np.ndarray, y_pred: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Keras's rank alignment before a loss function: labels (N,) against outputs (N, 1) become (N, 1)."""
+    if y_true.ndim == y_pred.ndim + 1 and y_true.shape[-1] == 1:
+        return (y_true, y_pred[..., None]) if y_pred.ndim == 1 else (y_true[..., 0], y_pred)
+    if y_pred.ndim == y_true.ndim + 1 and y_pred.shape[-1] == 1:
+        return (y_true[..., None], y_pred) if y_true.ndim == 1 else (y_true, y_pred[..., 0])
+    return y_true, y_pred
 
 
 def _losses_of(model: Any, y_true: np.ndarray, y_pred: np.ndarray, batch_size: int) -> np.ndarray:
