@@ -94,8 +94,35 @@ def test_course_card_copies_the_course_without_overwriting_and_opens_the_tour(no
     assert not problems, "\n".join(e.render() for e in problems)
 
 
-def test_palette_command_inserts_a_cell_that_shows_the_explorer(notebook_page, jupyter_server, tmp_path):
-    run = run_notebook(notebook_page, jupyter_server, write_notebook(tmp_path / "insert.ipynb", "x = 1"), ui="lab")
+def test_notebook_cards_write_a_new_notebook_with_their_cell_and_open_it(notebook_page, jupyter_server):
+    page = notebook_page
+    root = jupyter_server.root_dir
+    for name in ("activation-explorer.ipynb", "activation-explorer-2.ipynb"):
+        (root / name).unlink(missing_ok=True)
+    (root / "activation-explorer.ipynb").write_text("{}")  # a file of the user's, which must stay as it is
+    page.goto(jupyter_server.url("lab", reset=True))
+    _launcher_cards(page)
+    page.locator(f"{SECTION} .jp-LauncherCard", has_text="Activation explorer").first.click()
+    log = page_log(page)
+    run = NotebookRun(page=page, ui="lab", path="", log=log, timings={}, state={})
+    wait_until(
+        run,
+        lambda: page.evaluate(_CURRENT_PATH_JS) == "activation-explorer-2.ipynb",
+        "the new notebook to open",
+        timeout=30,
+        describe=lambda: f"current document: {page.evaluate(_CURRENT_PATH_JS)}",
+    )
+    assert (root / "activation-explorer.ipynb").read_text() == "{}"
+    written = json.loads((root / "activation-explorer-2.ipynb").read_text())
+    assert _cell_sources(written) == [SNIPPETS["explorer"]["code"]]
+    assert written["metadata"]["kernelspec"]["name"] == "python3"
+    problems = log.problems("lab")
+    assert not problems, "\n".join(e.render() for e in problems)
+
+
+@pytest.mark.parametrize("ui", ["lab", "notebook7"])
+def test_palette_command_inserts_a_cell_that_shows_the_explorer(notebook_page, jupyter_server, tmp_path, ui):
+    run = run_notebook(notebook_page, jupyter_server, write_notebook(tmp_path / "insert.ipynb", "x = 1"), ui=ui)
     page = run.page
 
     # The menu bar has an "nbkeras" menu with the three insert commands.
