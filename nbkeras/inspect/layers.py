@@ -252,7 +252,18 @@ def _spatial(layer: Any) -> bool:
 
 
 def spatial_layers(model: Any) -> list[str]:
-    """Names of the layers whose output is spatial, (batch, height, width, channels): Grad-CAM candidates."""
+    """Names of the layers whose output is spatial, (batch, height, width, channels): Grad-CAM's candidates.
+
+    Args:
+        model: A Sequential or functional Keras model.
+
+    Returns:
+        Layer names in the model's order (:func:`grad_cam` uses the last by default).
+
+    Example:
+        >>> spatial_layers(model)  # doctest: +SKIP
+        ['conv1', 'conv2', 'pool']
+    """
     check_model(model)
     return [layer.name for layer in model.layers if _spatial(layer)]
 
@@ -279,7 +290,8 @@ def grad_cam(
             (batch, height, width, channels).
         x: One image (H, W, C) or a batch (N, H, W, C).
         class_index: The class to explain: an int for all examples, a sequence of one int
-            per example, or None for each example's predicted class.
+            per example, or None for each example's predicted class (a single sigmoid unit
+            has one score: its heatmap explains the positive class).
         layer: Name / index / layer with a spatial output; None for the last such layer
             before the output.
         batch_size: Examples per gradient pass.
