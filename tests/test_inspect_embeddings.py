@@ -126,6 +126,11 @@ def test_bad_input_gets_a_clear_error(k, sentiment_model):
         embedding_projection(dense)
     with pytest.raises(ValueError, match=r"layer 'd' \(Dense\)"):
         embedding_projection(dense.layers[0])
+    with pytest.raises(
+        ValueError,
+        match=r"`vocabulary\['extra'\]`. Received: vocabulary\['extra'\]=78\. Expected an integer between 0 and 77",
+    ):
+        embedding_projection(model, {**vocabulary, "extra": 78})
     with pytest.raises(ValueError, match=r"at most 78 words"):
         embedding_projection(model, ["w"] * 100)
     with pytest.raises(ValueError, match=r"Received: an array of shape \(5,\)"):

@@ -85,6 +85,16 @@ def test_confusion_matrix_of_single_scores_thresholds_and_keeps_every_class():
     np.testing.assert_array_equal(confusion_matrix(probs, y=[0, 0], num_classes=4).shape, (4, 4))
 
 
+def test_predicted_labels_are_counted_as_labels():
+    y_true = np.array([0, 1, 2, 2, 1])
+    y_pred = np.array([0, 2, 2, 1, 1])
+    np.testing.assert_array_equal(confusion_matrix(y_pred, y=y_true), _reference_matrix(y_true, y_pred, 3))
+    np.testing.assert_array_equal(confusion_matrix(np.array([0, 0]), y=[0, 3]).shape, (4, 4))  # y's classes count
+    np.testing.assert_array_equal(
+        confusion_matrix(y_pred, y=y_true, num_classes=5)[:3, :3], _reference_matrix(y_true, y_pred, 3)
+    )
+
+
 def test_predictions_need_no_tensorflow():
     code = (
         "import sys, json, numpy as np; from nbkeras.inspect import confusion_matrix, class_metrics;"

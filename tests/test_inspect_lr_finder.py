@@ -173,5 +173,7 @@ def test_bad_input_gets_a_clear_error(k, spirals):
         lr_find(model, x, y, steps=1)
     with pytest.raises(ValueError, match=r"`smoothing`.*\[0, 1\)"):
         lr_find(model, x, y, smoothing=1)
+    with pytest.raises(TypeError, match=r"`shuffle`"):
+        lr_find(model, x, y, shuffle="yes")
     with pytest.raises(ValueError, match=r"`divergence`.*Expected a number > 1"):
         lr_find(model, x, y, divergence=1)

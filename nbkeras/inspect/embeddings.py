@@ -150,9 +150,7 @@ def _words(vocabulary: Any, rows: int) -> list[str] | None:
         for word, index in vocabulary.items():
             if not isinstance(word, str):
                 raise invalid_type("vocabulary", vocabulary, "a mapping word (str) -> row index (int)")
-            i = check_int(f"vocabulary[{word!r}]", index, min_value=0)
-            if i < rows:
-                words[i] = word
+            words[check_int(f"vocabulary[{word!r}]", index, min_value=0, max_value=rows - 1)] = word
         return words
     if isinstance(vocabulary, (list, tuple)):  # row i's word
         if len(vocabulary) > rows or not all(isinstance(w, str) for w in vocabulary):
@@ -181,7 +179,8 @@ def embedding_projection(
         model_or_layer: A Keras model (its first ``Embedding`` layer, or ``layer=``), an
             ``Embedding`` layer, or an embedding matrix (rows, dims).
         vocabulary: Words for the rows: a mapping word -> index (such as
-            ``nbkeras.datasets.sentiment_vocabulary()``) or a list of words in row order; None.
+            ``nbkeras.datasets.sentiment_vocabulary()``; an index beyond the embedding's rows is
+            refused: the vocabulary is not this embedding's) or a list of words in row order; None.
         method: ``"pca"``: principal components by SVD of the centred matrix.
         dims: 2 or 3.
         layer: With a model, which layer (name, index or layer) holds the embedding.

@@ -214,10 +214,12 @@ def confusion_matrix(
 
     Args:
         model_or_predictions: A Keras classifier, or its outputs for the examples
-            (scores (N, classes), or one score per example (N,) / (N, 1)).
+            (float scores (N, classes), or one score per example (N,) / (N, 1)), or
+            predicted labels (an integer array (N,)).
         x: The examples, when a model is given (predicted in batches).
         y: True labels: integers (N,) / (N, 1) or one-hot rows (N, classes).
-        num_classes: Classes when predictions are integer-free scores; default: the output width.
+        num_classes: At least the output width (more adds empty rows and columns); default: the
+            output width (for predicted labels: the largest label in them or ``y``, + 1).
         threshold: For a single-score output: class 1 when the score is above it.
         batch_size: Examples per forward pass.
 
@@ -234,9 +236,15 @@ def confusion_matrix(
         [[1, 1], [0, 1]]
     """
     outputs, labels = _outputs_and_labels(model_or_predictions, x, y, threshold, batch_size)
-    predicted, width = predicted_labels(outputs, threshold)
+    if outputs.ndim == 1 and np.issubdtype(outputs.dtype, np.integer):  # predicted labels, not scores
+        predicted = class_labels(outputs)
+        truth = class_labels(labels)
+        width = int(max(predicted.max(), truth.max())) + 1
+    else:
+        predicted, width = predicted_labels(outputs, threshold)
+        truth = None
     classes = width if num_classes is None else check_int("num_classes", num_classes, min_value=width)
-    truth = class_labels(labels, classes)
+    truth = class_labels(labels, classes) if truth is None else truth
     return _matrix(truth, predicted, classes)
 
 

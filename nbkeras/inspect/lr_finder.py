@@ -41,7 +41,7 @@ from typing import Any
 import numpy as np
 
 from nbkeras._keras import keras
-from nbkeras._validate import check_int, check_number, invalid_value
+from nbkeras._validate import check_bool, check_int, check_number, invalid_value
 from nbkeras.inspect._common import as_array, check_model, check_not_empty, check_same_length
 from nbkeras.training.recorder import TrainingRecorder, smooth
 
@@ -226,6 +226,7 @@ def lr_find(
     smoothing = check_number("smoothing", smoothing, min_value=0, max_value=1)
     if smoothing >= 1:
         raise invalid_value("smoothing", smoothing, "a number in [0, 1) (0: no smoothing)")
+    shuffle = check_bool("shuffle", shuffle)
     xs, ys = as_array("x", x), as_array("y", y)
     check_not_empty("x", xs)
     check_same_length(xs, ys)
