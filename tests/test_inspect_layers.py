@@ -62,6 +62,21 @@ def test_feature_maps_equal_a_keras_sub_model(k, cnn, digits):
     np.testing.assert_allclose(feature_maps(cnn, "probs", x), cnn.predict(x, verbose=0), rtol=1e-6)
 
 
+def test_a_functional_model_lists_its_input_but_inspections_skip_it(k):
+    inputs = k.Input((8, 8, 1), name="image")
+    maps = k.layers.Conv2D(4, 3, activation="relu", name="conv")(inputs)
+    pooled = k.layers.GlobalAveragePooling2D(name="gap")(maps)
+    model = k.Model(inputs, k.layers.Dense(3, activation="softmax", name="probs")(pooled), name="functional")
+    x = np.random.default_rng(0).uniform(size=(6, 8, 8, 1)).astype("float32")
+    assert [layer.name for layer in model.layers] == ["image", "conv", "gap", "probs"]
+    assert spatial_layers(model) == ["conv"]  # Grad-CAM's default is the convolution, not the image
+    assert [h.layer for h in activation_histograms(model, x)] == ["conv", "gap", "probs"]
+    np.testing.assert_allclose(
+        feature_maps(model, "conv", x), k.Model(inputs, maps).predict(x, verbose=0), rtol=1e-6, atol=1e-7
+    )
+    np.testing.assert_allclose(grad_cam(model, x), grad_cam(model, x, layer="conv"))
+
+
 def test_unknown_layers_and_wrong_shapes_are_refused_with_what_exists(cnn, digits):
     _, (x, _) = digits
     with pytest.raises(ValueError) as info:

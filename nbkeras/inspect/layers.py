@@ -176,7 +176,7 @@ def activation_histograms(model: Any, x: Any, *, layers: Any = None, bins: int =
         x: A batch (N, ...) (or one example), run in one forward pass in inference mode
             (``training=False``: no dropout): a few hundred examples are plenty.
         layers: Names / indices / layers to measure; None for every layer of
-            ``model.layers`` (input layers are not in it).
+            ``model.layers`` but input layers (a functional model lists its ``Input``).
         bins: Bins per layer, each histogram over that layer's own [min, max].
 
     Returns:
@@ -193,7 +193,7 @@ def activation_histograms(model: Any, x: Any, *, layers: Any = None, bins: int =
     check_model(model)
     bins = check_int("bins", bins, min_value=1)
     chosen = (
-        list(model.layers) if layers is None else [resolve_layer(model, item, "layers") for item in _as_list(layers)]
+        _inner_layers(model) if layers is None else [resolve_layer(model, item, "layers") for item in _as_list(layers)]
     )
     batch, _ = as_batch(model, x)
     if not chosen:
@@ -239,6 +239,12 @@ def activation_histograms(model: Any, x: Any, *, layers: Any = None, bins: int =
     return result
 
 
+def _inner_layers(model: Any) -> list[Any]:
+    """``model.layers`` without input layers (a functional model lists its ``Input``; a Sequential does not)."""
+    input_layer = keras().layers.InputLayer
+    return [layer for layer in model.layers if not isinstance(layer, input_layer)]
+
+
 def _as_list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, (list, tuple)) else [value]
 
@@ -265,7 +271,7 @@ def spatial_layers(model: Any) -> list[str]:
         ['conv1', 'conv2', 'pool']
     """
     check_model(model)
-    return [layer.name for layer in model.layers if _spatial(layer)]
+    return [layer.name for layer in _inner_layers(model) if _spatial(layer)]
 
 
 def grad_cam(
