@@ -102,6 +102,8 @@ def test_a_fresh_optimizer_is_restored_to_a_fresh_state(k, spirals):
     assert float(model.optimizer.learning_rate) == pytest.approx(0.01)
     momenta = [v for v in model.optimizer.variables if "momentum" in v.path]
     assert momenta and all(not np.any(v.numpy()) for v in momenta)  # the zeros a fresh optimizer starts from
+    # The compile metrics the first fit built hold nothing from the finder's batches.
+    assert model.metrics_variables and all(not np.any(v.numpy()) for v in model.metrics_variables)
 
 
 def test_restored_even_when_the_run_is_interrupted(k, spirals, monkeypatch):

@@ -20,8 +20,9 @@ Rules (documented, tested):
 - **Restoring**: every model variable (weights, non-trainable state such as batch-norm
   statistics and dropout seeds), every optimizer variable (iterations, learning rate,
   moments: an optimizer not yet built is built first, with its zero moments), every metric
-  variable, ``model.history`` and ``model.stop_training`` are as they were, byte for byte,
-  after the call, also when training raised or was interrupted.
+  variable (those a first fit creates are left at the zeros they start from),
+  ``model.history`` and ``model.stop_training`` are as they were, byte for byte, after
+  the call, also when training raised or was interrupted.
 
 Example:
 
@@ -265,6 +266,12 @@ def lr_find(
         model.fit(xs, ys, batch_size=batch_size, epochs=epochs, shuffle=shuffle, verbose=0, callbacks=[ramp.callback()])
     finally:
         _restore(saved)
+        # Metrics a first fit builds (compile metrics) did not exist before: they go back to the
+        # zeros they were built with.
+        known = {id(variable) for variable, _ in saved}
+        for variable in model.metrics_variables:
+            if id(variable) not in known:
+                variable.assign(np.zeros(variable.shape, dtype=variable.dtype))
         model.stop_training = stop_training
         if had_history:
             model.history = history
