@@ -132,7 +132,9 @@ def _panel_layout(name: str, title: str, *, first: bool, last: bool, height: int
     }
 
 
-def _line(name: str, *, color: str, series: str = "", smooth: str = "", markers: bool = False, **line: Any) -> dict[str, Any]:
+def _line(
+    name: str, *, color: str, series: str = "", smooth: str = "", markers: bool = False, **line: Any
+) -> dict[str, Any]:
     """A trace naming the series it shows (``meta.series``, or ``meta.smooth``: that series smoothed)."""
     trace: dict[str, Any] = {
         "type": "scatter",
