@@ -66,7 +66,7 @@ const plugin = {
 
     commands.addCommand(CommandIDs.course, {
       label: (args) => (args.isLauncher ? "Course" : "nbkeras: copy the course and open the tour"),
-      caption: "Copy the ten nbkeras course notebooks into a new folder (nothing is overwritten) and open the tour",
+      caption: "Copy the nbkeras course notebooks into a new folder (nothing is overwritten) and open the tour",
       icon: nbkerasIcon,
       execute: (args) =>
         reporting("Could not copy the nbkeras course", async () => {
