@@ -29,7 +29,7 @@ from nbkeras.activations.catalog import (
 from nbkeras.activations.curves import MAX_POINTS, activation_curves
 from nbkeras.activations.depth import DepthResult, depth_experiment
 from nbkeras.activations.formulas import Formula, Symbol, formula
-from nbkeras.activations.properties import ActivationProperties, activation_properties
+from nbkeras.activations.properties import ActivationProperties, Region, activation_properties
 
 # Defined in .widget (ipywidgets, plotly): imported only when first accessed.
 _WIDGET_NAMES = ("ActivationExplorer", "explore_activations")
@@ -41,6 +41,7 @@ __all__ = [
     "DepthResult",
     "Formula",
     "ParameterSpec",
+    "Region",
     "Symbol",
     "activation_aliases",
     "activation_curves",
