@@ -189,6 +189,8 @@ def _roundest(a: float, b: float) -> float:
     """The number in ``[a, b]`` with the fewest significant digits (nearest the middle on a tie)."""
     if a <= 0.0 <= b:
         return 0.0
+    if not (math.isfinite(a) and math.isfinite(b)):
+        return (a + b) / 2  # nothing rounder to say about a nan/inf grid point
     step = 10.0 ** math.floor(math.log10(max(abs(a), abs(b))))
     while True:
         first, last = math.ceil(a / step - 1e-9), math.floor(b / step + 1e-9)
