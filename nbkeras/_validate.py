@@ -41,36 +41,57 @@ def show_value(value: Any) -> str:
     return shown if len(shown) <= MAX_SHOWN else f"{shown[: MAX_SHOWN - 5]}…{shown[-4:]}"
 
 
-def invalid_value(name: str, value: Any, expected: str, *, received: str | None = None) -> ValueError:
-    """Build the ValueError every loader raises for a bad argument value.
+def value_message(
+    name: str, value: Any, expected: str, *, received: str | None = None, of: str | None = None, hint: str = ""
+) -> str:
+    """The sentence every "invalid value" error reads, in Keras's wording.
 
     Args:
         name: The argument's name as the user spells it.
         value: What the user passed.
         expected: What would have been accepted, as a phrase ("a number >= 0").
-        received: Replaces ``name=value`` in the message when the value itself is
-            unhelpful to print (for example a large array: say its shape instead).
+        received: Replaces ``name=value`` when the value itself is unhelpful to print
+            (a large array: say its shape; two arguments that disagree: say both).
+        of: Whose argument it is, when the name alone is ambiguous ("Dense at position 2",
+            "activation 'elu'").
+        hint: A last sentence: how to fix it, or "Did you mean …?".
+
+    Example:
+        >>> value_message("units", -3, "a positive integer", of="Dense at position 2")
+        'Invalid value for argument `units` of Dense at position 2. Received: units=-3. Expected a positive integer.'
+    """
+    shown = received if received is not None else f"{name}={show_value(value)}"
+    whose = f" of {of}" if of else ""
+    message = f"Invalid value for argument `{name}`{whose}. Received: {shown}. Expected {expected}."
+    return f"{message} {hint}" if hint else message
+
+
+def invalid_value(
+    name: str, value: Any, expected: str, *, received: str | None = None, of: str | None = None, hint: str = ""
+) -> ValueError:
+    """Build the ValueError raised for a bad argument value (see :func:`value_message`).
 
     Returns:
         The exception, for the caller to raise (so tracebacks point at the caller).
     """
-    shown = received if received is not None else f"{name}={show_value(value)}"
-    return ValueError(f"Invalid value for argument `{name}`. Received: {shown}. Expected {expected}.")
+    return ValueError(value_message(name, value, expected, received=received, of=of, hint=hint))
 
 
-def invalid_type(name: str, value: Any, expected: str) -> TypeError:
+def invalid_type(name: str, value: Any, expected: str, *, of: str | None = None) -> TypeError:
     """Build the TypeError raised when an argument has the wrong type.
 
     Args:
         name: The argument's name.
         value: What the user passed.
         expected: What would have been accepted, as a phrase ("an integer >= 1").
+        of: Whose argument it is (see :func:`value_message`).
 
     Returns:
         The exception, for the caller to raise.
     """
+    whose = f" of {of}" if of else ""
     return TypeError(
-        f"Invalid type for argument `{name}`. Received: {name}={show_value(value)} "
+        f"Invalid type for argument `{name}`{whose}. Received: {name}={show_value(value)} "
         f"(of type {type(value).__name__}). Expected {expected}."
     )
 
@@ -238,9 +259,7 @@ def check_choice(name: str, value: Any, choices: Iterable[str]) -> str:
     if not isinstance(value, str):
         raise invalid_type(name, value, expected)
     if value not in choices:
-        error = invalid_value(name, value, expected)
-        hint = did_you_mean(closest(value, choices))
-        raise ValueError(f"{error} {hint}") if hint else error
+        raise invalid_value(name, value, expected, hint=did_you_mean(closest(value, choices)))
     return value
 
 

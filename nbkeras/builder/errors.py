@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from nbkeras._validate import show_value
+from nbkeras._validate import show_value, value_message
 
 __all__ = ["SpecError", "SpecIssue"]
 
@@ -124,7 +124,5 @@ def invalid_value(
         'Invalid value for argument `units` of Dense at position 2. Received: units=-3. Expected a positive integer.'
     """
     shown = received if received is not None else f"{argument}={show(value)}"
-    message = f"Invalid value for argument `{argument}` of {place}. Received: {shown}. Expected {expected}."
-    if fix:
-        message += f" {fix}"
+    message = value_message(argument, value, expected, received=shown, of=place, hint=fix)
     return SpecIssue(message, position, class_name, argument, shown, expected, fix)

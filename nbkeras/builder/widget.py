@@ -30,7 +30,7 @@ from typing import Any, Generic, TypeVar
 import traitlets
 from ipywidgets import widget_serialization
 
-from nbkeras._validate import IntTrait, is_bool, is_int
+from nbkeras._validate import IntTrait, closest, did_you_mean, is_bool, is_int, value_message
 from nbkeras.activations.catalog import activation_names
 from nbkeras.activations.widget import ActivationExplorer
 from nbkeras.builder.build import build_model
@@ -85,8 +85,12 @@ def _json_clean(value: Any, path: str, depth: int = 0) -> Any:
     """
     if depth > 32:
         raise traitlets.TraitError(
-            f"Invalid value for argument `spec`. Received: {path} nested more than 32 levels deep. "
-            "Expected a model spec (see nbkeras.builder.template('mlp'))."
+            value_message(
+                "spec",
+                value,
+                "a model spec (see nbkeras.builder.template('mlp'))",
+                received=f"{path} nested more than 32 levels deep",
+            )
         )
     if value is None or isinstance(value, (bool, str)):
         if isinstance(value, str):
@@ -94,8 +98,12 @@ def _json_clean(value: Any, path: str, depth: int = 0) -> Any:
                 value.encode("utf-8")
             except UnicodeEncodeError:
                 raise traitlets.TraitError(
-                    f"Invalid value for argument `spec`. Received: {path}={show(value)}. "
-                    "Expected text without lone surrogates (it cannot be sent as UTF-8)."
+                    value_message(
+                        "spec",
+                        value,
+                        "text without lone surrogates (it cannot be sent as UTF-8)",
+                        received=f"{path}={show(value)}",
+                    )
                 ) from None
         return value
     if is_bool(value):
@@ -106,8 +114,9 @@ def _json_clean(value: Any, path: str, depth: int = 0) -> Any:
         number = float(value)
         if not math.isfinite(number):
             raise traitlets.TraitError(
-                f"Invalid value for argument `spec`. Received: {path}={show(value)}. "
-                "Expected a finite number (JSON has no NaN or Infinity)."
+                value_message(
+                    "spec", value, "a finite number (JSON has no NaN or Infinity)", received=f"{path}={show(value)}"
+                )
             )
         return number
     if isinstance(value, Mapping):
@@ -115,15 +124,19 @@ def _json_clean(value: Any, path: str, depth: int = 0) -> Any:
         for key, item in value.items():
             if not isinstance(key, str):
                 raise traitlets.TraitError(
-                    f"Invalid value for argument `spec`. Received: a key {show(key)} in {path}. Expected text keys."
+                    value_message("spec", key, "text keys", received=f"a key {show(key)} in {path}")
                 )
             cleaned[key] = _json_clean(item, f"{path}[{key!r}]", depth + 1)
         return cleaned
     if isinstance(value, (list, tuple)):
         return [_json_clean(item, f"{path}[{i}]", depth + 1) for i, item in enumerate(value)]
     raise traitlets.TraitError(
-        f"Invalid value for argument `spec`. Received: {path}={show(value)} (type {type(value).__name__}). "
-        "Expected JSON values: numbers, text, booleans, null, lists and mappings."
+        value_message(
+            "spec",
+            value,
+            "JSON values: numbers, text, booleans, null, lists and mappings",
+            received=f"{path}={show(value)} (type {type(value).__name__})",
+        )
     )
 
 
@@ -299,10 +312,7 @@ class ModelBuilder(NbKerasWidget):
         ok = is_int(value) and 1 <= int(value) <= count
         if not ok:
             expected = f"an integer from 1 to {count}" if count else "no position: the model has no layers yet"
-            raise ValueError(
-                f"Invalid value for argument `{argument}`. Received: {argument}={show(value)}. "
-                f"Expected {expected} (layer positions start at 1)."
-            )
+            raise ValueError(value_message(argument, value, f"{expected} (layer positions start at 1)"))
         return int(value)
 
     def _with_layers(self, layers: list[Any]) -> None:
@@ -491,10 +501,8 @@ class ModelBuilder(NbKerasWidget):
         """Set one compile setting: ``optimizer``, ``learning_rate``, ``loss``, ``metrics``
         (a list) or ``from_logits``. None removes the setting (Keras's default applies)."""
         if name not in COMPILE_KEYS:
-            raise ValueError(
-                f"Invalid value for argument `name`. Received: name={show(name)}. "
-                f"Expected one of: {', '.join(COMPILE_KEYS)}."
-            )
+            hint = did_you_mean(closest(name, COMPILE_KEYS))
+            raise ValueError(value_message("name", name, f"one of: {', '.join(COMPILE_KEYS)}", hint=hint))
         current = self.spec.get("compile")
         settings = dict(current) if isinstance(current, Mapping) else {}
         if value is None:
