@@ -3,7 +3,7 @@
 Everything here is *read from Keras at run time* (``keras.activations``): nbkeras keeps
 no list of activation names. What nbkeras does keep is small and documented:
 
-* ``_REQUIRED_DEFAULTS``: values for arguments Keras makes *required* (today only the
+* ``REQUIRED_DEFAULTS``: values for arguments Keras makes *required* (today only the
   ``threshold`` activation's ``threshold`` and ``default_value``), so that every
   element-wise activation can be drawn without the user typing anything first;
 * ``_RANGES``: suggested slider ranges for known numeric arguments (a heuristic is used
@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from nbkeras._keras import keras, tf
-from nbkeras._validate import closest, did_you_mean, is_bool, is_int, is_number
+from nbkeras._validate import closest, did_you_mean, invalid_value, is_bool, is_int, is_number
 
 __all__ = [
     "ActivationError",
@@ -60,7 +60,7 @@ class ActivationError(ValueError):
 # (``ParameterSpec.required`` is True and ``note`` explains).
 # threshold(x, threshold=1, default_value=0): x above 1 passes, the rest become 0, which
 # shows both the jump and the pass-through part on the default [-5, 5] view.
-_REQUIRED_DEFAULTS: dict[str, dict[str, Any]] = {
+REQUIRED_DEFAULTS: dict[str, dict[str, Any]] = {
     "threshold": {"threshold": 1.0, "default_value": 0.0},
 }
 
@@ -175,7 +175,7 @@ def _element_wise_problem(name: str, fn: Callable[..., Any]) -> str | None:
     no other output.
     """
     t = tf()
-    params = dict(_REQUIRED_DEFAULTS.get(name, {}))
+    params = dict(REQUIRED_DEFAULTS.get(name, {}))
     x = np.array([[-1.5, -0.5, 0.25, 2.0], [0.75, -2.5, 1.25, 3.0]], dtype=np.float32)
     with warnings.catch_warnings():
         # Keras warns about softmax over a size-1 axis: that is exactly the probe.
@@ -350,7 +350,7 @@ def _specs_for(name: str, fn: Callable[..., Any], custom: bool) -> list[Paramete
         required = p.default is inspect.Parameter.empty
         note = ""
         if required:
-            default = _REQUIRED_DEFAULTS.get(name, {}).get(p.name) if not custom else None
+            default = REQUIRED_DEFAULTS.get(name, {}).get(p.name) if not custom else None
             if default is not None:
                 note = (
                     f"Keras requires `{p.name}`; nbkeras uses {default!r} until you "
@@ -444,10 +444,7 @@ def _coerce(name: str, spec: ParameterSpec, value: Any) -> Any:
     """Check one parameter value against its spec; return it in a canonical type."""
 
     def bad(expected: str) -> ValueError:
-        return ValueError(
-            f"Invalid value for argument `{spec.name}` of activation '{name}'. "
-            f"Received: {spec.name}={value!r}. Expected {expected}."
-        )
+        return invalid_value(spec.name, value, expected, of=f"activation '{name}'")
 
     if value is None:
         if spec.optional:
@@ -473,7 +470,8 @@ def _coerce(name: str, spec: ParameterSpec, value: Any) -> Any:
     return value
 
 
-def _check_names(name: str, given: Mapping[str, Any], valid: list[str]) -> None:
+def check_parameter_names(name: str, given: Mapping[str, Any], valid: list[str]) -> None:
+    """Refuse parameters ``given`` to activation ``name`` that are not among ``valid``, naming them all."""
     unknown = [k for k in given if k not in valid]
     if not unknown:
         return
@@ -521,10 +519,10 @@ def resolve_activation(
             return ResolvedActivation(name, activation, given, custom=True)
         parameters = list(signature.parameters.values())
         if not any(p.kind is p.VAR_KEYWORD for p in parameters):
-            _check_names(name, given, [p.name for p in parameters[1:]])
+            check_parameter_names(name, given, [p.name for p in parameters[1:]])
         return ResolvedActivation(name, activation, given, custom=True)
     fn = _keras_function(activation)
     specs = _specs_for(activation, fn, custom=False)
-    _check_names(activation, given, [s.name for s in specs])
+    check_parameter_names(activation, given, [s.name for s in specs])
     full = {s.name: _coerce(activation, s, given.get(s.name, s.default)) for s in specs}
     return ResolvedActivation(activation, fn, full, custom=False)

@@ -38,8 +38,8 @@ from typing import Any
 
 import numpy as np
 
-from nbkeras._validate import is_bool, is_number
-from nbkeras.activations.catalog import _REQUIRED_DEFAULTS, _check_names
+from nbkeras._validate import invalid_value, is_bool, is_number
+from nbkeras.activations.catalog import REQUIRED_DEFAULTS, check_parameter_names
 
 __all__ = ["Formula", "Symbol", "formula", "formula_names"]
 
@@ -654,7 +654,7 @@ _TABLE: dict[str, tuple[dict[str, Any], Callable[[Mapping[str, Any]], _Parts]]] 
     "squareplus": ({"b": 4.0}, _f_squareplus),
     "tanh": ({}, _f_tanh),
     "tanh_shrink": ({}, _f_tanh_shrink),
-    "threshold": (dict(_REQUIRED_DEFAULTS["threshold"]), _f_threshold),
+    "threshold": (dict(REQUIRED_DEFAULTS["threshold"]), _f_threshold),
 }
 # Keras exports these twice; the formula is the canonical one's.
 _ALIASES = {"swish": "silu", "hard_swish": "hard_silu"}
@@ -666,25 +666,19 @@ def formula_names() -> tuple[str, ...]:
 
 
 def _coerce_params(name: str, defaults: Mapping[str, Any], given: Mapping[str, Any]) -> dict:
-    _check_names(name, given, list(defaults))
+    check_parameter_names(name, given, list(defaults))
     params = dict(defaults)
     for key, value in given.items():
         default = defaults[key]
         if isinstance(default, bool):
             if not is_bool(value):
-                raise ValueError(
-                    f"Invalid value for argument `{key}` of activation '{name}'. "
-                    f"Received: {key}={value!r}. Expected True or False."
-                )
+                raise invalid_value(key, value, "True or False", of=f"activation '{name}'")
             params[key] = bool(value)
         elif value is None and default is None:
             params[key] = None
         else:
             if not is_number(value) or not math.isfinite(float(value)):
-                raise ValueError(
-                    f"Invalid value for argument `{key}` of activation '{name}'. "
-                    f"Received: {key}={value!r}. Expected a finite float."
-                )
+                raise invalid_value(key, value, "a finite float", of=f"activation '{name}'")
             params[key] = float(value)
     return params
 

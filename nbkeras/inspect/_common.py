@@ -56,9 +56,11 @@ def as_array(name: str, value: Any) -> np.ndarray:
 def check_same_length(x: np.ndarray, y: np.ndarray) -> None:
     """x and y describe the same examples, or a ValueError naming both lengths."""
     if len(x) != len(y):
-        raise ValueError(
-            f"Invalid value for argument `y`. Received: y with {len(y)} examples and x with {len(x)}. "
-            "Expected as many labels as examples (the first axes of x and y must match)."
+        raise invalid_value(
+            "y",
+            y,
+            "as many labels as examples (the first axes of x and y must match)",
+            received=f"y with {len(y)} examples and x with {len(x)}",
         )
 
 
@@ -93,10 +95,11 @@ def input_rank(model: Any) -> int:
     except AttributeError:
         inputs = None
     if not inputs:
-        raise ValueError(
-            f"Invalid value for argument `model`. Received: {type(model).__name__} {model.name!r} with no "
-            "known input. Expected a built model: start a Sequential with `keras.Input(shape)` or use the "
-            "functional API."
+        raise invalid_value(
+            "model",
+            model,
+            "a built model: start a Sequential with `keras.Input(shape)` or use the functional API",
+            received=f"{type(model).__name__} {model.name!r} with no known input",
         )
     if len(inputs) != 1:
         raise invalid_value("model", model, "a model with one input", received=f"a model with {len(inputs)} inputs")
@@ -196,10 +199,11 @@ def resolve_layer(model: Any, layer: Any, name: str = "layer") -> Any:
             if candidate.name == layer:
                 return candidate
         names = layer_names(model)
-        hint = did_you_mean(closest(layer, names))
-        raise ValueError(
-            f"Invalid value for argument `{name}`. Received: {name}={layer!r}. Expected the name of a layer of "
-            f"{model.name!r}: {', '.join(repr(n) for n in names)}." + (f" {hint}" if hint else "")
+        raise invalid_value(
+            name,
+            layer,
+            f"the name of a layer of {model.name!r}: {', '.join(repr(n) for n in names)}",
+            hint=did_you_mean(closest(layer, names)),
         )
     if isinstance(layer, (int, np.integer)) and not isinstance(layer, bool):
         if not -len(layers) <= layer < len(layers):

@@ -62,19 +62,21 @@ class EmbeddingProjection:
         rows = len(self.vectors)
         if isinstance(word, str):
             if self.words is None:
-                raise ValueError(
-                    f"Invalid value for argument `word`. Received: word={word!r}. Expected a row index: this "
-                    "projection has no vocabulary (pass `vocabulary=` to embedding_projection)."
+                raise invalid_value(
+                    "word",
+                    word,
+                    "a row index: this projection has no vocabulary (pass `vocabulary=` to embedding_projection)",
                 )
             try:
                 if not word:  # "" marks rows without a word
                     raise ValueError(word)
                 return self.words.index(word)
             except ValueError:
-                hint = did_you_mean(closest(word, [w for w in self.words if w]))
-                raise ValueError(
-                    f"Invalid value for argument `word`. Received: word={word!r}. Expected a word of the "
-                    f"vocabulary ({sum(1 for w in self.words if w)} words)." + (f" {hint}" if hint else "")
+                raise invalid_value(
+                    "word",
+                    word,
+                    f"a word of the vocabulary ({sum(1 for w in self.words if w)} words)",
+                    hint=did_you_mean(closest(word, [w for w in self.words if w])),
                 ) from None
         return check_int("word", word, min_value=0, max_value=rows - 1)
 
@@ -113,10 +115,12 @@ def _matrix_of(model_or_layer: Any, layer: Any) -> np.ndarray:
             embedding = keras().layers.Embedding
             found = next((candidate for candidate in model.layers if isinstance(candidate, embedding)), None)
             if found is None:
-                raise ValueError(
-                    f"Invalid value for argument `model_or_layer`. Received: model {model.name!r} with no Embedding "
-                    f"layer (layers: {', '.join(repr(n) for n in layer_names(model))}). Expected a model with an "
-                    "Embedding layer, the layer, or its matrix."
+                raise invalid_value(
+                    "model_or_layer",
+                    model,
+                    "a model with an Embedding layer, the layer, or its matrix",
+                    received=f"model {model.name!r} with no Embedding layer "
+                    f"(layers: {', '.join(repr(n) for n in layer_names(model))})",
                 )
             target = found
         else:

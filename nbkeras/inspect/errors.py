@@ -259,9 +259,8 @@ def _outputs_and_labels(
     check_number("threshold", threshold)
     batch_size = check_batch_size(batch_size)
     if x is not None and not is_model(model_or_predictions):
-        raise ValueError(
-            "Invalid value for argument `x`. Received: x with predictions. Expected x only with a model: "
-            "with predictions, pass the labels as `y=`."
+        raise invalid_value(
+            "x", x, "x only with a model: with predictions, pass the labels as `y=`", received="x with predictions"
         )
     if y is None:
         raise ValueError("Missing argument `y`: the true labels, integers (N,) or one-hot rows (N, classes).")
@@ -283,9 +282,11 @@ def _outputs_and_labels(
         )
     check_not_empty("model_or_predictions", outputs)
     if len(outputs) != len(labels):
-        raise ValueError(
-            f"Invalid value for argument `y`. Received: y with {len(labels)} examples and predictions for "
-            f"{len(outputs)}. Expected one label per prediction."
+        raise invalid_value(
+            "y",
+            labels,
+            "one label per prediction",
+            received=f"y with {len(labels)} examples and predictions for {len(outputs)}",
         )
     return outputs, labels
 
@@ -346,9 +347,11 @@ def _loss_function(model: Any, y_true: Any, y_pred: Any) -> Any:
     if isinstance(identifier, (list, tuple)) and len(identifier) == 1:
         identifier = identifier[0]
     if identifier is None:
-        raise ValueError(
-            f"Invalid value for argument `model`. Received: model {model.name!r} with no compiled loss. "
-            "Expected a compiled model: call `model.compile(loss=...)` first."
+        raise invalid_value(
+            "model",
+            model,
+            "a compiled model: call `model.compile(loss=...)` first",
+            received=f"model {model.name!r} with no compiled loss",
         )
     if isinstance(identifier, (dict, list, tuple)):
         raise invalid_value(

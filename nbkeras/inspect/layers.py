@@ -148,10 +148,12 @@ def conv_filters(model: Any, layer: Any = None) -> ConvFilters:
     if layer is None:
         found = next((candidate for candidate in model.layers if _is_conv(candidate)), None)
         if found is None:
-            raise ValueError(
-                f"Invalid value for argument `model`. Received: model {model.name!r} with no convolution layer "
-                f"(layers: {', '.join(repr(n) for n in layer_names(model))}). Expected a model with a Conv1D, "
-                "Conv2D or Conv3D layer."
+            raise invalid_value(
+                "model",
+                model,
+                "a model with a Conv1D, Conv2D or Conv3D layer",
+                received=f"model {model.name!r} with no convolution layer "
+                f"(layers: {', '.join(repr(n) for n in layer_names(model))})",
             )
         target = found
     else:
@@ -327,10 +329,12 @@ def grad_cam(
     if layer is None:
         candidates = spatial_layers(model)
         if not candidates:
-            raise ValueError(
-                f"Invalid value for argument `model`. Received: model {model.name!r} with no layer with a spatial "
-                f"output (layers: {', '.join(repr(n) for n in layer_names(model))}). Expected a layer whose output "
-                "is (batch, height, width, channels), such as Conv2D: Grad-CAM weighs its maps."
+            raise invalid_value(
+                "model",
+                model,
+                "a layer whose output is (batch, height, width, channels), such as Conv2D: Grad-CAM weighs its maps",
+                received=f"model {model.name!r} with no layer with a spatial output "
+                f"(layers: {', '.join(repr(n) for n in layer_names(model))})",
             )
         target = resolve_layer(model, candidates[-1])
     else:

@@ -233,21 +233,26 @@ def lr_find(
     check_same_length(xs, ys)
     optimizer = getattr(model, "optimizer", None)
     if optimizer is None or getattr(model, "loss", None) is None:
-        raise ValueError(
-            f"Invalid value for argument `model`. Received: model {model.name!r} with no compiled "
-            f"{'optimizer' if optimizer is None else 'loss'}. Expected a compiled model: call "
-            "`model.compile(optimizer=..., loss=...)` first."
+        raise invalid_value(
+            "model",
+            model,
+            "a compiled model: call `model.compile(optimizer=..., loss=...)` first",
+            received=f"model {model.name!r} with no compiled {'optimizer' if optimizer is None else 'loss'}",
         )
     if not model.built:
-        raise ValueError(
-            f"Invalid value for argument `model`. Received: model {model.name!r} not built yet (no weights to "
-            "restore). Expected a built model: start it with `keras.Input(shape)`, or call it on data once."
+        raise invalid_value(
+            "model",
+            model,
+            "a built model: start it with `keras.Input(shape)`, or call it on data once",
+            received=f"model {model.name!r} not built yet (no weights to restore)",
         )
     if isinstance(getattr(optimizer, "_learning_rate", None), keras().optimizers.schedules.LearningRateSchedule):
-        raise ValueError(
-            "Invalid value for argument `model`. Received: an optimizer whose learning rate is a "
-            "LearningRateSchedule. Expected a fixed rate (a number) while finding a rate: compile with "
-            "`optimizer=keras.optimizers.Adam(learning_rate=1e-3)` for the search."
+        raise invalid_value(
+            "model",
+            model,
+            "a fixed rate (a number) while finding a rate: compile with "
+            "`optimizer=keras.optimizers.Adam(learning_rate=1e-3)` for the search",
+            received="an optimizer whose learning rate is a LearningRateSchedule",
         )
     if not optimizer.built:
         # Built now, its moments are the zeros a fresh optimizer starts from: restorable.
