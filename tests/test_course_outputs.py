@@ -127,6 +127,7 @@ def test_check_cells_are_tagged_collapsed_short_and_one_per_section(path):
         lines = _source(cell).splitlines()
         says_what = lines[0].startswith("# Check: ") and len(lines[0]) > len("# Check: ") + 10
         assert says_what, f"{path.name} cell {i}: a check cell opens with '# Check: <what it checks>', not {lines[0]!r}"
+        assert len(lines[0]) <= 92, f"{path.name} cell {i}: clipped when collapsed in JupyterLab: {lines[0]!r}"
         assert ASSERT_LINE.search(_source(cell)), f"{path.name} cell {i}: a check cell that checks nothing"
         assert not [o for o in cell.get("outputs", []) if o["output_type"] != "stream"], f"{path.name} cell {i} shows"
     for section in _sections(nb):
