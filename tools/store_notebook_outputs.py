@@ -15,10 +15,10 @@ what only a live kernel can show:
   with nothing to picture keeps its one-line text;
 - stderr streams (TensorFlow's machine-specific warnings) are dropped.
 
-Pictures are stored as a reader who waited would see them (as JupyterLab shows them): an update of a
-picture output is applied whichever cell was running when it was sent (a training run started in one
-cell ends, and redraws its dashboard's picture, while a later cell runs), and after each cell the
-pictures still waiting for their controls to settle (1.5 s) are drawn at once.
+Pictures are stored as a reader who waited would see them (as JupyterLab shows them): after each cell
+the pictures still waiting for their controls to settle (1.5 s) are drawn at once, and an update of a
+picture output is applied whatever cell it names (a timer or training thread sends under the header of
+the last cell the kernel started, which may have finished by then).
 
 A notebook that ends up over ``MAX_BYTES`` is an error (the course keeps each under 1 MB).
 ``tests/test_course_outputs.py`` checks the stored notebooks keep to these rules.
@@ -63,11 +63,13 @@ FLUSH_PICTURES = ("(lambda base: [w.flush_picture() for w in base.live_widgets()
 
 
 class _Client(NotebookClient):
-    """nbclient, but a display update is applied whichever cell was running when it was sent.
+    """nbclient, but a display update is applied whatever cell its message names.
 
-    nbclient reads only the messages of the cell it runs; a picture redrawn from a thread (a
-    dashboard at the end of its run) carries the cell that started the thread, so nbclient
-    would drop it. Front ends apply an update to every output with its display id.
+    nbclient reads only the messages of the cell it runs. A picture redrawn from a thread (a
+    dashboard at the end of its run, a settled control's timer) carries the header of the last
+    cell the kernel started (ipykernel's fallback for threads); sent after that cell finished, it
+    reaches nbclient while another cell runs, and was dropped. Front ends apply an update to every
+    output with its display id; so does this.
     """
 
     def _apply_update(self, msg: dict[str, Any]) -> None:
