@@ -157,3 +157,13 @@ def test_each_live_training_dashboard_pictures_its_own_run():
     assert re.search(r"sequential: 60 epochs — stopped after [\d,]+ steps", first), first[:400]
     assert re.search(r"sequential: 40 epochs — finished after 2,?000 steps", continued), continued[:400]
     assert "learning rate" in first
+
+
+def test_each_explorer_picture_shows_its_own_lesson():
+    """01: the explorer of 'The explorer' keeps its four curves; the depth lesson's 20 tanh layers are another's."""
+    nb = _load(ROOT / "notebooks" / "01_activations.ipynb")
+    svgs = [svg for _, svg in notebook_pictures(nb)]
+    curves = [set(re.findall(r">(sigmoid|tanh|relu|leaky_relu)<", svg)) for svg in svgs]
+    assert curves[:2] == [{"sigmoid", "tanh", "relu", "leaky_relu"}] * 2, curves
+    assert "sigmoid through 10 Dense layers" in svgs[0]
+    assert "tanh through 20 Dense layers (random_normal)" in svgs[2] and curves[2] == {"tanh", "sigmoid"}
