@@ -94,8 +94,12 @@ class DecimatedSeries:
         recent = _check_int("recent", recent, 0)
         capacity = _check_int("capacity", capacity, 2)
         if capacity < max(2 * recent, recent + 2):
-            raise invalid_value("capacity", capacity, "capacity >= max(2 * recent, recent + 2)",
-                                received=f"capacity={capacity} with recent={recent}")
+            raise invalid_value(
+                "capacity",
+                capacity,
+                "capacity >= max(2 * recent, recent + 2)",
+                received=f"capacity={capacity} with recent={recent}",
+            )
         self._capacity = capacity
         self._recent = recent
         # Allocated once: memory is bounded by construction, not by policy.
@@ -205,10 +209,12 @@ class DecimatedSeries:
         s = np.asarray(steps, dtype=np.float64)
         v = np.asarray(values, dtype=np.float64)
         if s.ndim != 1 or v.shape != s.shape:
-            raise ValueError(
-                "Invalid value for arguments `steps` and `values`. Received: shapes "
-                f"{s.shape} and {v.shape}. Expected two 1-D arrays of the same length."
-            )  # two arguments: invalid_value names one
+            raise invalid_value(
+                "values",
+                values,
+                "two 1-D arrays of the same length (`steps` and `values`)",
+                received=f"steps of shape {s.shape} and values of shape {v.shape}",
+            )
         i = 0
         while i < s.size:
             if self._n == self._capacity:
@@ -226,9 +232,7 @@ class DecimatedSeries:
 
     # -- reading what is new -------------------------------------------------------
 
-    def since(
-        self, n_total: int, *, compactions: int | None = None
-    ) -> tuple[np.ndarray, np.ndarray] | None:
+    def since(self, n_total: int, *, compactions: int | None = None) -> tuple[np.ndarray, np.ndarray] | None:
         """The points appended after a consumer had seen ``n_total`` of them.
 
         Args:
