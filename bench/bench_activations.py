@@ -26,7 +26,9 @@ from nbkeras.testing import CommRecorder
 
 
 def _request(widget, seq, name, value):
-    CommRecorder.send_from_frontend(widget, {"type": "request", "seq": seq, "action": "set", "args": {"name": name, "value": value}})
+    CommRecorder.send_from_frontend(
+        widget, {"type": "request", "seq": seq, "action": "set", "args": {"name": name, "value": value}}
+    )
 
 
 def control_latency(activations, name, values, repeat):
@@ -63,7 +65,15 @@ def simulated_drag(activations, seconds=2.0, rate=60.0):
                 i += 1
             seq += 1
             t0 = time.perf_counter()
-            _request(e, seq, "params", {n: {"negative_slope": 0.01 * (i % 50)} if "negative_slope" in e.params[n] else e.params[n] for n in e.activations})
+            _request(
+                e,
+                seq,
+                "params",
+                {
+                    n: {"negative_slope": 0.01 * (i % 50)} if "negative_slope" in e.params[n] else e.params[n]
+                    for n in e.activations
+                },
+            )
             clock += time.perf_counter() - t0
             lag.append(clock - events[i])
             i += 1
@@ -97,20 +107,37 @@ def main() -> None:
     args = parser.parse_args()
     x_values = lambda e, i: [-6 + 0.01 * (i % 50), 6]  # noqa: E731
     rows = [
-        ("x range changed, 1 activation, 1,000 points", control_latency(("leaky_relu",), "x_range", x_values, args.repeat)),
-        ("x range changed, 4 activations overlaid", control_latency(("sigmoid", "tanh", "relu", "leaky_relu"), "x_range", x_values, args.repeat)),
-        ("parameter slider moved, 1 activation (then the 10-layer depth panel)",
-         control_latency(("leaky_relu",), "params", lambda e, i: {"leaky_relu": {"negative_slope": 0.01 * (i % 50 + 1)}}, args.repeat)),
+        (
+            "x range changed, 1 activation, 1,000 points",
+            control_latency(("leaky_relu",), "x_range", x_values, args.repeat),
+        ),
+        (
+            "x range changed, 4 activations overlaid",
+            control_latency(("sigmoid", "tanh", "relu", "leaky_relu"), "x_range", x_values, args.repeat),
+        ),
+        (
+            "parameter slider moved, 1 activation (then the 10-layer depth panel)",
+            control_latency(
+                ("leaky_relu",),
+                "params",
+                lambda e, i: {"leaky_relu": {"negative_slope": 0.01 * (i % 50 + 1)}},
+                args.repeat,
+            ),
+        ),
         ("baseline: plotly FigureWidget, 2 traces' y replaced (same Keras curves)", figurewidget_baseline(args.repeat)),
     ]
-    print(f"| control change, kernel side, median of {args.repeat} | to new curves (ms) | to all follow-up work (ms) | bytes sent |")
+    print(
+        f"| control change, kernel side, median of {args.repeat} | to new curves (ms) | to all follow-up work (ms) | bytes sent |"
+    )
     print("|---|---|---|---|")
     for label, (answer_ms, all_ms, size) in rows:
         print(f"| {label} | {answer_ms:.1f} | {all_ms:.1f} | {size:,.0f} |")
     done, events, lag50, lag95 = simulated_drag(("leaky_relu",))
     print()
-    print(f"Drag at 60 events/s for 2 s on leaky_relu: {events} slider events -> {done} kernel computations "
-          f"(no backlog: newest value wins); chosen value -> kernel done: median {lag50:.0f} ms, p95 {lag95:.0f} ms.")
+    print(
+        f"Drag at 60 events/s for 2 s on leaky_relu: {events} slider events -> {done} kernel computations "
+        f"(no backlog: newest value wins); chosen value -> kernel done: median {lag50:.0f} ms, p95 {lag95:.0f} ms."
+    )
 
 
 if __name__ == "__main__":

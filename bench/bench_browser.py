@@ -268,14 +268,16 @@ class Config:
         return self.epochs(args) * math.ceil(N_TRAIN / self.batch) * self.models
 
     def setup_code(self) -> str:
-        models = "model = make_model(%d)" % self.batch
+        models = f"model = make_model({self.batch})"
         if self.models == 2:
-            models += "\nmodel2 = make_model(%d)" % self.batch
+            models += f"\nmodel2 = make_model({self.batch})"
         return SETUP.format(extra_imports=self.extra_imports, models=models) + self.warm
 
 
-WARM_NBKERAS = '\nnbkeras.show_figure({"data": [{"type": "scatter", "x": [0, 1], "y": [0, 1]}], "layout": {"height": 120}})\n'
-WARM_FIGUREWIDGET = '\ndisplay(go.FigureWidget(data=[go.Scatter(y=[0, 1])], layout=dict(height=120)))\n'
+WARM_NBKERAS = (
+    '\nnbkeras.show_figure({"data": [{"type": "scatter", "x": [0, 1], "y": [0, 1]}], "layout": {"height": 120}})\n'
+)
+WARM_FIGUREWIDGET = "\ndisplay(go.FigureWidget(data=[go.Scatter(y=[0, 1])], layout=dict(height=120)))\n"
 
 CONFIGS: tuple[Config, ...] = (
     Config("fit", "nbkeras.fit", cell_fit, warm=WARM_NBKERAS),
@@ -283,10 +285,15 @@ CONFIGS: tuple[Config, ...] = (
     Config("monitor", "LiveMonitor (blocking cell)", cell_monitor, warm=WARM_NBKERAS),
     Config("two", "two dashboards (2 x nbkeras.fit)", cell_two, models=2, warm=WARM_NBKERAS),
     Config("long", "long run (nbkeras.fit, batch 8)", cell_long, batch=LONG_BATCH, warm=WARM_NBKERAS),
-    Config("livelossplot", "livelossplot", cell_livelossplot,
-           extra_imports="from livelossplot import PlotLossesKeras"),
-    Config("figurewidget", "naive FigureWidget", cell_figurewidget, ms_per_step=80.0, warm=WARM_FIGUREWIDGET,
-           extra_imports="import plotly.graph_objects as go\nfrom IPython.display import display"),
+    Config("livelossplot", "livelossplot", cell_livelossplot, extra_imports="from livelossplot import PlotLossesKeras"),
+    Config(
+        "figurewidget",
+        "naive FigureWidget",
+        cell_figurewidget,
+        ms_per_step=80.0,
+        warm=WARM_FIGUREWIDGET,
+        extra_imports="import plotly.graph_objects as go\nfrom IPython.display import display",
+    ),
     Config("baseline", "no callback", cell_baseline),
 )
 EXPLORER_KEY, EXPLORER_NAME = "explorer", "activation explorer"
@@ -421,9 +428,12 @@ _FIND_PANEL = r"""
 """
 
 # Light-weight: read while training runs, so it must not serialise big outputs (PNG).
-CELL_STATE_JS = r"""
+CELL_STATE_JS = (
+    r"""
 ({path, index}) => {
-""" + _FIND_PANEL + r"""
+"""
+    + _FIND_PANEL
+    + r"""
   const kernel = panel.sessionContext.session ? panel.sessionContext.session.kernel : null;
   const cell = panel.content.widgets[index];
   if (!cell) return {phase: 'cell'};
@@ -444,10 +454,14 @@ CELL_STATE_JS = r"""
           dialog: (document.querySelector('.jp-Dialog') || {}).innerText || null};
 }
 """
+)
 
-RUN_CELL_JS = r"""
+RUN_CELL_JS = (
+    r"""
 ({path, index}) => {
-""" + _FIND_PANEL + r"""
+"""
+    + _FIND_PANEL
+    + r"""
   app.shell.activateById(panel.id);
   panel.content.activeCellIndex = index;
   panel.content.deselectAll();
@@ -456,13 +470,17 @@ RUN_CELL_JS = r"""
   return {phase: 'started', active: panel.content.activeCellIndex};
 }
 """
+)
 
 # Scrolls cell `index` to the top of the notebook view, as a user watching its output would.
 # (The setup cell is taller than the window: without this the training output would sit
 # below the fold, and views that only redraw what is on screen would draw nothing.)
-SCROLL_TO_CELL_JS = r"""
+SCROLL_TO_CELL_JS = (
+    r"""
 ({path, index}) => {
-""" + _FIND_PANEL + r"""
+"""
+    + _FIND_PANEL
+    + r"""
   const cell = panel.content.widgets[index];
   if (!cell) return {phase: 'cell'};
   cell.node.scrollIntoView({block: 'start'});
@@ -470,6 +488,7 @@ SCROLL_TO_CELL_JS = r"""
   return {phase: 'scrolled', top: Math.round(r.top)};
 }
 """
+)
 
 # One slider change in the explorer, timed in the page (see the module docstring).
 EXPLORER_CHANGE_JS = r"""
@@ -561,7 +580,9 @@ def wait_kernel_idle(page: Any, path: str, timeout: float) -> None:
         if state.get("phase") == "notebook" and state["connection"] == "connected" and state["status"] == "idle":
             return
         if time.monotonic() > deadline:
-            raise BenchError(f"{path}: the kernel was not connected and idle within {timeout:.0f}s; last state {json.dumps(state)}")
+            raise BenchError(
+                f"{path}: the kernel was not connected and idle within {timeout:.0f}s; last state {json.dumps(state)}"
+            )
         page.wait_for_timeout(250)
 
 
@@ -595,7 +616,9 @@ def kernel_json(nbrun: harness.NotebookRun, expression: str, timeout: float = 60
     return json.loads(nbrun.execute(f"import json as _j; print(_j.dumps({expression}))", timeout=timeout))
 
 
-def open_notebook(context: Any, server: harness.JupyterServer, name: str, timeout: float) -> tuple[Any, harness.NotebookRun]:
+def open_notebook(
+    context: Any, server: harness.JupyterServer, name: str, timeout: float
+) -> tuple[Any, harness.NotebookRun]:
     page = context.new_page()
     log = harness.page_log(page)
     log.ui = "lab"
@@ -725,8 +748,9 @@ def new_context(browser: Any, args: argparse.Namespace) -> Any:
     return context
 
 
-def finish(context: Any, page: Any, server: harness.JupyterServer, key: str, args: argparse.Namespace,
-           result: dict[str, Any]) -> None:
+def finish(
+    context: Any, page: Any, server: harness.JupyterServer, key: str, args: argparse.Namespace, result: dict[str, Any]
+) -> None:
     """Screenshot (if asked), problems the page logged, then close the page and the kernels."""
     try:
         if page is not None:
@@ -736,23 +760,32 @@ def finish(context: Any, page: Any, server: harness.JupyterServer, key: str, arg
                 result["page_problems"] = problems[:20]
             if args.screenshots:
                 header = f"{key}: {json.dumps({k: v for k, v in result.items() if k != 'attribution'}, default=str)}"
-                harness.save_artifacts(page, harness.artifact_stem(f"bench-{key}"), header=header,
-                                       directory=Path(args.screenshots))
+                harness.save_artifacts(
+                    page, harness.artifact_stem(f"bench-{key}"), header=header, directory=Path(args.screenshots)
+                )
     except Exception as exc:  # noqa: BLE001 - never mask the measurement
         result.setdefault("notes", []).append(f"artifacts failed: {exc}")
     finally:
         try:
             context.close()
-        except Exception:  # noqa: BLE001, S110 - already gone
+        except Exception:  # noqa: BLE001 - already gone
             pass
         server.shutdown_kernels()
 
 
-def measure_training(browser: Any, server: harness.JupyterServer, cfg: Config, args: argparse.Namespace) -> dict[str, Any]:
+def measure_training(
+    browser: Any, server: harness.JupyterServer, cfg: Config, args: argparse.Namespace
+) -> dict[str, Any]:
     epochs = cfg.epochs(args)
     planned = cfg.planned_steps(args)
-    result: dict[str, Any] = {"key": cfg.key, "name": cfg.name, "epochs": epochs, "batch_size": cfg.batch,
-                              "planned_steps": planned, "models": cfg.models}
+    result: dict[str, Any] = {
+        "key": cfg.key,
+        "name": cfg.name,
+        "epochs": epochs,
+        "batch_size": cfg.batch,
+        "planned_steps": planned,
+        "models": cfg.models,
+    }
     train_timeout = args.train_timeout or (120 + planned * cfg.ms_per_step / 1000)
     context = new_context(browser, args)
     page = None
@@ -804,7 +837,8 @@ def measure_training(browser: Any, server: harness.JupyterServer, cfg: Config, a
         if hidden:
             result.setdefault("notes", []).append(
                 f"{len(hidden)} of {len(dashboards)} dashboards below the fold at the end "
-                f"(viewport {data['viewport'][0]}x{data['viewport'][1]}, the training cell scrolled to the top)")
+                f"(viewport {data['viewport'][0]}x{data['viewport'][1]}, the training cell scrolled to the top)"
+            )
         result["steps"] = sum(bench.get("steps") or [0])
         result["steps_per_run"] = bench.get("steps")
         result["versions"] = bench.get("versions")
@@ -825,8 +859,12 @@ def measure_training(browser: Any, server: harness.JupyterServer, cfg: Config, a
 
 
 def measure_explorer(browser: Any, server: harness.JupyterServer, args: argparse.Namespace) -> dict[str, Any]:
-    result: dict[str, Any] = {"key": EXPLORER_KEY, "name": EXPLORER_NAME, "changes": args.explorer_changes,
-                              "control": "leaky_relu negative_slope range slider (input + change events)"}
+    result: dict[str, Any] = {
+        "key": EXPLORER_KEY,
+        "name": EXPLORER_NAME,
+        "changes": args.explorer_changes,
+        "control": "leaky_relu negative_slope range slider (input + change events)",
+    }
     context = new_context(browser, args)
     page = None
     t_begin = time.monotonic()
@@ -846,30 +884,51 @@ def measure_explorer(browser: Any, server: harness.JupyterServer, args: argparse
         samples = []
         for i in range(args.explorer_changes):
             value = round(0.31 + 0.01 * i + (0.3 if i % 2 else 0.0), 2)  # alternate halves; all differ from 0.2
-            sample = page.evaluate(EXPLORER_CHANGE_JS, {"slider": EXPLORER_SLIDER, "curves": EXPLORER_CURVES,
-                                                         "trace": EXPLORER_TRACE, "value": value, "timeoutMs": 15000})
+            sample = page.evaluate(
+                EXPLORER_CHANGE_JS,
+                {
+                    "slider": EXPLORER_SLIDER,
+                    "curves": EXPLORER_CURVES,
+                    "trace": EXPLORER_TRACE,
+                    "value": value,
+                    "timeoutMs": 15000,
+                },
+            )
             samples.append(sample)
             page.wait_for_timeout(args.explorer_pause * 1000)
         t_end = page.evaluate("performance.now()")
         data = page.evaluate(STOP_JS)
         drawn = [s["drawn"] for s in samples]
         frames = [s["frame"] for s in samples]
-        result.update({
-            "drawn_median_ms": round(percentile(drawn, 50), 1),
-            "drawn_p95_ms": round(percentile(drawn, 95), 1),
-            "drawn_max_ms": round(max(drawn), 1),
-            "frame_median_ms": round(percentile(frames, 50), 1),
-            "frame_p95_ms": round(percentile(frames, 95), 1),
-            "afterplot_seen": sum(1 for s in samples if "afterplot" in s),
-            "views_recreated_during_a_change": sum(1 for s in samples if s.get("recreated")),
-            "samples": [{k: (round(v, 1) if k in ("observed", "afterplot", "frame", "drawn") else v) for k, v in s.items()}
-                        for s in samples],
-        })
+        result.update(
+            {
+                "drawn_median_ms": round(percentile(drawn, 50), 1),
+                "drawn_p95_ms": round(percentile(drawn, 95), 1),
+                "drawn_max_ms": round(max(drawn), 1),
+                "frame_median_ms": round(percentile(frames, 50), 1),
+                "frame_p95_ms": round(percentile(frames, 95), 1),
+                "afterplot_seen": sum(1 for s in samples if "afterplot" in s),
+                "views_recreated_during_a_change": sum(1 for s in samples if s.get("recreated")),
+                "samples": [
+                    {k: (round(v, 1) if k in ("observed", "afterplot", "frame", "drawn") else v) for k, v in s.items()}
+                    for s in samples
+                ],
+            }
+        )
         origin = data["timeOrigin"]
         page_stats = summarize(data, (origin + t_start) / 1000, (origin + t_end) / 1000)
-        result["page_during_changes"] = {k: page_stats[k] for k in (
-            "wall_s", "blocked_pct", "longest_task_ms", "long_tasks", "timer_late_p95_ms", "timer_late_max_ms",
-            "attribution")}
+        result["page_during_changes"] = {
+            k: page_stats[k]
+            for k in (
+                "wall_s",
+                "blocked_pct",
+                "longest_task_ms",
+                "long_tasks",
+                "timer_late_p95_ms",
+                "timer_late_max_ms",
+                "attribution",
+            )
+        }
         errors = widget_errors(page)
         if errors:
             result.setdefault("notes", []).append("widget errors: " + " | ".join(errors))
@@ -911,8 +970,10 @@ def markdown(results: list[dict[str, Any]], explorer: dict[str, Any] | None, met
         ]
         for r in results:
             if "error" in r:
-                lines.append(f"| {r['name']} | {_fmt(r['planned_steps'])} | failed: {r['error'].splitlines()[0][:160]} "
-                             "| | | | | |")
+                lines.append(
+                    f"| {r['name']} | {_fmt(r['planned_steps'])} | failed: {r['error'].splitlines()[0][:160]} "
+                    "| | | | | |"
+                )
                 continue
             lines.append(
                 f"| {r['name']} | {_fmt(r['steps'])} | {_fmt(r['wall_s'], 1)} | {_fmt(r['blocked_pct'], 1)} "
@@ -939,11 +1000,20 @@ def markdown(results: list[dict[str, Any]], explorer: dict[str, Any] | None, met
         lines.append("")
         for r in attributed:
             a = r["attribution"]
-            parts = [f"{s['entry']} {s['ms'] / 1000:.1f} s ({s['count']}x, max {s['max_ms']:.0f} ms)" for s in a["scripts"][:3]]
+            parts = [
+                f"{s['entry']} {s['ms'] / 1000:.1f} s ({s['count']}x, max {s['max_ms']:.0f} ms)"
+                for s in a["scripts"][:3]
+            ]
             parts.append(f"style/layout {a['style_layout_ms'] / 1000:.1f} s")
-            react = "; ".join(f"{k} {v['ms'] / 1000:.1f} s in {v['calls']} calls (max {v['max_ms']:.0f} ms)"
-                              for k, v in a["plotly_react"].items())
-            load = f"; plotly.js load {', '.join(f'{x:.0f}' for x in r['plotly_load_ms'])} ms" if r["plotly_load_ms"] else ""
+            react = "; ".join(
+                f"{k} {v['ms'] / 1000:.1f} s in {v['calls']} calls (max {v['max_ms']:.0f} ms)"
+                for k, v in a["plotly_react"].items()
+            )
+            load = (
+                f"; plotly.js load {', '.join(f'{x:.0f}' for x in r['plotly_load_ms'])} ms"
+                if r["plotly_load_ms"]
+                else ""
+            )
             lines.append(f"- {r['name']}: " + "; ".join(parts) + (f"; Plotly.react: {react}" if react else "") + load)
         lines.append("")
     noted = [r for r in results if r.get("notes")]
@@ -979,7 +1049,8 @@ def select(only: str | None) -> tuple[list[Config], bool]:
             explorer = True
             continue
         match = [c for c in CONFIGS if w in (c.key.lower(), c.name.lower())] or [
-            c for c in CONFIGS if c.name.lower().startswith(w)]
+            c for c in CONFIGS if c.name.lower().startswith(w)
+        ]
         if not match:
             names = ", ".join([*(c.key for c in CONFIGS), EXPLORER_KEY])
             raise SystemExit(f"--only: unknown configuration {w!r}; choose from {names} (or a row name)")
@@ -989,16 +1060,29 @@ def select(only: str | None) -> tuple[list[Config], bool]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", help="comma-separated keys or row names (fit, monitor, two, long, livelossplot, "
-                                       "figurewidget, baseline, explorer); default: all")
-    parser.add_argument("--epochs-scale", type=float, default=1.0,
-                        help="scale the 40 epochs (1,000 steps) of the short rows, e.g. 0.25 while developing")
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--only",
+        help="comma-separated keys or row names (fit, monitor, two, long, livelossplot, "
+        "figurewidget, baseline, explorer); default: all",
+    )
+    parser.add_argument(
+        "--epochs-scale",
+        type=float,
+        default=1.0,
+        help="scale the 40 epochs (1,000 steps) of the short rows, e.g. 0.25 while developing",
+    )
     parser.add_argument("--long-steps", type=int, default=20_000, help="steps of the long run (batch 8: 100 per epoch)")
     parser.add_argument("--explorer-changes", type=int, default=20)
     parser.add_argument("--explorer-pause", type=float, default=0.6, help="seconds between explorer changes")
-    parser.add_argument("--train-timeout", type=float, default=None,
-                        help="seconds per training cell (default 120 s + 40-80 ms per planned step)")
+    parser.add_argument(
+        "--train-timeout",
+        type=float,
+        default=None,
+        help="seconds per training cell (default 120 s + 40-80 ms per planned step)",
+    )
     parser.add_argument("--screenshots", metavar="DIR", help="save bench-<key>.png/.txt per configuration here")
     parser.add_argument("--json", metavar="PATH", help="write every figure (and the attribution) here")
     parser.add_argument("--viewport", default="1400x1000", help="browser window, WIDTHxHEIGHT (default 1400x1000)")
@@ -1022,8 +1106,21 @@ def main(argv: list[str] | None = None) -> int:
         "started": time.strftime("%Y-%m-%d %H:%M:%S"),
         "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
         "load_start": _load(),
-        "versions": {p: _version(p) for p in ("tensorflow", "keras", "jupyterlab", "ipykernel", "ipywidgets",
-                                              "anywidget", "plotly", "livelossplot", "playwright", "matplotlib")},
+        "versions": {
+            p: _version(p)
+            for p in (
+                "tensorflow",
+                "keras",
+                "jupyterlab",
+                "ipykernel",
+                "ipywidgets",
+                "anywidget",
+                "plotly",
+                "livelossplot",
+                "playwright",
+                "matplotlib",
+            )
+        },
     }
     meta["versions_text"] = ", ".join(f"{k} {v}" for k, v in meta["versions"].items())
     t_all = time.monotonic()
@@ -1037,16 +1134,26 @@ def main(argv: list[str] | None = None) -> int:
             meta["chromium"] = browser.version
             try:
                 for cfg in configs:
-                    print(f"[{time.monotonic() - t_all:6.0f}s] {cfg.name}: {cfg.planned_steps(args)} steps ...",
-                          file=sys.stderr, flush=True)
+                    print(
+                        f"[{time.monotonic() - t_all:6.0f}s] {cfg.name}: {cfg.planned_steps(args)} steps ...",
+                        file=sys.stderr,
+                        flush=True,
+                    )
                     result = measure_training(browser, server, cfg, args)
                     results.append(result)
-                    brief = result.get("error") or (f"{result['blocked_pct']}% blocked, longest {result['longest_task_ms']:.0f} ms, "
-                                                    f"wall {result['wall_s']} s")
-                    print(f"[{time.monotonic() - t_all:6.0f}s]   -> {brief.splitlines()[0]}", file=sys.stderr, flush=True)
+                    brief = result.get("error") or (
+                        f"{result['blocked_pct']}% blocked, longest {result['longest_task_ms']:.0f} ms, "
+                        f"wall {result['wall_s']} s"
+                    )
+                    print(
+                        f"[{time.monotonic() - t_all:6.0f}s]   -> {brief.splitlines()[0]}", file=sys.stderr, flush=True
+                    )
                 if explorer_wanted:
-                    print(f"[{time.monotonic() - t_all:6.0f}s] {EXPLORER_NAME}: {args.explorer_changes} changes ...",
-                          file=sys.stderr, flush=True)
+                    print(
+                        f"[{time.monotonic() - t_all:6.0f}s] {EXPLORER_NAME}: {args.explorer_changes} changes ...",
+                        file=sys.stderr,
+                        flush=True,
+                    )
                     explorer = measure_explorer(browser, server, args)
             finally:
                 browser.close()
@@ -1054,14 +1161,18 @@ def main(argv: list[str] | None = None) -> int:
         server.stop()
         failed = any("error" in r for r in results) or (explorer is not None and "error" in explorer)
         if failed:
-            print(f"a configuration failed: JupyterLab's log is kept in {workdir / 'jupyter-server.log'}", file=sys.stderr)
+            print(
+                f"a configuration failed: JupyterLab's log is kept in {workdir / 'jupyter-server.log'}", file=sys.stderr
+            )
         else:
             shutil.rmtree(workdir, ignore_errors=True)
     meta["load_end"] = _load()
     meta["total_s"] = time.monotonic() - t_all
     print(markdown(results, explorer, meta))
     if args.json:
-        Path(args.json).write_text(json.dumps({"meta": meta, "configs": results, "explorer": explorer}, indent=1, default=str))
+        Path(args.json).write_text(
+            json.dumps({"meta": meta, "configs": results, "explorer": explorer}, indent=1, default=str)
+        )
     return 1 if failed else 0
 
 

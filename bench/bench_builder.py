@@ -21,10 +21,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from test_builder_check import edits, thirty_layer_stack  # noqa: E402  (one definition of the workload)
+from test_builder_check import edits, thirty_layer_stack  # one definition of the workload
 
-import nbkeras  # noqa: E402
-from nbkeras.testing import CommRecorder  # noqa: E402
+import nbkeras
+from nbkeras.testing import CommRecorder
 
 
 def rss_mb() -> float:
@@ -56,12 +56,21 @@ def main() -> None:
         for i, changed in enumerate(edits(spec, 60, seed=3)):
             # the same edit a form field sends: the first argument that differs
             position, name, value = next(
-                (p + 1, k, v) for p, (a, b) in enumerate(zip(builder.spec["layers"], changed["layers"]))
-                for k, v in b["config"].items() if a["config"].get(k) != v
+                (p + 1, k, v)
+                for p, (a, b) in enumerate(zip(builder.spec["layers"], changed["layers"]))
+                for k, v in b["config"].items()
+                if a["config"].get(k) != v
             )
             t0 = time.perf_counter()
-            CommRecorder.send_from_frontend(builder, {"type": "request", "seq": i + 1, "action": "set_argument",
-                                                      "args": {"position": position, "name": name, "value": value}})
+            CommRecorder.send_from_frontend(
+                builder,
+                {
+                    "type": "request",
+                    "seq": i + 1,
+                    "action": "set_argument",
+                    "args": {"position": position, "name": name, "value": value},
+                },
+            )
             widget_times.append(time.perf_counter() - t0)
         update_bytes = statistics.median(m.total_bytes for m in wire.messages_for(builder)[-60:])
 
@@ -74,13 +83,17 @@ def main() -> None:
         rebuild_times.append(time.perf_counter() - t0)
 
     ms = lambda xs: 1000 * statistics.median(xs)  # noqa: E731
-    print(f"| one-argument edit of a 30-layer stack, kernel side (median) | ms |")
+    print("| one-argument edit of a 30-layer stack, kernel side (median) | ms |")
     print("|---|---|")
-    print(f"| `check_spec` (per-layer shapes, params, errors), {args.edits} edits | {ms(times):.1f} (p95 {1000 * sorted(times)[int(0.95 * len(times))]:.1f}) |")
+    print(
+        f"| `check_spec` (per-layer shapes, params, errors), {args.edits} edits | {ms(times):.1f} (p95 {1000 * sorted(times)[int(0.95 * len(times))]:.1f}) |"
+    )
     print(f"| `ModelBuilder` request -> updated report, code and summary sent (60 edits) | {ms(widget_times):.1f} |")
     print(f"| baseline: rebuild the keras.Sequential and read shapes/params (30 edits) | {ms(rebuild_times):.1f} |")
     print()
-    print(f"RSS growth over {args.edits} `check_spec` edits: {growth:.1f} MB. Median bytes sent per builder edit: {update_bytes:,.0f}.")
+    print(
+        f"RSS growth over {args.edits} `check_spec` edits: {growth:.1f} MB. Median bytes sent per builder edit: {update_bytes:,.0f}."
+    )
 
 
 if __name__ == "__main__":

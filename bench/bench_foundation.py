@@ -35,9 +35,9 @@ def wire_bytes(n_widgets: int) -> tuple[int, int, int]:
     import numpy as np
     import plotly.graph_objects as go
 
+    from nbkeras.activations import ActivationExplorer
     from nbkeras.testing import CommRecorder
     from nbkeras.widgets import runtime
-    from nbkeras.activations import ActivationExplorer
 
     with CommRecorder() as wire:
         runtime._runtime = None  # a kernel that has not sent plotly.js yet
@@ -64,7 +64,9 @@ def main() -> None:
     mb = 1e6
     print("| measure | value |")
     print("|---|---|")
-    print(f"| `import nbkeras` (fresh interpreter, median of {args.repeat}, minus bare `python -c ''`) | {1000 * (t_nbkeras - t_python):.0f} ms |")
+    print(
+        f"| `import nbkeras` (fresh interpreter, median of {args.repeat}, minus bare `python -c ''`) | {1000 * (t_nbkeras - t_python):.0f} ms |"
+    )
     print(f"| `import tensorflow` (same) | {1000 * (t_tf - t_python):.0f} ms |")
     print(f"| plotly.min.js in the installed plotly package | {plotly_size / mb:.2f} MB |")
     print(f"| bytes sent for {args.widgets} ActivationExplorers (plotly.js included once) | {ours / mb:.2f} MB |")

@@ -48,24 +48,65 @@ def figures() -> list[tuple[str, Any]]:
 
     rng = np.random.default_rng(0)
     (x, _), _ = datasets.digits()
-    grid = {"data": [{"type": "heatmap", "z": x[i, :, :, 0], "xaxis": f"x{i + 1}", "yaxis": f"y{i + 1}",
-                      "coloraxis": "coloraxis"} for i in range(10)],
-            "layout": {**{f"xaxis{i + 1}": {"domain": [i / 10, (i + 0.9) / 10]} for i in range(10)},
-                       **{f"yaxis{i + 1}": {"autorange": "reversed", "anchor": f"x{i + 1}"} for i in range(10)},
-                       "coloraxis": {"colorscale": "Greys"}, "height": 150}}
+    grid = {
+        "data": [
+            {
+                "type": "heatmap",
+                "z": x[i, :, :, 0],
+                "xaxis": f"x{i + 1}",
+                "yaxis": f"y{i + 1}",
+                "coloraxis": "coloraxis",
+            }
+            for i in range(10)
+        ],
+        "layout": {
+            **{f"xaxis{i + 1}": {"domain": [i / 10, (i + 0.9) / 10]} for i in range(10)},
+            **{f"yaxis{i + 1}": {"autorange": "reversed", "anchor": f"x{i + 1}"} for i in range(10)},
+            "coloraxis": {"colorscale": "Greys"},
+            "height": 150,
+        },
+    }
     confusion = rng.integers(0, 40, size=(10, 10)).astype(float)
     return [
-        ("ActivationExplorer (4 activations × 1,000 points, depth panel)",
-         nbkeras.ActivationExplorer(activations=("sigmoid", "tanh", "relu", "leaky_relu"))),
+        (
+            "ActivationExplorer (4 activations × 1,000 points, depth panel)",
+            nbkeras.ActivationExplorer(activations=("sigmoid", "tanh", "relu", "leaky_relu")),
+        ),
         ("10 digit images (8×8 heatmaps in subplots)", nbkeras.FigureView(grid)),
-        ("confusion matrix 10×10 with cell labels",
-         nbkeras.FigureView({"data": [{"type": "heatmap", "z": confusion, "texttemplate": "%{z}", "colorscale": "Blues"}]})),
-        ("2-D embedding: 2,000 markers", nbkeras.FigureView(
-            {"data": [{"type": "scatter", "mode": "markers", "x": rng.normal(size=2000), "y": rng.normal(size=2000)}]})),
-        ("loss curve: 100,000 points", nbkeras.FigureView(
-            {"data": [{"type": "scatter", "x": np.arange(1e5), "y": np.exp(-np.arange(1e5) / 3e4) + rng.normal(0, 0.05, 100_000)}]})),
-        ("loss curve: 1,000,000 points", nbkeras.FigureView(
-            {"data": [{"type": "scatter", "x": np.arange(1e6), "y": rng.random(1_000_000)}]})),
+        (
+            "confusion matrix 10×10 with cell labels",
+            nbkeras.FigureView(
+                {"data": [{"type": "heatmap", "z": confusion, "texttemplate": "%{z}", "colorscale": "Blues"}]}
+            ),
+        ),
+        (
+            "2-D embedding: 2,000 markers",
+            nbkeras.FigureView(
+                {
+                    "data": [
+                        {"type": "scatter", "mode": "markers", "x": rng.normal(size=2000), "y": rng.normal(size=2000)}
+                    ]
+                }
+            ),
+        ),
+        (
+            "loss curve: 100,000 points",
+            nbkeras.FigureView(
+                {
+                    "data": [
+                        {
+                            "type": "scatter",
+                            "x": np.arange(1e5),
+                            "y": np.exp(-np.arange(1e5) / 3e4) + rng.normal(0, 0.05, 100_000),
+                        }
+                    ]
+                }
+            ),
+        ),
+        (
+            "loss curve: 1,000,000 points",
+            nbkeras.FigureView({"data": [{"type": "scatter", "x": np.arange(1e6), "y": rng.random(1_000_000)}]}),
+        ),
         ("heatmap 500×300", nbkeras.FigureView({"data": [{"type": "heatmap", "z": rng.random((500, 300))}]})),
     ]
 
@@ -91,9 +132,13 @@ def main() -> None:
     from nbkeras.testing import CommRecorder
 
     print("## Static pictures in saved outputs\n")
-    print(f"Command: `python bench/bench_pictures.py --repeat {args.repeat}`; plotly {plotly.__version__}; "
-          f"{os.cpu_count()} CPU cores. Times are medians of {args.repeat}.\n")
-    print("| figure | nbkeras picture: draw | nbkeras picture: bytes | plotly `to_html`, plotly.js inlined: time / bytes | plotly `to_html` without plotly.js (not viewable alone): bytes |")
+    print(
+        f"Command: `python bench/bench_pictures.py --repeat {args.repeat}`; plotly {plotly.__version__}; "
+        f"{os.cpu_count()} CPU cores. Times are medians of {args.repeat}.\n"
+    )
+    print(
+        "| figure | nbkeras picture: draw | nbkeras picture: bytes | plotly `to_html`, plotly.js inlined: time / bytes | plotly `to_html` without plotly.js (not viewable alone): bytes |"
+    )
     print("|---|---|---|---|---|")
     with CommRecorder():
         for label, widget in figures():
@@ -101,8 +146,10 @@ def main() -> None:
             picture = len(bundle["text/html"].encode())
             inline_s, inline = _median_seconds(lambda w=widget: plotly_html(w, True), max(1, args.repeat // 2))
             bare = plotly_html(widget, False)
-            print(f"| {label} | {seconds * 1000:,.0f} ms | {picture / 1e3:,.0f} kB | {inline_s * 1000:,.0f} ms / "
-                  f"{len(inline.encode()) / 1e6:,.2f} MB | {len(bare.encode()) / 1e3:,.0f} kB |")
+            print(
+                f"| {label} | {seconds * 1000:,.0f} ms | {picture / 1e3:,.0f} kB | {inline_s * 1000:,.0f} ms / "
+                f"{len(inline.encode()) / 1e6:,.2f} MB | {len(bare.encode()) / 1e3:,.0f} kB |"
+            )
 
 
 if __name__ == "__main__":

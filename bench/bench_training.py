@@ -83,7 +83,10 @@ def _tensorboard_available() -> tuple[bool, str]:
     try:
         import tensorboard  # noqa: F401
     except Exception as exc:  # noqa: BLE001
-        return False, f"`import tensorboard` fails ({type(exc).__name__}: {exc}); Keras's callback then raises TBNotInstalledError"
+        return (
+            False,
+            f"`import tensorboard` fails ({type(exc).__name__}: {exc}); Keras's callback then raises TBNotInstalledError",
+        )
     return True, ""
 
 
@@ -119,18 +122,34 @@ def build(kind: str, spe: int, *, seed: int = 0, small: bool = False):
     keras.utils.set_random_seed(seed)
     if kind == "MLP":
         width = 16 if small else 64
-        layers = [keras.Input((2,)), keras.layers.Dense(width, activation="relu"), keras.layers.Dense(width, activation="relu"),
-                  keras.layers.Dense(2, activation="softmax")]
+        layers = [
+            keras.Input((2,)),
+            keras.layers.Dense(width, activation="relu"),
+            keras.layers.Dense(width, activation="relu"),
+            keras.layers.Dense(2, activation="softmax"),
+        ]
     else:
-        layers = [keras.Input((8, 8, 1)), keras.layers.Conv2D(16, 3, padding="same", activation="relu"), keras.layers.MaxPooling2D(),
-                  keras.layers.Flatten(), keras.layers.Dense(10, activation="softmax")]
+        layers = [
+            keras.Input((8, 8, 1)),
+            keras.layers.Conv2D(16, 3, padding="same", activation="relu"),
+            keras.layers.MaxPooling2D(),
+            keras.layers.Flatten(),
+            keras.layers.Dense(10, activation="softmax"),
+        ]
     model = keras.Sequential(layers, name=f"{kind.lower()}_bench")
-    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy", metrics=["accuracy"],
-                  steps_per_execution=spe)
+    model.compile(
+        optimizer=keras.optimizers.Adam(1e-3),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+        steps_per_execution=spe,
+    )
     return model
 
 
-MODEL_LABEL = {"MLP": "MLP (spirals 6,400 × 2, Dense 64-64-2)", "CNN": "CNN (digits 1,438 × 8×8, Conv2D 16 + pool + Dense 10)"}
+MODEL_LABEL = {
+    "MLP": "MLP (spirals 6,400 × 2, Dense 64-64-2)",
+    "CNN": "CNN (digits 1,438 × 8×8, Conv2D 16 + pool + Dense 10)",
+}
 
 
 # -- the callbacks under comparison ----------------------------------------------------------------
@@ -308,7 +327,9 @@ class Cell:
             n_msgs = len(self.wire.messages)
             gc.collect()
             t0, c0 = time.perf_counter(), time.process_time()
-            self.model.fit(self.x, self.y, epochs=self.epochs, batch_size=BATCH, verbose=0, callbacks=[*self.callbacks, clock.cb])
+            self.model.fit(
+                self.x, self.y, epochs=self.epochs, batch_size=BATCH, verbose=0, callbacks=[*self.callbacks, clock.cb]
+            )
             out["fit_s"] = time.perf_counter() - t0
             out["cpu_s"] = time.process_time() - c0
         out["epoch_s"] = clock.steady_epoch_seconds()
@@ -355,7 +376,11 @@ def section_overhead(args, data, tmpdir: str) -> None:
     load0 = os.getloadavg()
     t_setup = time.perf_counter()
     built_keys = [(kind, spe, cfg) for kind, spe in cells for cfg in configs]
-    built = {(kind, spe, cfg): Cell(kind, spe, cfg, *data[kind], epochs[kind], tmpdir) for kind, spe in cells for cfg in configs}
+    built = {
+        (kind, spe, cfg): Cell(kind, spe, cfg, *data[kind], epochs[kind], tmpdir)
+        for kind, spe in cells
+        for cfg in configs
+    }
     for cell in built.values():
         cell.warm()
     t_setup = time.perf_counter() - t_setup
@@ -371,21 +396,25 @@ def section_overhead(args, data, tmpdir: str) -> None:
 
     print(f"### 1. Training time with a callback ÷ without (median of {args.repeats} interleaved repetitions)")
     print()
-    print("Per (model, steps/exec, configuration): one model built with seed 0, its callbacks created, and `fit` 1 epoch "
-          "untimed (tracing, dashboard creation). Before each timed `fit` the model's initial weights and fresh optimizer state "
-          "are restored, so every timed fit starts from the weights a fresh seed-0 model has, without the 1–3 s retrace "
-          f"(setup of all {len(built_keys)} cells: {t_setup:.0f} s). Timed: `fit` of N epochs "
-          f"(MLP N = {epochs['MLP']}: {epochs['MLP'] * 200:,} steps; CNN N = {epochs['CNN']}: {epochs['CNN'] * 45:,} steps; "
-          f"batch {BATCH}). *Whole fit*: wall time of the timed `fit` call, per-fit costs (train begin/end) included. "
-          "*Best of each*: fastest timed fit of the configuration ÷ fastest baseline fit (robust to load spikes). "
-          "*CPU*: process CPU time of the same call, median of the ratios (less sensitive to other load on the machine). "
-          "*Per epoch*: median wall (and process CPU) time between consecutive epoch ends inside that fit "
-          "(steady state: train begin/end costs excluded). "
-          "Ratios are taken within each repetition, then the median; [min–max] over repetitions. "
-          "Bytes: what reached the recording comm during the timed fit (livelossplot: its PNGs × 4/3 for base64). "
-          f"Load average (1 min) {load0[0]:.1f} at the start, {load1[0]:.1f} at the end, on {os.cpu_count()} cores.")
+    print(
+        "Per (model, steps/exec, configuration): one model built with seed 0, its callbacks created, and `fit` 1 epoch "
+        "untimed (tracing, dashboard creation). Before each timed `fit` the model's initial weights and fresh optimizer state "
+        "are restored, so every timed fit starts from the weights a fresh seed-0 model has, without the 1–3 s retrace "
+        f"(setup of all {len(built_keys)} cells: {t_setup:.0f} s). Timed: `fit` of N epochs "
+        f"(MLP N = {epochs['MLP']}: {epochs['MLP'] * 200:,} steps; CNN N = {epochs['CNN']}: {epochs['CNN'] * 45:,} steps; "
+        f"batch {BATCH}). *Whole fit*: wall time of the timed `fit` call, per-fit costs (train begin/end) included. "
+        "*Best of each*: fastest timed fit of the configuration ÷ fastest baseline fit (robust to load spikes). "
+        "*CPU*: process CPU time of the same call, median of the ratios (less sensitive to other load on the machine). "
+        "*Per epoch*: median wall (and process CPU) time between consecutive epoch ends inside that fit "
+        "(steady state: train begin/end costs excluded). "
+        "Ratios are taken within each repetition, then the median; [min–max] over repetitions. "
+        "Bytes: what reached the recording comm during the timed fit (livelossplot: its PNGs × 4/3 for base64). "
+        f"Load average (1 min) {load0[0]:.1f} at the start, {load1[0]:.1f} at the end, on {os.cpu_count()} cores."
+    )
     print()
-    print("| model | steps/exec | configuration | whole fit (s) | ratio, whole fit [min–max] | ratio, best of each | ratio, CPU | ratio per epoch, wall / CPU | target | bytes sent (messages) |")
+    print(
+        "| model | steps/exec | configuration | whole fit (s) | ratio, whole fit [min–max] | ratio, best of each | ratio, CPU | ratio per epoch, wall / CPU | target | bytes sent (messages) |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
     notes: list[str] = []
     hooks: list[tuple[str, int, str, list[dict[str, Any]], list[dict[str, Any]]]] = []
@@ -409,7 +438,9 @@ def section_overhead(args, data, tmpdir: str) -> None:
             wire = statistics.median(r["wire_bytes"] for r in runs)
             msgs = statistics.median(r["wire_msgs"] for r in runs)
             wire_s = "—" if cfg in ("a", "e") else f"{wire / 1e3:,.0f} kB ({msgs:,.0f})"
-            print(f"| {kind} | {spe} | {label} | {fit_med:.3f} | {ratio} | {best} | {cpu} | {ep} | {TARGETS.get(cfg, '')} | {wire_s} |")
+            print(
+                f"| {kind} | {spe} | {label} | {fit_med:.3f} | {ratio} | {best} | {cpu} | {ep} | {TARGETS.get(cfg, '')} | {wire_s} |"
+            )
             for r in runs:
                 for f in r.get("failures", []):
                     notes.append(f"{kind} spe={spe} {cfg}: monitor notice: {f}")
@@ -425,26 +456,38 @@ def section_overhead(args, data, tmpdir: str) -> None:
                     f"budget 1 %); health probe: {len(hs) // len(runs)} measurements per fit, median {1000 * statistics.median(hs):.1f} ms, "
                     f"first of each timed fit median {1000 * statistics.median(r['health_s'][0] for r in runs):.1f} ms (the probe is kept "
                     f"across fits of one model; only the very first fit pays {1000 * build_s:.0f} ms to build it + {1000 * first_s:.0f} ms "
-                    f"for its first, tracing, measure, vs {1000 * later_s:.1f} ms for a later one).")
+                    f"for its first, tracing, measure, vs {1000 * later_s:.1f} ms for a later one)."
+                )
     print()
     if not tb_ok:
         print(f"(e) not measured: TensorBoard is not installed here: {tb_why}.")
         print()
-    print("Time spent inside the monitor's own hooks during each timed fit (summed wall time per hook, median over "
-          "repetitions), as a fraction of the baseline fit's median wall time: the part of the overhead that is the monitor's "
-          "Python, apart from load noise.")
+    print(
+        "Time spent inside the monitor's own hooks during each timed fit (summed wall time per hook, median over "
+        "repetitions), as a fraction of the baseline fit's median wall time: the part of the overhead that is the monitor's "
+        "Python, apart from load noise."
+    )
     print()
-    print("| model | steps/exec | configuration | in hooks per fit | ÷ baseline fit | batch hook: calls, µs per call | train begin + end | epoch ends |")
+    print(
+        "| model | steps/exec | configuration | in hooks per fit | ÷ baseline fit | batch hook: calls, µs per call | train begin + end | epoch ends |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     for kind, spe, cfg, runs, base in hooks:
         total = statistics.median(sum(r["hook_s"].values()) for r in runs)
         base_s = statistics.median(b["fit_s"] for b in base)
         calls = statistics.median(r["hook_calls"].get("on_train_batch_end", 0) for r in runs)
-        per_call = statistics.median(r["hook_s"].get("on_train_batch_end", 0.0) / max(1, r["hook_calls"].get("on_train_batch_end", 0)) for r in runs)
-        begin_end = statistics.median(r["hook_s"].get("on_train_begin", 0.0) + r["hook_s"].get("on_train_end", 0.0) for r in runs)
+        per_call = statistics.median(
+            r["hook_s"].get("on_train_batch_end", 0.0) / max(1, r["hook_calls"].get("on_train_batch_end", 0))
+            for r in runs
+        )
+        begin_end = statistics.median(
+            r["hook_s"].get("on_train_begin", 0.0) + r["hook_s"].get("on_train_end", 0.0) for r in runs
+        )
         epochs_s = statistics.median(r["hook_s"].get("on_epoch_end", 0.0) for r in runs)
-        print(f"| {kind} | {spe} | {CONFIGS[cfg]} | {1000 * total:.1f} ms | **{total / base_s:.3f}** | {calls:,.0f} × {1e6 * per_call:.0f} µs | "
-              f"{1000 * begin_end:.1f} ms | {1000 * epochs_s:.1f} ms |")
+        print(
+            f"| {kind} | {spe} | {CONFIGS[cfg]} | {1000 * total:.1f} ms | **{total / base_s:.3f}** | {calls:,.0f} × {1e6 * per_call:.0f} µs | "
+            f"{1000 * begin_end:.1f} ms | {1000 * epochs_s:.1f} ms |"
+        )
     print()
     for n in notes:
         print(f"- {n}")
@@ -511,30 +554,52 @@ def section_transport(args, data) -> None:
 
     fw = figurewidget_loop(args.fw_updates)
 
-    print(f"### 2. Transport: LiveMonitor(display=\"widget\") over {steps:,} real training steps vs a FigureWidget loop")
+    print(f'### 2. Transport: LiveMonitor(display="widget") over {steps:,} real training steps vs a FigureWidget loop')
     print()
-    print(f"LiveMonitor: Dense 16-16-2 on spirals, steps_per_execution=1, batch {BATCH}, {epochs} epochs, "
-          f"default settings (update_rate 10/s, histograms on); training took {train_s:.1f} s "
-          f"({1000 * train_s / steps:.2f} ms/step). FigureWidget: one `go.Scatter` trace, "
-          f"`fig.data[0].y = list(fig.data[0].y) + [v]` {args.fw_updates:,} times, as fast as it goes.")
+    print(
+        f"LiveMonitor: Dense 16-16-2 on spirals, steps_per_execution=1, batch {BATCH}, {epochs} epochs, "
+        f"default settings (update_rate 10/s, histograms on); training took {train_s:.1f} s "
+        f"({1000 * train_s / steps:.2f} ms/step). FigureWidget: one `go.Scatter` trace, "
+        f"`fig.data[0].y = list(fig.data[0].y) + [v]` {args.fw_updates:,} times, as fast as it goes."
+    )
     print()
     print("| measure | LiveMonitor dashboard | plotly FigureWidget loop |")
     print("|---|---|---|")
-    print(f"| updates | {steps:,} training steps → {len(deltas):,} delta messages | {args.fw_updates:,} one-point updates |")
-    print(f"| bytes per delta / update: first 10 (median) | {first:,.0f} B ({first_buf:,.0f} B binary) | {fw['first']:,.0f} B |")
-    print(f"| bytes per delta / update: last 10 (median) | {last:,.0f} B ({last_buf:,.0f} B binary) | {fw['last']:,.0f} B |")
+    print(
+        f"| updates | {steps:,} training steps → {len(deltas):,} delta messages | {args.fw_updates:,} one-point updates |"
+    )
+    print(
+        f"| bytes per delta / update: first 10 (median) | {first:,.0f} B ({first_buf:,.0f} B binary) | {fw['first']:,.0f} B |"
+    )
+    print(
+        f"| bytes per delta / update: last 10 (median) | {last:,.0f} B ({last_buf:,.0f} B binary) | {fw['last']:,.0f} B |"
+    )
     print(f"| messages, comm_open excluded | {len(times):,} | {fw['msgs']:,} |")
     print(f"| bytes, comm_open excluded | {no_open / MB:.2f} MB | {fw['bytes'] / MB:.2f} MB |")
     print(f"| comm_open (widget creation) | {(total - no_open) / MB:.2f} MB | {fw['open'] / MB:.2f} MB |")
-    print(f"| messages per second: mean over the run | {len(times) / duration:.1f} /s over {duration:.1f} s | "
-          f"{fw['msgs'] / fw['seconds']:,.0f} /s over {fw['seconds']:.1f} s |")
-    print(f"| messages per second: busiest 3 s (jupyter_server drops above 1000/s) | {_max_rate(times):.1f} /s | {fw['peak']:,.0f} /s |")
-    print(f"| extrapolated to {steps:,} one-point updates (bytes ∝ n²) | (measured above) | "
-          f"{fw['bytes'] * (steps / args.fw_updates) ** 2 / 1e9:.1f} GB |")
+    print(
+        f"| messages per second: mean over the run | {len(times) / duration:.1f} /s over {duration:.1f} s | "
+        f"{fw['msgs'] / fw['seconds']:,.0f} /s over {fw['seconds']:.1f} s |"
+    )
+    print(
+        f"| messages per second: busiest 3 s (jupyter_server drops above 1000/s) | {_max_rate(times):.1f} /s | {fw['peak']:,.0f} /s |"
+    )
+    print(
+        f"| extrapolated to {steps:,} one-point updates (bytes ∝ n²) | (measured above) | "
+        f"{fw['bytes'] * (steps / args.fw_updates) ** 2 / 1e9:.1f} GB |"
+    )
     print()
-    print("LiveMonitor messages by kind: " + "; ".join(
-        f"{k}: {len(v):,} × median {statistics.median(v):,.0f} B = {sum(v) / 1e3:,.0f} kB" for k, v in sorted(kinds.items())) + ".")
-    print(f"Final snapshot's batch/loss equals the monitor's per-step record: {same}. Monitor failures: {fails or 'none'}.")
+    print(
+        "LiveMonitor messages by kind: "
+        + "; ".join(
+            f"{k}: {len(v):,} × median {statistics.median(v):,.0f} B = {sum(v) / 1e3:,.0f} kB"
+            for k, v in sorted(kinds.items())
+        )
+        + "."
+    )
+    print(
+        f"Final snapshot's batch/loss equals the monitor's per-step record: {same}. Monitor failures: {fails or 'none'}."
+    )
     print()
 
 
@@ -555,8 +620,12 @@ def figurewidget_loop(n: int) -> dict[str, float]:
         seconds = time.perf_counter() - t0
         sent = wire.since(start)
     return {
-        "first": statistics.median(per_update[:10]), "last": statistics.median(per_update[-10:]),
-        "msgs": len(sent), "bytes": sum(m.total_bytes for m in sent), "open": open_bytes, "seconds": seconds,
+        "first": statistics.median(per_update[:10]),
+        "last": statistics.median(per_update[-10:]),
+        "msgs": len(sent),
+        "bytes": sum(m.total_bytes for m in sent),
+        "open": open_bytes,
+        "seconds": seconds,
         "peak": _max_rate([m.sent_at for m in sent]),
     }
 
@@ -598,7 +667,9 @@ def big_variables(total: float):
     side = int(round(math.sqrt(total / 4)))
     out = []
     for i in range(4):
-        out.append(keras.Variable(keras.initializers.RandomNormal(stddev=0.02, seed=i)((side, side)), name=f"kernel_{i}"))
+        out.append(
+            keras.Variable(keras.initializers.RandomNormal(stddev=0.02, seed=i)((side, side)), name=f"kernel_{i}")
+        )
         out.append(keras.Variable(np.zeros(side, np.float32), name=f"bias_{i}"))
     return out, side
 
@@ -607,7 +678,9 @@ def section_histograms(args) -> None:
     from nbkeras.training import histograms as _h
     from nbkeras.training.histograms import weight_histograms
 
-    clear_histogram_cache = getattr(_h, "clear_histogram_cache", lambda: None)  # only where the implementation caches compiled functions
+    clear_histogram_cache = getattr(
+        _h, "clear_histogram_cache", lambda: None
+    )  # only where the implementation caches compiled functions
 
     keras = _keras()
     keras.backend.clear_session()
@@ -643,20 +716,30 @@ def section_histograms(args) -> None:
     mean_w, mean_np = statistics.median(warm), statistics.median(np_times)
     clear_histogram_cache()
 
-    print(f"### 3. Weight histograms of {n_params:,} float32 parameters (4 kernels {side:,}×{side:,} + 4 biases), 32 bins")
+    print(
+        f"### 3. Weight histograms of {n_params:,} float32 parameters (4 kernels {side:,}×{side:,} + 4 biases), 32 bins"
+    )
     print()
     print("| method | time | extra peak RSS | counts sum to the parameter count |")
     print("|---|---|---|---|")
-    print(f"| `weight_histograms`, first call | {first_s:.2f} s | {mem_first.extra / MB:,.0f} MB | {counted == n_params} ({counted:,}) |")
-    print(f"| `weight_histograms`, warm, median of 5 | {mean_w:.3f} s [{min(warm):.3f}–{max(warm):.3f}] | {mem_warm.extra / MB:,.0f} MB | {counted == n_params} |")
-    print(f"| `.numpy()` + `np.histogram(bins=32)` per variable, median of {args.np_repeats} | {mean_np:.3f} s | {mem_np.extra / MB:,.0f} MB | {np_counted == n_params} |")
+    print(
+        f"| `weight_histograms`, first call | {first_s:.2f} s | {mem_first.extra / MB:,.0f} MB | {counted == n_params} ({counted:,}) |"
+    )
+    print(
+        f"| `weight_histograms`, warm, median of 5 | {mean_w:.3f} s [{min(warm):.3f}–{max(warm):.3f}] | {mem_warm.extra / MB:,.0f} MB | {counted == n_params} |"
+    )
+    print(
+        f"| `.numpy()` + `np.histogram(bins=32)` per variable, median of {args.np_repeats} | {mean_np:.3f} s | {mem_np.extra / MB:,.0f} MB | {np_counted == n_params} |"
+    )
     print()
-    print(f"Warm `weight_histograms` is {mean_np / mean_w:.1f}× faster than the host copy + `np.histogram`; "
-          f"largest per-bin count difference between the two: {diff:,} (float32 vs float64 bin edges). "
-          f"Extra peak memory of a warm call: {mem_warm.extra / n_params:.1f} B per parameter "
-          f"(CPU: `tf.histogram_fixed_width` allocates about 8 B per value of the variable it bins, plus 1 B for the finiteness check). "
-          f"At the 1 % budget, one snapshot every {mean_w / 0.01:.0f} s of training. Creating the variables took {create_s:.1f} s; "
-          f"process peak RSS {_max_rss_mb():,.0f} MB. No OOM.")
+    print(
+        f"Warm `weight_histograms` is {mean_np / mean_w:.1f}× faster than the host copy + `np.histogram`; "
+        f"largest per-bin count difference between the two: {diff:,} (float32 vs float64 bin edges). "
+        f"Extra peak memory of a warm call: {mem_warm.extra / n_params:.1f} B per parameter "
+        f"(CPU: `tf.histogram_fixed_width` allocates about 8 B per value of the variable it bins, plus 1 B for the finiteness check). "
+        f"At the 1 % budget, one snapshot every {mean_w / 0.01:.0f} s of training. Creating the variables took {create_s:.1f} s; "
+        f"process peak RSS {_max_rss_mb():,.0f} MB. No OOM."
+    )
     print()
     del variables
 
@@ -691,7 +774,14 @@ def section_stop(args, data) -> None:
 
         with CommRecorder(), contextlib.redirect_stdout(SINK):
             # warm-up: trace the train step once
-            nbkeras.fit(model, x, y, epochs=1, batch_size=BATCH, monitor=nbkeras.LiveMonitor(display="widget", histograms=False, probe=None)).wait(timeout=120)
+            nbkeras.fit(
+                model,
+                x,
+                y,
+                epochs=1,
+                batch_size=BATCH,
+                monitor=nbkeras.LiveMonitor(display="widget", histograms=False, probe=None),
+            ).wait(timeout=120)
             totals, to_hook, step_s, states, starts = [], [], [], [], []
             for _ in range(args.stops):
                 clock = Clock()
@@ -716,22 +806,30 @@ def section_stop(args, data) -> None:
         rows.append((kind, spe, totals, to_hook, step_s, Counter(states), starts))
     load = os.getloadavg()[0]
 
-    print(f"### 4. Stop: `run.monitor.command(\"stop\")` → `run.done` (nbkeras.fit in a background thread, median of {args.stops})")
+    print(
+        f'### 4. Stop: `run.monitor.command("stop")` → `run.done` (nbkeras.fit in a background thread, median of {args.stops})'
+    )
     print()
-    print("Monitor as `nbkeras.fit` makes it (histograms + health probe), display=\"widget\" under the recording comm; "
-          "same model for every run (traced by one untimed run first); Stop sent 0.2–0.8 s (random) after the first epoch "
-          "ended. *Start*: `nbkeras.fit(...)` call → first batch hook (a new monitor: its histogram function and probe "
-          "build at train begin). Step times from the hooks (with steps_per_execution 16, the time between hooks ÷ 16); "
-          f"load average (1 min) at the end: {load:.1f} on {os.cpu_count()} cores.")
+    print(
+        'Monitor as `nbkeras.fit` makes it (histograms + health probe), display="widget" under the recording comm; '
+        "same model for every run (traced by one untimed run first); Stop sent 0.2–0.8 s (random) after the first epoch "
+        "ended. *Start*: `nbkeras.fit(...)` call → first batch hook (a new monitor: its histogram function and probe "
+        "build at train begin). Step times from the hooks (with steps_per_execution 16, the time between hooks ÷ 16); "
+        f"load average (1 min) at the end: {load:.1f} on {os.cpu_count()} cores."
+    )
     print()
-    print("| model | steps/exec | step time: median / p99 / longest gap between hooks | Start → first batch hook | Stop → next batch hook | Stop → `run.done` [min–max] | end states |")
+    print(
+        "| model | steps/exec | step time: median / p99 / longest gap between hooks | Start → first batch hook | Stop → next batch hook | Stop → `run.done` [min–max] | end states |"
+    )
     print("|---|---|---|---|---|---|---|")
     for kind, spe, totals, to_hook, step_s, states, starts in rows:
         p50, p99, top = np.percentile(step_s, [50, 99, 100]) * 1000
-        print(f"| {kind} | {spe} | {p50:.2f} ms / {p99:.1f} ms / {top * spe:.0f} ms | {1000 * statistics.median(starts):.0f} ms | "
-              f"{1000 * statistics.median(to_hook):.1f} ms | "
-              f"**{1000 * statistics.median(totals):.1f} ms** [{1000 * min(totals):.1f}–{1000 * max(totals):.1f}] | "
-              f"{', '.join(f'{k} ×{v}' for k, v in states.items())} |")
+        print(
+            f"| {kind} | {spe} | {p50:.2f} ms / {p99:.1f} ms / {top * spe:.0f} ms | {1000 * statistics.median(starts):.0f} ms | "
+            f"{1000 * statistics.median(to_hook):.1f} ms | "
+            f"**{1000 * statistics.median(totals):.1f} ms** [{1000 * min(totals):.1f}–{1000 * max(totals):.1f}] | "
+            f"{', '.join(f'{k} ×{v}' for k, v in states.items())} |"
+        )
     print()
 
 
@@ -739,7 +837,9 @@ def section_stop(args, data) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="a smoke run: fewer epochs, repetitions and parameters")
-    parser.add_argument("--repeats", type=int, default=None, help="interleaved repetitions in section 1 (default 5; quick 1)")
+    parser.add_argument(
+        "--repeats", type=int, default=None, help="interleaved repetitions in section 1 (default 5; quick 1)"
+    )
     parser.add_argument("--sections", default="1,2,3,4", help="which sections to run, e.g. 1,3")
     args = parser.parse_args()
     q = args.quick
@@ -758,17 +858,19 @@ def main() -> None:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         keras = _keras()
-        import tensorflow as tf
         import livelossplot
         import plotly
+        import tensorflow as tf
 
         print("## Training monitor benchmark")
         print()
         print(f"Command: `{shlex.join(['python', *sys.argv])}`")
         print()
-        print(f"Python {platform.python_version()}, tensorflow {tf.__version__}, keras {keras.__version__}, plotly {plotly.__version__}, "
-              f"livelossplot {livelossplot.__version__}; {os.cpu_count()} CPU cores; "
-              f"GPUs: {len(tf.config.list_physical_devices('GPU'))}.")
+        print(
+            f"Python {platform.python_version()}, tensorflow {tf.__version__}, keras {keras.__version__}, plotly {plotly.__version__}, "
+            f"livelossplot {livelossplot.__version__}; {os.cpu_count()} CPU cores; "
+            f"GPUs: {len(tf.config.list_physical_devices('GPU'))}."
+        )
         print()
         data = _data()
         with tempfile.TemporaryDirectory() as tmpdir:
@@ -781,10 +883,15 @@ def main() -> None:
             if "4" in sections:
                 section_stop(args, data)
     elapsed = time.perf_counter() - started
-    by_kind = Counter(f"{w.category.__name__} from {os.path.relpath(w.filename) if 'site-packages' not in w.filename else w.filename.split('site-packages/')[-1]}: {str(w.message).splitlines()[0][:140]}" for w in caught)
-    print("Captured during the run (not shown above): "
-          + ("; ".join(f"{k} (×{v})" for k, v in (by_kind + LOGS.counts).most_common(12)) or "no warnings or log records")
-          + f". stdout of fits (widget reprs, livelossplot text): {SINK.chars:,} characters, discarded.")
+    by_kind = Counter(
+        f"{w.category.__name__} from {os.path.relpath(w.filename) if 'site-packages' not in w.filename else w.filename.split('site-packages/')[-1]}: {str(w.message).splitlines()[0][:140]}"
+        for w in caught
+    )
+    print(
+        "Captured during the run (not shown above): "
+        + ("; ".join(f"{k} (×{v})" for k, v in (by_kind + LOGS.counts).most_common(12)) or "no warnings or log records")
+        + f". stdout of fits (widget reprs, livelossplot text): {SINK.chars:,} characters, discarded."
+    )
     print()
     print(f"Total bench time: {elapsed:.0f} s.")
 

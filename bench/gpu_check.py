@@ -87,7 +87,9 @@ def section_histograms(args, gpu: str | None) -> None:
     from nbkeras.training import histograms as _h
     from nbkeras.training.histograms import weight_histograms
 
-    clear_histogram_cache = getattr(_h, "clear_histogram_cache", lambda: None)  # only where the implementation caches compiled functions
+    clear_histogram_cache = getattr(
+        _h, "clear_histogram_cache", lambda: None
+    )  # only where the implementation caches compiled functions
 
     side = int(round(math.sqrt(args.params / 4)))
 
@@ -145,15 +147,25 @@ def section_histograms(args, gpu: str | None) -> None:
     if gpu is not None:
         print(f"| all variables on the GPU | {check(on_gpu, 'histogram variables not on the GPU')} |")
     print(f"| `weight_histograms`, first call | {first:.3f} s |")
-    print(f"| `weight_histograms`, warm, median of 5 | **{statistics.median(warm) * 1000:.1f} ms** [{min(warm) * 1000:.1f}–{max(warm) * 1000:.1f}] |")
+    print(
+        f"| `weight_histograms`, warm, median of 5 | **{statistics.median(warm) * 1000:.1f} ms** [{min(warm) * 1000:.1f}–{max(warm) * 1000:.1f}] |"
+    )
     if gpu is not None:
-        print(f"| GPU allocator peak above its prior level during a warm call | {peak / 1e6:,.1f} MB "
-              f"({check(peak > 0, 'no GPU allocation during weight_histograms')}: computed on the GPU) |")
-        print(f"| same function, variables and ops on `CPU:0`: first / warm median of 3 | {cpu_first:.3f} s / {cpu_warm * 1000:.1f} ms |")
+        print(
+            f"| GPU allocator peak above its prior level during a warm call | {peak / 1e6:,.1f} MB "
+            f"({check(peak > 0, 'no GPU allocation during weight_histograms')}: computed on the GPU) |"
+        )
+        print(
+            f"| same function, variables and ops on `CPU:0`: first / warm median of 3 | {cpu_first:.3f} s / {cpu_warm * 1000:.1f} ms |"
+        )
         print(f"| GPU speed-up over `CPU:0` (warm) | {cpu_warm / statistics.median(warm):.1f}× |")
-    print(f"| `.numpy()` + `np.histogram(bins=32)`, median of {args.np_repeats} | {statistics.median(host) * 1000:.1f} ms "
-          f"({statistics.median(host) / statistics.median(warm):.1f}× the warm `weight_histograms`) |")
-    print(f"| counts sum to the parameter count | {check(counted == n, 'histogram counts do not sum to the parameter count')} ({counted:,}) |")
+    print(
+        f"| `.numpy()` + `np.histogram(bins=32)`, median of {args.np_repeats} | {statistics.median(host) * 1000:.1f} ms "
+        f"({statistics.median(host) / statistics.median(warm):.1f}× the warm `weight_histograms`) |"
+    )
+    print(
+        f"| counts sum to the parameter count | {check(counted == n, 'histogram counts do not sum to the parameter count')} ({counted:,}) |"
+    )
     print(f"| largest per-bin difference vs `np.histogram` | {diff:,} |")
     print()
 
@@ -163,9 +175,22 @@ def build_cnn(spe: int = 1, seed: int = 0):
     import keras
 
     keras.utils.set_random_seed(seed)
-    model = keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Conv2D(16, 3, padding="same", activation="relu"), keras.layers.MaxPooling2D(),
-                              keras.layers.Flatten(), keras.layers.Dense(10, activation="softmax")], name="cnn_check")
-    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy", metrics=["accuracy"], steps_per_execution=spe)
+    model = keras.Sequential(
+        [
+            keras.Input((8, 8, 1)),
+            keras.layers.Conv2D(16, 3, padding="same", activation="relu"),
+            keras.layers.MaxPooling2D(),
+            keras.layers.Flatten(),
+            keras.layers.Dense(10, activation="softmax"),
+        ],
+        name="cnn_check",
+    )
+    model.compile(
+        optimizer=keras.optimizers.Adam(1e-3),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+        steps_per_execution=spe,
+    )
     return model
 
 
@@ -191,19 +216,27 @@ def section_health(gpu: str | None, x, y) -> None:
             for _ in range(5):
                 report, peak = gpu_peak_during(probe.measure, gpu if device is None else None)
                 times.append(report.seconds)
-        rows.append((label, devices_of(model.trainable_weights), build_s, first_s, statistics.median(times), peak, report))
+        rows.append(
+            (label, devices_of(model.trainable_weights), build_s, first_s, statistics.median(times), peak, report)
+        )
     print("### Health probe (`HealthProbe.measure`, 64 samples, CNN)")
     print()
-    print("| model | variables' `.device` | build | first measure (traces) | later measure, median of 5 | GPU allocator peak above prior level |")
+    print(
+        "| model | variables' `.device` | build | first measure (traces) | later measure, median of 5 | GPU allocator peak above prior level |"
+    )
     print("|---|---|---|---|---|---|")
     for label, devs, build_s, first_s, later, peak, _ in rows:
-        print(f"| {label} | {', '.join(f'`{d}`' for d in devs)} | {build_s * 1000:.0f} ms | {first_s * 1000:.0f} ms | {later * 1000:.2f} ms | "
-              f"{'—' if peak is None else f'{peak / 1e3:,.1f} kB'} |")
+        print(
+            f"| {label} | {', '.join(f'`{d}`' for d in devs)} | {build_s * 1000:.0f} ms | {first_s * 1000:.0f} ms | {later * 1000:.2f} ms | "
+            f"{'—' if peak is None else f'{peak / 1e3:,.1f} kB'} |"
+        )
     if gpu is not None:
         devs, peak = rows[0][1], rows[0][5]
         print()
-        print(f"Probe variables on the GPU: {check(all('GPU' in d for d in devs), 'probe model variables not on the GPU')}; "
-              f"GPU memory allocated while measuring: {check(bool(peak and peak > 0), 'no GPU allocation during HealthProbe.measure')}.")
+        print(
+            f"Probe variables on the GPU: {check(all('GPU' in d for d in devs), 'probe model variables not on the GPU')}; "
+            f"GPU memory allocated while measuring: {check(bool(peak and peak > 0), 'no GPU allocation during HealthProbe.measure')}."
+        )
     print()
 
 
@@ -261,12 +294,18 @@ def section_overhead(args, x, y, started: float) -> None:
         for key, cell in cells.items():
             results[key].append(cell.timed())
         done += 1
-    print(f"### LiveMonitor overhead, CNN on digits (1,438 samples, batch {BATCH}), {args.epochs} epochs per timed fit, "
-          f"median of {done} interleaved repetitions")
+    print(
+        f"### LiveMonitor overhead, CNN on digits (1,438 samples, batch {BATCH}), {args.epochs} epochs per timed fit, "
+        f"median of {done} interleaved repetitions"
+    )
     print()
-    print(f"`jit_compile` as Keras chose it: {cells[(1, 'a')].model.jit_compile}. Monitors use display=\"widget\" under the recording comm.")
+    print(
+        f'`jit_compile` as Keras chose it: {cells[(1, "a")].model.jit_compile}. Monitors use display="widget" under the recording comm.'
+    )
     print()
-    print("| steps/exec | configuration | whole fit (s) | ratio [min–max] | ratio, CPU time | target | monitor saw device | snapshots / health measurements |")
+    print(
+        "| steps/exec | configuration | whole fit (s) | ratio [min–max] | ratio, CPU time | target | monitor saw device | snapshots / health measurements |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     for spe in (1, 16):
         base = results[(spe, "a")]
@@ -285,13 +324,19 @@ def section_overhead(args, x, y, started: float) -> None:
                 bad = [n for n in mon.notices if "failed" in n]
                 if bad:
                     FAILURES.append(f"monitor spe={spe} {cfg}: {bad[0]}")
-            print(f"| {spe} | {label} | {statistics.median(r[0] for r in runs):.3f} | {ratio} | {cpu_s} | {target} | {seen} | {snaps} |")
+            print(
+                f"| {spe} | {label} | {statistics.median(r[0] for r in runs):.3f} | {ratio} | {cpu_s} | {target} | {seen} | {snaps} |"
+            )
     print()
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="tiny sizes; on a machine with no GPU, run anyway (on the CPU) to check the script")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="tiny sizes; on a machine with no GPU, run anyway (on the CPU) to check the script",
+    )
     args = parser.parse_args()
     args.params = 1e6 if args.quick else 1e8
     args.np_repeats = 1 if args.quick else 3
@@ -317,8 +362,10 @@ def main() -> int:
         print()
         print(f"Command: `{shlex.join(['python', *sys.argv])}`")
         print()
-        print(f"Python {platform.python_version()}, tensorflow {tf.__version__}, keras {keras.__version__}; {os.cpu_count()} CPU cores; "
-              f"built with CUDA: {tf.test.is_built_with_cuda()}.")
+        print(
+            f"Python {platform.python_version()}, tensorflow {tf.__version__}, keras {keras.__version__}; {os.cpu_count()} CPU cores; "
+            f"built with CUDA: {tf.test.is_built_with_cuda()}."
+        )
         print()
         print(f"- `tf.config.list_physical_devices('GPU')`: `{gpus}`")
         print(f"- `training_device()`: `{training_device()}`")
@@ -330,7 +377,9 @@ def main() -> int:
             if not args.quick:
                 print(f"Total time: {time.perf_counter() - started:.0f} s.")
                 return 0
-            print("`--quick`: a smoke run of every step at tiny sizes on the CPU follows (checks this script, numbers are not meaningful).")
+            print(
+                "`--quick`: a smoke run of every step at tiny sizes on the CPU follows (checks this script, numbers are not meaningful)."
+            )
             print()
         (x, y), _ = datasets.digits()
         section_histograms(args, gpu)
@@ -338,7 +387,9 @@ def main() -> int:
         section_overhead(args, x, y, started)
     captured = Counter(f"{w.category.__name__}: {str(w.message).splitlines()[0][:140]}" for w in caught) + LOGS.counts
     if captured:
-        print("Captured warnings and log records: " + "; ".join(f"{k} (×{v})" for k, v in captured.most_common(8)) + ".")
+        print(
+            "Captured warnings and log records: " + "; ".join(f"{k} (×{v})" for k, v in captured.most_common(8)) + "."
+        )
         print()
     if gpu is not None:
         print("**All GPU checks passed.**" if not FAILURES else "**GPU checks FAILED:** " + "; ".join(FAILURES))

@@ -20,11 +20,25 @@ _LAZY: dict[str, str] = {
     "ActivationExplorer": "nbkeras.activations",
     "explore_activations": "nbkeras.activations",
     # builder
-    **{name: "nbkeras.builder" for name in (
-        "check_spec", "build_model", "spec_from_model", "spec_to_code", "load_spec", "dump_spec",
-        "normalize_spec", "layer_catalog", "template", "template_names", "compile_warnings",
-        "SpecError", "SpecIssue", "SpecReport",
-    )},
+    **{
+        name: "nbkeras.builder"
+        for name in (
+            "check_spec",
+            "build_model",
+            "spec_from_model",
+            "spec_to_code",
+            "load_spec",
+            "dump_spec",
+            "normalize_spec",
+            "layer_catalog",
+            "template",
+            "template_names",
+            "compile_warnings",
+            "SpecError",
+            "SpecIssue",
+            "SpecReport",
+        )
+    },
     "ModelBuilder": "nbkeras.builder",
     # training
     "LiveMonitor": "nbkeras.training",
@@ -35,11 +49,24 @@ _LAZY: dict[str, str] = {
     "sequence_exact_match": "nbkeras.training",
     "compare_runs": "nbkeras.training",
     # inspect (look inside a model: pure functions, NumPy in and out)
-    **{name: "nbkeras.inspect" for name in (
-        "confusion_matrix", "class_metrics", "classification_errors", "regression_errors", "per_example_loss",
-        "top_losses", "feature_maps", "conv_filters", "activation_histograms", "grad_cam",
-        "embedding_projection", "decision_surface", "lr_find",
-    )},
+    **{
+        name: "nbkeras.inspect"
+        for name in (
+            "confusion_matrix",
+            "class_metrics",
+            "classification_errors",
+            "regression_errors",
+            "per_example_loss",
+            "top_losses",
+            "feature_maps",
+            "conv_filters",
+            "activation_histograms",
+            "grad_cam",
+            "embedding_projection",
+            "decision_surface",
+            "lr_find",
+        )
+    },
     # plots
     "FigureView": "nbkeras.plots",
     "show_figure": "nbkeras.plots",
@@ -63,7 +90,6 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
-
 
 
 def _jupyter_labextension_paths() -> list[dict[str, str]]:

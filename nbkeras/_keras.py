@@ -87,7 +87,7 @@ def _quiet_native_stderr(min_level: int = 3) -> Iterator[None]:
                 captured.seek(0)
                 kept = _keep_stderr(captured.read(), min_level)
                 while kept:
-                    kept = kept[os.write(2, kept):]
+                    kept = kept[os.write(2, kept) :]
     finally:
         os.close(saved)
 
@@ -174,7 +174,7 @@ def loading_notice(text: str = LOADING_NOTICE, *, display: Any = None) -> Iterat
         if handle is not None:
             try:
                 handle.update({"text/plain": ""}, raw=True)
-            except Exception:  # noqa: BLE001, S110 - as above
+            except Exception:  # noqa: BLE001 - as above
                 pass
             else:
                 count = _execution_count()
@@ -197,7 +197,10 @@ def keras() -> ModuleType:
     first = "tensorflow" not in sys.modules
     level = _log_level()
     quiet = first and level > 0
-    with loading_notice() if first else contextlib.nullcontext(), _quiet_native_stderr(level) if quiet else contextlib.nullcontext():
+    with (
+        loading_notice() if first else contextlib.nullcontext(),
+        _quiet_native_stderr(level) if quiet else contextlib.nullcontext(),
+    ):
         import keras as _keras
         import tensorflow as _tf
 

@@ -27,7 +27,6 @@ from typing import Any
 import numpy as np
 import traitlets
 
-
 MAX_SHOWN = 80  # characters of a received value shown in a message
 
 

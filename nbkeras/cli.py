@@ -85,7 +85,9 @@ def course_dir() -> Path:
 
 def _require(module: str, extra: str, what: str) -> None:
     if importlib.util.find_spec(module) is None:
-        raise CliError(f"{what} needs {module}, which is not installed. Install it with: pip install 'nbkeras[{extra}]'")
+        raise CliError(
+            f"{what} needs {module}, which is not installed. Install it with: pip install 'nbkeras[{extra}]'"
+        )
 
 
 def _free_port() -> int:
@@ -128,7 +130,9 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
-def start_lab(port: int | None, *, open_browser: bool, jupyter_args: Sequence[str] = (), wait_s: float = 180) -> tuple[subprocess.Popen, str]:
+def start_lab(
+    port: int | None, *, open_browser: bool, jupyter_args: Sequence[str] = (), wait_s: float = 180
+) -> tuple[subprocess.Popen, str]:
     """Start JupyterLab on the tour; return (process, URL) once the server answers.
 
     ``jupyter_args`` go to JupyterLab as given, after nbkeras's own options (so they win).
@@ -144,14 +148,24 @@ def start_lab(port: int | None, *, open_browser: bool, jupyter_args: Sequence[st
     token = secrets.token_hex(16)
     url = f"http://127.0.0.1:{port}/lab/tree/{TOUR}?token={token}"
     cmd = [
-        sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={root}", f"--port={port}",
-        "--ip=127.0.0.1", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        f"--ServerApp.root_dir={root}",
+        f"--port={port}",
+        "--ip=127.0.0.1",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
         f"--LabApp.default_url=/lab/tree/{TOUR}",
     ]
     if not open_browser:
         cmd.append("--no-browser")
     if _running_as_root() and "--allow-root" not in jupyter_args:
-        print("nbkeras demo: running as root (as in most Docker images): starting JupyterLab with --allow-root.", file=sys.stderr, flush=True)
+        print(
+            "nbkeras demo: running as root (as in most Docker images): starting JupyterLab with --allow-root.",
+            file=sys.stderr,
+            flush=True,
+        )
         cmd.append("--allow-root")
     cmd += list(jupyter_args)
     print(f"nbkeras demo: starting JupyterLab on port {port} ...", flush=True)
@@ -160,7 +174,10 @@ def start_lab(port: int | None, *, open_browser: bool, jupyter_args: Sequence[st
     try:
         while not _server_answers(port):
             if process.poll() is not None:
-                raise CliError(f"JupyterLab exited (status {process.returncode}) before it answered on port {port}; its messages are above.")
+                raise CliError(
+                    f"JupyterLab exited (status {process.returncode}) before it answered on port {port}; "
+                    "its messages are above."
+                )
             if time.monotonic() > deadline:
                 raise CliError(f"JupyterLab did not answer on port {port} within {wait_s:.0f} s; stopped it.")
             time.sleep(0.25)
@@ -225,16 +242,22 @@ def demo_headless(out: Path, timeout: int) -> int:
     nb = nbformat.read(tour, as_version=4)
     with tempfile.TemporaryDirectory() as tmp:
         dump = Path(tmp) / "figures.json"
-        nb.cells.append(nbformat.v4.new_code_cell(f"import nbkeras.report\nnbkeras.report.dump_live_figures({str(dump)!r})"))
+        nb.cells.append(
+            nbformat.v4.new_code_cell(f"import nbkeras.report\nnbkeras.report.dump_live_figures({str(dump)!r})")
+        )
         print(f"nbkeras demo --headless: running {tour.name} ...", flush=True)
-        client = nbclient.NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(tour.parent)}})
+        client = nbclient.NotebookClient(
+            nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(tour.parent)}}
+        )
         # The kernel's own stderr (TensorFlow's C++ start-up lines, ipykernel's transport
         # notice) is noise here; cell errors still arrive as messages and stop the run.
         try:
             client.execute(stderr=subprocess.DEVNULL)
         except CellTimeoutError:
-            raise CliError(f"a cell of {tour.name} ran longer than --timeout {timeout} s; run again with a larger --timeout "
-                           "(the first TensorFlow import alone can take 40 s on a slow machine).") from None
+            raise CliError(
+                f"a cell of {tour.name} ran longer than --timeout {timeout} s; run again with a larger --timeout "
+                "(the first TensorFlow import alone can take 40 s on a slow machine)."
+            ) from None
         except CellExecutionError as exc:
             evalue = (str(exc.evalue).strip().splitlines() or [""])[0]
             raise CliError(f"a cell of {tour.name} failed: {exc.ename}: {evalue}") from None
@@ -261,8 +284,10 @@ def share_command(source: Path, out: Path | None, *, drop_stderr: bool) -> int:
         target, report = share_notebook(source, out, drop_stderr=drop_stderr)
     except (OSError, ValueError) as exc:  # the messages name the file, the place, what was expected
         raise CliError(str(exc)) from None
-    print(f"wrote {target}: {report.widget_views} widget views removed ({report.kept} keep a picture), "
-          f"widget state {'removed' if report.widget_state else 'none'}")
+    print(
+        f"wrote {target}: {report.widget_views} widget views removed ({report.kept} keep a picture), "
+        f"widget state {'removed' if report.widget_state else 'none'}"
+    )
     return 0
 
 
@@ -270,16 +295,38 @@ def main(argv: list[str] | None = None) -> int:
     parser = _Parser(prog="nbkeras", description="Jupyter-native widgets for Keras.")
     sub = parser.add_subparsers(dest="command", required=True)
     demo = sub.add_parser(
-        "demo", allow_abbrev=False, help="open the tour notebook in JupyterLab, or run it headless",
-        description="Open the tour notebook in JupyterLab. Options nbkeras does not know (e.g. --ServerApp.ip=0.0.0.0) are passed on to JupyterLab.",
+        "demo",
+        allow_abbrev=False,
+        help="open the tour notebook in JupyterLab, or run it headless",
+        description=(
+            "Open the tour notebook in JupyterLab. Options nbkeras does not know "
+            "(e.g. --ServerApp.ip=0.0.0.0) are passed on to JupyterLab."
+        ),
     )
-    demo.add_argument("--headless", metavar="OUT.html", type=Path, help="run the tour without a browser and write a standalone HTML report")
+    demo.add_argument(
+        "--headless",
+        metavar="OUT.html",
+        type=Path,
+        help="run the tour without a browser and write a standalone HTML report",
+    )
     demo.add_argument("--port", type=_port, default=None, help="port for JupyterLab (default: a free one)")
     demo.add_argument("--no-browser", action="store_true", help="do not open a web browser")
-    demo.add_argument("--timeout", type=_positive_seconds, default=600, help="seconds per cell in headless mode (default 600)")
-    share = sub.add_parser("share", allow_abbrev=False, help="copy a saved notebook so that it reads without its kernel (widget views out, their pictures kept)")
+    demo.add_argument(
+        "--timeout", type=_positive_seconds, default=600, help="seconds per cell in headless mode (default 600)"
+    )
+    share = sub.add_parser(
+        "share",
+        allow_abbrev=False,
+        help="copy a saved notebook so that it reads without its kernel (widget views out, their pictures kept)",
+    )
     share.add_argument("notebook", type=Path, help="the .ipynb to clean")
-    share.add_argument("-o", "--output", type=Path, default=None, help="where to write (default: NAME.shared.ipynb; may be the notebook itself)")
+    share.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        default=None,
+        help="where to write (default: NAME.shared.ipynb; may be the notebook itself)",
+    )
     share.add_argument("--drop-stderr", action="store_true", help="also remove stderr outputs (warnings)")
     try:
         args, jupyter_args = parser.parse_known_args(argv)

@@ -23,7 +23,8 @@ Example:
     ...     {"output_type": "display_data", "metadata": {}, "data": {
     ...         "application/vnd.jupyter.widget-view+json": view, "text/plain": "FigureView(traces=1)"}},
     ...     {"output_type": "display_data", "metadata": {"nbkeras_picture_of": "m"}, "data": {
-    ...         "application/vnd.jupyter.widget-view+json": hidden, "text/html": "<img alt='chart' src='data:...'/>"}}]}]}
+    ...         "application/vnd.jupyter.widget-view+json": hidden,
+    ...         "text/html": "<img alt='chart' src='data:...'/>"}}]}]}
     >>> report = clean_outputs(nb)
     >>> report.widget_views, report.kept, [sorted(o["data"]) for o in nb["cells"][0]["outputs"]]
     (1, 1, [['text/html']])
@@ -37,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from nbkeras.widgets.picture import PICTURE_OF, WIDGET_VIEW, is_picture_output
+
 # What a reader can see in place of a widget (beyond its one-line text/plain repr).
 _VISIBLE = ("text/html", "image/svg+xml", "image/png", "image/jpeg", "text/markdown")
 
@@ -73,7 +75,8 @@ def clean_outputs(notebook: dict[str, Any], *, drop_stderr: bool = False) -> Cle
     # Widgets (model ids) whose picture output shows something.
     pictured = {
         output.get("metadata", {}).get(PICTURE_OF)
-        for cell in code_cells for output in cell.get("outputs", [])
+        for cell in code_cells
+        for output in cell.get("outputs", [])
         if is_picture_output(output) and _visible(output["data"])
     }
     views = kept = stderr = 0
@@ -96,9 +99,17 @@ def clean_outputs(notebook: dict[str, Any], *, drop_stderr: bool = False) -> Cle
                 if not data or (picture and not _visible(data)):
                     continue
                 kept += not picture and _visible(data)
-                output = {**output, "data": data, "metadata": {k: v for k, v in output.get("metadata", {}).items() if k != WIDGET_VIEW}}
-            if (outputs and output.get("output_type") == "stream" and outputs[-1].get("output_type") == "stream"
-                    and outputs[-1].get("name") == output.get("name")):
+                output = {
+                    **output,
+                    "data": data,
+                    "metadata": {k: v for k, v in output.get("metadata", {}).items() if k != WIDGET_VIEW},
+                }
+            if (
+                outputs
+                and output.get("output_type") == "stream"
+                and outputs[-1].get("output_type") == "stream"
+                and outputs[-1].get("name") == output.get("name")
+            ):
                 outputs[-1] = {**outputs[-1], "text": _text(outputs[-1].get("text")) + _text(output.get("text"))}
                 continue
             outputs.append(output)
@@ -113,7 +124,9 @@ def _refuse(where: str, value: Any, expected: str) -> ValueError:
     shown = json.dumps(value, default=repr)  # ASCII: the message stays on one line
     if len(shown) > 60:
         shown = shown[:57] + "..."
-    return ValueError(f"Invalid notebook: `{where}`. Received: {shown} (JSON {_json_type(value)}). Expected: {expected}.")
+    return ValueError(
+        f"Invalid notebook: `{where}`. Received: {shown} (JSON {_json_type(value)}). Expected: {expected}."
+    )
 
 
 def _json_type(value: Any) -> str:
@@ -121,7 +134,9 @@ def _json_type(value: Any) -> str:
         return "null"
     if isinstance(value, bool):
         return "boolean"
-    return {dict: "object", list: "array", str: "string"}.get(type(value), "number" if isinstance(value, (int, float)) else type(value).__name__)
+    return {dict: "object", list: "array", str: "string"}.get(
+        type(value), "number" if isinstance(value, (int, float)) else type(value).__name__
+    )
 
 
 def _check_text(where: str, value: Any) -> None:
@@ -143,7 +158,7 @@ def check_notebook(notebook: Any) -> None:
         >>> check_notebook({"cells": [{"cell_type": "code", "outputs": None}]})
         Traceback (most recent call last):
         ...
-        ValueError: Invalid notebook: `cells[0].outputs`. Received: null (JSON null). Expected: a list of outputs (JSON objects).
+        ValueError: Invalid notebook: `cells[0].outputs`. Received: null (JSON null). Expected: ...
     """
     if not isinstance(notebook, dict):
         raise _refuse("(the whole file)", notebook, "a notebook: a JSON object with a `cells` list")
@@ -173,9 +188,15 @@ def check_notebook(notebook: Any) -> None:
                 _check_text(f"{at}.text", output["text"])
             for key in ("data", "metadata"):
                 if not isinstance(output.get(key, {}), dict):
-                    raise _refuse(f"{at}.{key}", output[key], "a JSON object" + (" (mime type → content)" if key == "data" else ""))
+                    raise _refuse(
+                        f"{at}.{key}",
+                        output[key],
+                        "a JSON object" + (" (mime type → content)" if key == "data" else ""),
+                    )
             for mime, content in output.get("data", {}).items():
-                if not (isinstance(mime, str) and mime.endswith("json")):  # JSON mime types hold any JSON; the others text
+                if not (
+                    isinstance(mime, str) and mime.endswith("json")
+                ):  # JSON mime types hold any JSON; the others text
                     _check_text(f"{at}.data[{mime!r}]", content)
 
 
@@ -207,7 +228,9 @@ def notebook_pictures(notebook: dict[str, Any]) -> list[tuple[str, str]]:
     return found
 
 
-def share_notebook(source: str | Path, out: str | Path | None = None, *, drop_stderr: bool = False) -> tuple[Path, CleanReport]:
+def share_notebook(
+    source: str | Path, out: str | Path | None = None, *, drop_stderr: bool = False
+) -> tuple[Path, CleanReport]:
     """Write a copy of ``source`` that reads well without a kernel; returns (path, report).
 
     ``out`` defaults to ``NAME.shared.ipynb`` beside the source; it may be the source itself.

@@ -32,7 +32,8 @@ class Block:
 
 
 _STYLE = """
-body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;
+padding:0 1em;color:#222}
 pre{background:#f6f8fa;padding:.6em .8em;border-radius:4px;overflow-x:auto;font-size:13px}
 pre.code{border-left:3px solid #4c78a8}
 .figure{border:1px solid #e3e3e3;border-radius:4px;margin:.8em 0;padding:.3em}
@@ -73,7 +74,10 @@ def render_html(blocks: list[Block], *, title: str = "nbkeras report") -> str:
         elif block.kind == "figure":
             figures.append(to_static(block.content))
             heading = f"<h4>{html.escape(block.title)}</h4>" if block.title else ""
-            body.append(f'<div class="figure">{heading}<div class="nbk-report-figure" data-index="{len(figures) - 1}"></div></div>')
+            body.append(
+                f'<div class="figure">{heading}'
+                f'<div class="nbk-report-figure" data-index="{len(figures) - 1}"></div></div>'
+            )
     plotly_js = plotly_js_path().read_text(encoding="utf-8")
     return "\n".join(
         [

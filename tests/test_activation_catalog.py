@@ -60,8 +60,7 @@ def test_the_non_element_wise_ones_are_excluded_with_reasons_and_helpers_are_not
     for name in ("get", "serialize", "deserialize"):
         assert name not in excluded and name not in activation_names()
     assert excluded["softmax"] == (
-        "softmax normalises across the last axis, so f(x_i) depends on every x_j: "
-        "it has no single curve"
+        "softmax normalises across the last axis, so f(x_i) depends on every x_j: it has no single curve"
     )
     assert "halves" in excluded["glu"] and "(2, 2)" in excluded["glu"]
     # Asked for by name, a helper still gets its reason.

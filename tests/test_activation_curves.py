@@ -68,8 +68,8 @@ def test_autodiff_matches_finite_differences_and_f_matches_keras(name, params):
     np.testing.assert_array_equal(y, f(GRID))
 
     breaks = _breaks(name, params, GRID, f)
-    away = np.all(np.abs(GRID[:, None] - breaks[None, :]) > 1e-3, axis=1) if breaks.size else (
-        np.ones(GRID.shape, bool)
+    away = (
+        np.all(np.abs(GRID[:, None] - breaks[None, :]) > 1e-3, axis=1) if breaks.size else (np.ones(GRID.shape, bool))
     )
     assert away.sum() > 300
     fd = _central_difference(f, GRID[away])
@@ -117,8 +117,7 @@ def test_bad_parameters_use_keras_wording():
     with pytest.raises(ValueError) as err:
         activation_curves("leaky_relu", GRID, slope=0.1)
     assert str(err.value) == (
-        "Invalid argument `slope` for activation 'leaky_relu'. Received: slope=0.1. "
-        "Expected one of: negative_slope."
+        "Invalid argument `slope` for activation 'leaky_relu'. Received: slope=0.1. Expected one of: negative_slope."
     )
     with pytest.raises(ValueError, match="Expected no arguments"):
         activation_curves("tanh", GRID, alpha=1.0)

@@ -88,9 +88,7 @@ def test_tanh_is_right_where_the_seed_article_was_wrong():
 
 def test_relu_derivative_states_it_is_not_differentiable_at_0():
     f = formula("relu")
-    assert r"\text{not differentiable} & x = 0\ (\text{left } 0,\ \text{right } 1)" in (
-        f.derivative_latex
-    )
+    assert r"\text{not differentiable} & x = 0\ (\text{left } 0,\ \text{right } 1)" in (f.derivative_latex)
     assert f.kinks == (0.0,)
     assert np.isnan(f.derivative([0.0])[0])
     assert f.derivative([-1.0, 1.0]).tolist() == [0.0, 1.0]

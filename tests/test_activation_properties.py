@@ -15,9 +15,7 @@ WIDE = np.linspace(-10.0, 10.0, 2001)
 
 def props(name, x=X, *, exact=True, **params):
     y, dy = activation_curves(name, x, **params)
-    return activation_properties(
-        x, y, dy, activation=name if exact else None, params=params if exact else None
-    )
+    return activation_properties(x, y, dy, activation=name if exact else None, params=params if exact else None)
 
 
 def test_relu():
@@ -29,9 +27,7 @@ def test_relu():
     assert p.right_derivative_0 == pytest.approx(1.0, abs=1e-6)
     assert p.differentiable_at_0 is False and p.continuous_at_0 is True
     assert p.autodiff_derivative_0 == 0.0 and p.autodiff_agrees_at_0 is True
-    assert p.derivative_at_0 == (
-        "not differentiable at 0 (left 0, right 1); Keras's autodiff returns 0"
-    )
+    assert p.derivative_at_0 == ("not differentiable at 0 (left 0, right 1); Keras's autodiff returns 0")
     assert p.monotonic == "non-decreasing"
     assert p.zero_centred is False  # never negative
     assert p.output_range == (0.0, 5.0)
@@ -113,9 +109,7 @@ def test_decreasing_constant_and_custom():
     assert p.monotonic == "non-increasing"
     c = activation_properties(x, np.ones_like(x), np.zeros_like(x))
     assert c.monotonic == "constant" and c.dead_regions == ((-2.0, 2.0),)
-    cube = activation_properties(
-        x, *activation_curves(lambda t: t * t * t, x), activation=lambda t: t * t * t
-    )
+    cube = activation_properties(x, *activation_curves(lambda t: t * t * t, x), activation=lambda t: t * t * t)
     assert cube.differentiable_at_0 and cube.autodiff_derivative_0 == 0.0
     assert cube.monotonic == "non-decreasing" and cube.zero_centred
 

@@ -84,7 +84,10 @@ def test_demo_reports_a_jupyterlab_that_exits_before_answering_in_one_line(monke
     assert cli.main(["demo", "--no-browser"]) == 2
     out = capsys.readouterr()
     assert "token=" not in out.out
-    assert out.err.strip().splitlines() == [out.err.strip()] and "JupyterLab exited (status 1) before it answered" in out.err
+    assert (
+        out.err.strip().splitlines() == [out.err.strip()]
+        and "JupyterLab exited (status 1) before it answered" in out.err
+    )
     assert not seen["process"].terminated  # it had exited already
 
 
@@ -93,7 +96,11 @@ def test_a_real_jupyterlab_answers_before_its_url_is_given(tmp_path, monkeypatch
     import urllib.request
 
     monkeypatch.chdir(tmp_path)
-    process, url = cli.start_lab(None, open_browser=False, jupyter_args=[f"--LabApp.user_settings_dir={tmp_path}/s", f"--LabApp.workspaces_dir={tmp_path}/w"])
+    process, url = cli.start_lab(
+        None,
+        open_browser=False,
+        jupyter_args=[f"--LabApp.user_settings_dir={tmp_path}/s", f"--LabApp.workspaces_dir={tmp_path}/w"],
+    )
     try:
         with urllib.request.urlopen(url, timeout=30) as page:
             assert page.status == 200 and "JupyterLab" in page.read().decode("utf-8", "replace")
@@ -112,7 +119,12 @@ def test_missing_jupyterlab_names_the_extra_to_install(monkeypatch, capsys):
 @pytest.mark.slow
 def test_headless_demo_writes_a_standalone_report_with_the_live_figures(tmp_path):
     out = tmp_path / "tour.html"
-    result = subprocess.run([sys.executable, "-m", "nbkeras.cli", "demo", "--headless", str(out)], capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-m", "nbkeras.cli", "demo", "--headless", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     page = out.read_text(encoding="utf-8")
     figures = json.loads(re.search(r'id="nbk-figures">(.*?)</script>', page, re.S).group(1))

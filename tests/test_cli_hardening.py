@@ -26,18 +26,36 @@ def _notebook(tmp_path, nb, name="x.ipynb"):
 GOOD = {"metadata": {}, "cells": [{"cell_type": "code", "metadata": {}, "source": "", "outputs": []}]}
 
 
-@pytest.mark.parametrize(("notebook", "where", "received"), [
-    ({"cells": [1]}, "cells[0]", "1"),
-    ({"cells": [{"cell_type": "code", "outputs": None}]}, "cells[0].outputs", "null"),
-    ({"metadata": [], "cells": []}, "metadata", "[]"),
-    ({"cells": [{"cell_type": "code", "outputs": ["x"]}]}, "cells[0].outputs[0]", "\"x\""),
-    ({"cells": [{"cell_type": "code", "outputs": [{"output_type": "display_data", "data": []}]}]}, "cells[0].outputs[0].data", "[]"),
-    ({"cells": [{}, {"cell_type": "code", "outputs": [{"output_type": "display_data", "data": {}, "metadata": 3}]}]},
-     "cells[1].outputs[0].metadata", "3"),
-    ({"cells": [{"cell_type": "code", "outputs": [{"output_type": "stream", "name": "stderr", "text": 5}]}]},
-     "cells[0].outputs[0].text", "5"),
-    ({"cells": [{"cell_type": 7}]}, "cells[0].cell_type", "7"),
-])
+@pytest.mark.parametrize(
+    ("notebook", "where", "received"),
+    [
+        ({"cells": [1]}, "cells[0]", "1"),
+        ({"cells": [{"cell_type": "code", "outputs": None}]}, "cells[0].outputs", "null"),
+        ({"metadata": [], "cells": []}, "metadata", "[]"),
+        ({"cells": [{"cell_type": "code", "outputs": ["x"]}]}, "cells[0].outputs[0]", '"x"'),
+        (
+            {"cells": [{"cell_type": "code", "outputs": [{"output_type": "display_data", "data": []}]}]},
+            "cells[0].outputs[0].data",
+            "[]",
+        ),
+        (
+            {
+                "cells": [
+                    {},
+                    {"cell_type": "code", "outputs": [{"output_type": "display_data", "data": {}, "metadata": 3}]},
+                ]
+            },
+            "cells[1].outputs[0].metadata",
+            "3",
+        ),
+        (
+            {"cells": [{"cell_type": "code", "outputs": [{"output_type": "stream", "name": "stderr", "text": 5}]}]},
+            "cells[0].outputs[0].text",
+            "5",
+        ),
+        ({"cells": [{"cell_type": 7}]}, "cells[0].cell_type", "7"),
+    ],
+)
 def test_share_refuses_a_malformed_notebook_naming_where_and_what(tmp_path, capsys, notebook, where, received):
     source = _notebook(tmp_path, notebook)
     assert cli.main(["share", str(source)]) == 2
@@ -126,8 +144,12 @@ def test_a_real_headless_run_that_times_out_ends_in_one_line(tmp_path):
     import sys
 
     out = tmp_path / "o.html"
-    result = subprocess.run([sys.executable, "-m", "nbkeras.cli", "demo", "--headless", str(out), "--timeout", "1"],
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "nbkeras.cli", "demo", "--headless", str(out), "--timeout", "1"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 2, result.stderr[-2000:]
     assert result.stderr.strip().splitlines() == [result.stderr.strip()] and "--timeout 1" in result.stderr
     assert not out.exists()

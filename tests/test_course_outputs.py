@@ -22,8 +22,16 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 MAX_BYTES = 1_000_000
 # Notebooks that train with the live dashboard (each must keep at least one picture of it).
-TRAINING = {"00_tour", "03_live_training", "04_objectives_and_optimizers", "05_cnn_digits",
-            "06_rnn_lstm_sequences", "07_embeddings_text", "08_seq2seq_addition", "09_multi_device"}
+TRAINING = {
+    "00_tour",
+    "03_live_training",
+    "04_objectives_and_optimizers",
+    "05_cnn_digits",
+    "06_rnn_lstm_sequences",
+    "07_embeddings_text",
+    "08_seq2seq_addition",
+    "09_multi_device",
+}
 
 
 def _load(path: Path) -> dict:
@@ -82,9 +90,18 @@ def test_training_notebooks_keep_a_picture_of_the_final_dashboard(path):
 # comment that says what it checks, one per section (nbval still runs them). How many each notebook holds, so that
 # moving them loses none (the stored notebooks before the move held 3, 17, 11, 6, 29, 18, 12, 20, 19 and 11; the
 # tour gained the builder section's 2).
-ASSERTS = {"00_tour": 5, "01_activations": 17, "02_build_a_model": 11, "03_live_training": 6,
-           "04_objectives_and_optimizers": 29, "05_cnn_digits": 18, "06_rnn_lstm_sequences": 12,
-           "07_embeddings_text": 20, "08_seq2seq_addition": 19, "09_multi_device": 11}
+ASSERTS = {
+    "00_tour": 5,
+    "01_activations": 17,
+    "02_build_a_model": 11,
+    "03_live_training": 6,
+    "04_objectives_and_optimizers": 29,
+    "05_cnn_digits": 18,
+    "06_rnn_lstm_sequences": 12,
+    "07_embeddings_text": 20,
+    "08_seq2seq_addition": 19,
+    "09_multi_device": 11,
+}
 ASSERT_LINE = re.compile(r"^\s*assert\b", re.MULTILINE)
 
 
@@ -144,8 +161,12 @@ def test_the_tour_shows_the_builder():
     assert "nbkeras.ModelBuilder(" in code and "builder.model" in code and "to_code()" in code
     assert any(_is_check(c) for c in section), "the builder section has no check"
     # its stored picture is the builder's summary after the edit the text describes (first Dense widened to 64)
-    tables = ["".join(out["data"]["text/html"]) for cell in section for out in cell.get("outputs", [])
-              if "text/html" in out.get("data", {})]
+    tables = [
+        "".join(out["data"]["text/html"])
+        for cell in section
+        for out in cell.get("outputs", [])
+        if "text/html" in out.get("data", {})
+    ]
     assert len(tables) == 1 and "(None, 64)" in tables[0] and "2,338" in tables[0], tables
 
 

@@ -169,8 +169,10 @@ def test_moons_without_noise_lie_on_their_arcs():
 
 def test_moons_need_a_curve_but_polynomial_features_suffice():
     (a, y), (b, yt) = moons()
+
     def poly(v):
         return np.column_stack([v, v**2, v[:, :1] * v[:, 1:], v**3])
+
     linear = _logistic_regression_accuracy(a, y, b, yt)
     curved = _logistic_regression_accuracy(poly(a), y, poly(b), yt, steps=2000)
     assert linear < 0.92 and curved >= 0.95

@@ -12,7 +12,13 @@ import sys
 import pytest
 
 # TensorFlow's native start-up lines (absl / glog, written to fd 2 before TF reads its log level).
-NATIVE = ("absl::InitializeLog", "Could not find cuda drivers", "cuInit", "oneDNN custom operations", "cpu_feature_guard")
+NATIVE = (
+    "absl::InitializeLog",
+    "Could not find cuda drivers",
+    "cuInit",
+    "oneDNN custom operations",
+    "cpu_feature_guard",
+)
 
 # A Python warning (and a line to sys.stderr) raised while the door imports Keras.
 _WARN_DURING_IMPORT = """
@@ -32,7 +38,9 @@ print("ONEDNN", os.environ.get("TF_ENABLE_ONEDNN_OPTS"), "LEVEL", os.environ.get
 
 def _run(code: str, **env: str) -> subprocess.CompletedProcess:
     environ = {k: v for k, v in os.environ.items() if k not in ("TF_CPP_MIN_LOG_LEVEL", "TF_ENABLE_ONEDNN_OPTS")}
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, env={**environ, **env})
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, env={**environ, **env}
+    )
 
 
 def test_tensorflow_native_lines_are_silenced_but_python_warnings_still_show():
@@ -54,18 +62,23 @@ def test_a_log_level_the_user_set_is_respected():
 
 
 def test_an_error_during_the_import_still_shows():
-    code = _WARN_DURING_IMPORT.replace('warnings.warn("a warning raised during the import")', 'raise ImportError("keras is broken here")')
+    code = _WARN_DURING_IMPORT.replace(
+        'warnings.warn("a warning raised during the import")', 'raise ImportError("keras is broken here")'
+    )
     result = _run(code)
     assert result.returncode == 1
     assert "ImportError: keras is broken here" in result.stderr
 
 
-@pytest.mark.parametrize("noise", [  # all below TF_CPP_MIN_LOG_LEVEL=3
-    b"WARNING: All log messages before absl::InitializeLog() is called are written to STDERR\n",
-    b"I0000 00:00:1796614786.296661   21654 port.cc:153] oneDNN custom operations are on.\n",
-    b"E0000 00:00:1796614792.329127   21654 cuda_platform.cc:52] failed call to cuInit: INTERNAL\n",
-    b"2024-01-02 03:04:05.678901: I tensorflow/core/util/port.cc:113] oneDNN custom operations are on.\n",
-])
+@pytest.mark.parametrize(
+    "noise",
+    [  # all below TF_CPP_MIN_LOG_LEVEL=3
+        b"WARNING: All log messages before absl::InitializeLog() is called are written to STDERR\n",
+        b"I0000 00:00:1796614786.296661   21654 port.cc:153] oneDNN custom operations are on.\n",
+        b"E0000 00:00:1796614792.329127   21654 cuda_platform.cc:52] failed call to cuInit: INTERNAL\n",
+        b"2024-01-02 03:04:05.678901: I tensorflow/core/util/port.cc:113] oneDNN custom operations are on.\n",
+    ],
+)
 def test_only_native_log_lines_are_dropped(noise):
     from nbkeras._keras import _keep_stderr
 
@@ -78,9 +91,13 @@ def test_only_native_log_lines_are_dropped(noise):
 def test_native_lines_obey_the_level_whoever_set_it():
     from nbkeras._keras import _keep_stderr
 
-    lines = [b"WARNING: All log messages before absl::InitializeLog() is called are written to STDERR\n",
-             b"I0000 00:00:1.5   7 port.cc:153] info\n", b"W0000 00:00:1.5   7 port.cc:153] warning\n",
-             b"E0000 00:00:1.5   7 cuda_platform.cc:52] failed call to cuInit\n", b"python line\n"]
+    lines = [
+        b"WARNING: All log messages before absl::InitializeLog() is called are written to STDERR\n",
+        b"I0000 00:00:1.5   7 port.cc:153] info\n",
+        b"W0000 00:00:1.5   7 port.cc:153] warning\n",
+        b"E0000 00:00:1.5   7 cuda_platform.cc:52] failed call to cuInit\n",
+        b"python line\n",
+    ]
     everything = b"".join(lines)
     assert _keep_stderr(everything, 0) == everything
     assert _keep_stderr(everything, 1) == b"".join([lines[0], *lines[2:]])
@@ -97,8 +114,13 @@ def test_the_first_cell_of_a_kernel_shows_no_native_lines():
     try:
         streams: list[tuple[str, str]] = []
         code = "import warnings, nbkeras._keras\nwarnings.warn('still shown')\nprint(nbkeras._keras.tf().__name__)"
-        reply = kc.execute_interactive(code, timeout=240, output_hook=lambda m: m["msg_type"] == "stream" and streams.append(
-            (m["content"]["name"], m["content"]["text"])))
+        reply = kc.execute_interactive(
+            code,
+            timeout=240,
+            output_hook=lambda m: (
+                m["msg_type"] == "stream" and streams.append((m["content"]["name"], m["content"]["text"]))
+            ),
+        )
         assert reply["content"]["status"] == "ok"
     finally:
         kc.stop_channels()

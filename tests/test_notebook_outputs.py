@@ -23,29 +23,73 @@ def _view(model_id: str) -> dict:
 def _saved_after_a_live_session() -> dict:
     """What JupyterLab saves after running a notebook with nbkeras widgets."""
     return {
-        "nbformat": 4, "nbformat_minor": 5,
-        "metadata": {"kernelspec": {"name": "python3"}, "widgets": {"application/vnd.jupyter.widget-state+json": {"state": {}}}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {
+            "kernelspec": {"name": "python3"},
+            "widgets": {"application/vnd.jupyter.widget-state+json": {"state": {}}},
+        },
         "cells": [
             {"cell_type": "markdown", "source": "# title", "metadata": {}},
-            {"cell_type": "code", "execution_count": 1, "metadata": {}, "source": "show()", "outputs": [
-                # a widget, then its picture output (hidden where the widget shows)
-                {"output_type": "display_data", "metadata": {}, "data": {WIDGET_VIEW: _view("fig"), "text/plain": "FigureView(traces=1)"}},
-                {"output_type": "display_data", "metadata": {PICTURE_OF: "fig"}, "data": {WIDGET_VIEW: _view(""), "text/html": PICTURE}},
-                # a dashboard whose run never ended: its picture output has nothing to show
-                {"output_type": "display_data", "metadata": {}, "data": {WIDGET_VIEW: _view("run"), "text/plain": "TrainingDashboard(title='run')"}},
-                {"output_type": "display_data", "metadata": {PICTURE_OF: "run"}, "data": {WIDGET_VIEW: _view("")}},
-                # a view and nothing else; a widget of another library; an older nbkeras output (picture inside)
-                {"output_type": "display_data", "metadata": {}, "data": {WIDGET_VIEW: _view("bare")}},
-                {"output_type": "display_data", "metadata": {}, "data": {WIDGET_VIEW: _view("slider"), "text/plain": "IntSlider(value=0)"}},
-                {"output_type": "display_data", "metadata": {WIDGET_VIEW: {"x": 1}, "other": 2},
-                 "data": {WIDGET_VIEW: _view("old"), "text/plain": "ActivationExplorer()", "text/html": OLD_PICTURE}},
-            ]},
-            {"cell_type": "code", "execution_count": 2, "metadata": {}, "source": "fit()", "outputs": [
-                {"output_type": "stream", "name": "stdout", "text": ["epoch 1\n"]},
-                {"output_type": "stream", "name": "stderr", "text": "W0000 cuda not found\n"},
-                {"output_type": "stream", "name": "stdout", "text": "epoch 2\n"},
-                {"output_type": "execute_result", "execution_count": 2, "metadata": {}, "data": {"text/plain": "0.97"}},
-            ]},
+            {
+                "cell_type": "code",
+                "execution_count": 1,
+                "metadata": {},
+                "source": "show()",
+                "outputs": [
+                    # a widget, then its picture output (hidden where the widget shows)
+                    {
+                        "output_type": "display_data",
+                        "metadata": {},
+                        "data": {WIDGET_VIEW: _view("fig"), "text/plain": "FigureView(traces=1)"},
+                    },
+                    {
+                        "output_type": "display_data",
+                        "metadata": {PICTURE_OF: "fig"},
+                        "data": {WIDGET_VIEW: _view(""), "text/html": PICTURE},
+                    },
+                    # a dashboard whose run never ended: its picture output has nothing to show
+                    {
+                        "output_type": "display_data",
+                        "metadata": {},
+                        "data": {WIDGET_VIEW: _view("run"), "text/plain": "TrainingDashboard(title='run')"},
+                    },
+                    {"output_type": "display_data", "metadata": {PICTURE_OF: "run"}, "data": {WIDGET_VIEW: _view("")}},
+                    # a view and nothing else; a widget of another library; an older nbkeras output (picture inside)
+                    {"output_type": "display_data", "metadata": {}, "data": {WIDGET_VIEW: _view("bare")}},
+                    {
+                        "output_type": "display_data",
+                        "metadata": {},
+                        "data": {WIDGET_VIEW: _view("slider"), "text/plain": "IntSlider(value=0)"},
+                    },
+                    {
+                        "output_type": "display_data",
+                        "metadata": {WIDGET_VIEW: {"x": 1}, "other": 2},
+                        "data": {
+                            WIDGET_VIEW: _view("old"),
+                            "text/plain": "ActivationExplorer()",
+                            "text/html": OLD_PICTURE,
+                        },
+                    },
+                ],
+            },
+            {
+                "cell_type": "code",
+                "execution_count": 2,
+                "metadata": {},
+                "source": "fit()",
+                "outputs": [
+                    {"output_type": "stream", "name": "stdout", "text": ["epoch 1\n"]},
+                    {"output_type": "stream", "name": "stderr", "text": "W0000 cuda not found\n"},
+                    {"output_type": "stream", "name": "stdout", "text": "epoch 2\n"},
+                    {
+                        "output_type": "execute_result",
+                        "execution_count": 2,
+                        "metadata": {},
+                        "data": {"text/plain": "0.97"},
+                    },
+                ],
+            },
         ],
     }
 
@@ -74,10 +118,21 @@ def test_what_a_widget_displays_is_cleaned_into_its_picture():
     from nbkeras.widgets.picture import picture_output
 
     data, metadata = picture_output({"text/html": PICTURE}, "m")
-    nb = {"cells": [{"cell_type": "code", "outputs": [
-        {"output_type": "display_data", "metadata": {}, "data": {WIDGET_VIEW: _view("m"), "text/plain": "FigureView(traces=1)"}},
-        {"output_type": "display_data", "metadata": metadata, "data": data},
-    ]}]}
+    nb = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "outputs": [
+                    {
+                        "output_type": "display_data",
+                        "metadata": {},
+                        "data": {WIDGET_VIEW: _view("m"), "text/plain": "FigureView(traces=1)"},
+                    },
+                    {"output_type": "display_data", "metadata": metadata, "data": data},
+                ],
+            }
+        ]
+    }
     assert is_picture_output(nb["cells"][0]["outputs"][1]) and not is_picture_output(nb["cells"][0]["outputs"][0])
     report = clean_outputs(nb)
     assert (report.widget_views, report.kept) == (1, 1)
@@ -115,7 +170,10 @@ def test_share_command_writes_a_copy_beside_the_notebook(tmp_path, capsys):
     assert source.read_text(encoding="utf-8") == before  # the original is kept
     shared = json.loads((tmp_path / "lesson.shared.ipynb").read_text(encoding="utf-8"))
     assert WIDGET_VIEW not in json.dumps(shared) and "widgets" not in shared["metadata"]
-    assert "lesson.shared.ipynb: 5 widget views removed (2 keep a picture), widget state removed" in capsys.readouterr().out
+    assert (
+        "lesson.shared.ipynb: 5 widget views removed (2 keep a picture), widget state removed"
+        in capsys.readouterr().out
+    )
 
 
 def test_share_in_place_and_errors(tmp_path, capsys):
@@ -131,10 +189,12 @@ def test_share_in_place_and_errors(tmp_path, capsys):
     assert "is not a notebook (invalid JSON" in capsys.readouterr().err
 
 
-_ALT_PIECES = ["\"", "'", "&", "<", ">", "a", " ", "é", "\n", "\t", "\r", "😀", "&quot;", "&#39;", "/>", "src="]
+_ALT_PIECES = ['"', "'", "&", "<", ">", "a", " ", "é", "\n", "\t", "\r", "😀", "&quot;", "&#39;", "/>", "src="]
 
 
-@given(alt=st.lists(st.sampled_from(_ALT_PIECES) | st.text(max_size=3), max_size=12).map("".join), svg=st.text(max_size=40))
+@given(
+    alt=st.lists(st.sampled_from(_ALT_PIECES) | st.text(max_size=3), max_size=12).map("".join), svg=st.text(max_size=40)
+)
 @settings(max_examples=300, deadline=None)
 def test_every_picture_reads_back_whatever_its_alt_text(alt, svg):
     from nbkeras.widgets.picture import picture_html, picture_svg

@@ -15,8 +15,22 @@ REPO = Path(__file__).resolve().parent.parent
 @pytest.mark.slow
 def test_wheel_carries_every_bundle_and_the_tour(tmp_path):
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", str(REPO), "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path)],
-        check=True, capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            str(REPO),
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     (wheel,) = tmp_path.glob("nbkeras-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())

@@ -11,7 +11,12 @@ from nbkeras.widgets.figure import to_static
 
 
 def test_numeric_lists_travel_as_float32_buffers(wire):
-    view = nbkeras.FigureView({"data": [{"type": "scatter", "x": [0, 1, 2], "y": [1.5, float("nan"), 3.0]}], "layout": {"title": {"text": "t"}}})
+    view = nbkeras.FigureView(
+        {
+            "data": [{"type": "scatter", "x": [0, 1, 2], "y": [1.5, float("nan"), 3.0]}],
+            "layout": {"title": {"text": "t"}},
+        }
+    )
     (opened,) = [m for m in wire.messages_for(view) if m.msg_type == "comm_open"]
     assert opened.buffer_bytes == 2 * 3 * 4
     assert to_static(view.figure)["data"][0]["y"] == [1.5, None, 3.0]  # NaN is a gap, never a string

@@ -23,8 +23,9 @@ def readme_examples() -> dict[str, list[str]]:
     """{heading: [python block, ...]} in README order."""
     examples: dict[str, list[str]] = {}
     heading = ""
-    for match in re.finditer(r"^## (?P<heading>[^\n]+)$|^```python\n(?P<code>.*?)^```$", README.read_text("utf-8"),
-                             re.MULTILINE | re.DOTALL):
+    for match in re.finditer(
+        r"^## (?P<heading>[^\n]+)$|^```python\n(?P<code>.*?)^```$", README.read_text("utf-8"), re.MULTILINE | re.DOTALL
+    ):
         if match["heading"]:
             heading = match["heading"].strip()
         else:

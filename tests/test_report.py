@@ -14,7 +14,10 @@ from nbkeras.widgets.runtime import plotly_js_path
 
 
 def _spec(y):
-    return {"data": [{"type": "scatter", "x": np.arange(len(y), dtype=float), "y": np.asarray(y, dtype=float)}], "layout": {}}
+    return {
+        "data": [{"type": "scatter", "x": np.arange(len(y), dtype=float), "y": np.asarray(y, dtype=float)}],
+        "layout": {},
+    }
 
 
 def test_wire_and_static_forms_agree_and_keep_gaps():
@@ -33,7 +36,9 @@ def test_matrices_keep_their_shape():
 
 
 def test_report_inlines_plotly_once_and_no_network():
-    page = render_html([Block("markdown", "# Title"), Block("figure", _spec([1, 2]), "one"), Block("figure", _spec([3]), "two")])
+    page = render_html(
+        [Block("markdown", "# Title"), Block("figure", _spec([1, 2]), "one"), Block("figure", _spec([3]), "two")]
+    )
     assert page.count(plotly_js_path().read_text(encoding="utf-8")[:2000]) == 1
     # nothing is fetched: no external script or stylesheet
     assert not re.search(r'<(script|link)[^>]+(src|href)="https?:', page)

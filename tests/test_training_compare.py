@@ -15,7 +15,9 @@ from nbkeras.widgets.figure import to_static
 
 def _model(optimizer):
     keras.utils.set_random_seed(0)
-    m = keras.Sequential([keras.Input((2,)), keras.layers.Dense(8, activation="relu"), keras.layers.Dense(2, activation="softmax")])
+    m = keras.Sequential(
+        [keras.Input((2,)), keras.layers.Dense(8, activation="relu"), keras.layers.Dense(2, activation="softmax")]
+    )
     m.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     return m
 
@@ -26,7 +28,9 @@ def test_each_run_is_a_line_per_metric_with_its_history(wire):
         _model(name).fit(X, Y, epochs=3, validation_data=(XT, YT), callbacks=[board.monitor(name)], verbose=0)
     data = to_static(board.figure)["data"]
     assert [(t["name"], t["yaxis"]) for t in data] == [("sgd", "y"), ("adam", "y"), ("sgd", "y2"), ("adam", "y2")]
-    for trace, (label, metric) in zip(data, [("sgd", "loss"), ("adam", "loss"), ("sgd", "val_accuracy"), ("adam", "val_accuracy")]):
+    for trace, (label, metric) in zip(
+        data, [("sgd", "loss"), ("adam", "loss"), ("sgd", "val_accuracy"), ("adam", "val_accuracy")]
+    ):
         np.testing.assert_allclose(trace["y"], board.runs[label].history[metric], rtol=1e-6)
         assert trace["x"] == [1.0, 2.0, 3.0]
     assert set(board.table()) == {"sgd", "adam"}

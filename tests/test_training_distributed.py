@@ -46,7 +46,9 @@ def result(**fields):
     print("RESULT " + json.dumps(fields, default=float), flush=True)
 """
 
-MIRRORED = COMMON + """
+MIRRORED = (
+    COMMON
+    + """
 import tensorflow as tf
 cpu = tf.config.list_physical_devices("CPU")[0]
 tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
@@ -86,9 +88,12 @@ result(
     notices=monitor.notices,
 )
 """
+)
 
 # TF_CONFIG is set by the test. Only the chief (worker 0) should show and stream a dashboard.
-WORKER = COMMON + """
+WORKER = (
+    COMMON
+    + """
 import tensorflow as tf
 import keras
 import nbkeras
@@ -129,6 +134,7 @@ result(
     notices=text.notices + widget.notices,
 )
 """
+)
 
 
 def script_env() -> dict[str, str]:
@@ -142,7 +148,7 @@ def script_env() -> dict[str, str]:
 def parse_result(stdout: str) -> dict[str, Any]:
     lines = [line for line in stdout.splitlines() if line.startswith("RESULT ")]
     assert len(lines) == 1, f"expected one RESULT line in:\n{stdout}"
-    return json.loads(lines[0][len("RESULT "):])
+    return json.loads(lines[0][len("RESULT ") :])
 
 
 def free_port() -> int:
@@ -160,8 +166,9 @@ def mirrored(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     script = folder / "mirrored.py"
     script.write_text(textwrap.dedent(MIRRORED))
     t0 = time.monotonic()
-    proc = subprocess.run([sys.executable, str(script)], cwd=folder, env=script_env(),
-                          capture_output=True, text=True, timeout=TIMEOUT_S)
+    proc = subprocess.run(
+        [sys.executable, str(script)], cwd=folder, env=script_env(), capture_output=True, text=True, timeout=TIMEOUT_S
+    )
     assert proc.returncode == 0, proc.stderr[-4000:]
     out = parse_result(proc.stdout)
     out["seconds"] = time.monotonic() - t0
@@ -213,8 +220,16 @@ def _run_workers(script: Path, cwd: Path) -> list[tuple[int, str, str]]:
     for index in range(2):
         env = script_env()
         env["TF_CONFIG"] = json.dumps({"cluster": cluster, "task": {"type": "worker", "index": index}})
-        procs.append(subprocess.Popen([sys.executable, str(script)], cwd=cwd, env=env,
-                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+        procs.append(
+            subprocess.Popen(
+                [sys.executable, str(script)],
+                cwd=cwd,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+        )
     deadline = time.monotonic() + TIMEOUT_S
     results = []
     try:
@@ -256,8 +271,12 @@ def workers(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
             pytest.skip(f"MultiWorkerMirroredStrategy could not bind its loopback ports here:\n{errors}")
         if not started and any(rc == -9 for rc, _, _ in results):
             pytest.skip(f"the collective ops did not start within {TIMEOUT_S} s:\n{errors}")
-        raise AssertionError("a worker failed:\n" + "\n".join(
-            f"--- worker {i} rc={rc}\n{out[-2000:]}\n{err[-4000:]}" for i, (rc, out, err) in enumerate(results)))
+        raise AssertionError(
+            "a worker failed:\n"
+            + "\n".join(
+                f"--- worker {i} rc={rc}\n{out[-2000:]}\n{err[-4000:]}" for i, (rc, out, err) in enumerate(results)
+            )
+        )
     seconds = time.monotonic() - t0
     out = []
     for index, (_, stdout, _) in enumerate(results):

@@ -107,7 +107,9 @@ def _list_outputs(seed=0):
     keras.utils.set_random_seed(seed)
     a, b = keras.Input((3,)), keras.Input((2,))
     h = keras.layers.Dense(8, activation="relu")(keras.layers.Concatenate()([a, b]))
-    m = keras.Model([a, b], [keras.layers.Dense(1, name="reg")(h), keras.layers.Dense(2, activation="softmax", name="cls")(h)])
+    m = keras.Model(
+        [a, b], [keras.layers.Dense(1, name="reg")(h), keras.layers.Dense(2, activation="softmax", name="cls")(h)]
+    )
     m.compile(optimizer=keras.optimizers.SGD(0.05), loss=["mse", "sparse_categorical_crossentropy"])
     return m
 
@@ -187,7 +189,15 @@ def test_a_plain_fit_that_raises_ends_the_run_with_its_state_badge_and_picture(e
 
 @pytest.mark.parametrize(("exc", "state"), [(RuntimeError("boom"), "failed"), (KeyboardInterrupt(), "interrupted")])
 def test_a_background_run_that_raises_ends_with_its_state(exc, state, wire):
-    run = nbkeras.fit(_small(), XA, Y_REG, epochs=3, batch_size=8, callbacks=[_Raise(exc)], monitor=nbkeras.LiveMonitor(display="widget"))
+    run = nbkeras.fit(
+        _small(),
+        XA,
+        Y_REG,
+        epochs=3,
+        batch_size=8,
+        callbacks=[_Raise(exc)],
+        monitor=nbkeras.LiveMonitor(display="widget"),
+    )
     with pytest.raises(type(exc)):
         run.wait(timeout=60)
     assert run.state == state and run.monitor.dashboard.status["state"] == state
@@ -210,7 +220,9 @@ def test_a_load_ext_fit_that_raises_ends_failed():
 
 def test_a_stop_after_a_run_does_not_reach_the_next_run():
     m = _small()
-    run = nbkeras.fit(m, XA, Y_REG, epochs=2, batch_size=8, monitor=nbkeras.LiveMonitor(display="none")).wait(timeout=60)
+    run = nbkeras.fit(m, XA, Y_REG, epochs=2, batch_size=8, monitor=nbkeras.LiveMonitor(display="none")).wait(
+        timeout=60
+    )
     run.stop()
     run.monitor.command("stop")  # a click on a finished dashboard
     again = nbkeras.fit(m, XA, Y_REG, epochs=2, batch_size=8, monitor=run.monitor).wait(timeout=60)
@@ -290,7 +302,9 @@ def test_a_plain_livemonitor_takes_its_probe_from_the_data_fit_is_given():
 
     rng = np.random.default_rng(0)
     x, y = rng.normal(size=(256, 4)).astype("float32"), rng.integers(0, 2, 256)
-    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8, activation="relu"), keras.layers.Dense(2, activation="softmax")])
+    model = keras.Sequential(
+        [keras.Input((4,)), keras.layers.Dense(8, activation="relu"), keras.layers.Dense(2, activation="softmax")]
+    )
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
     monitor = nbkeras.LiveMonitor(display="none")
     model.fit(x, y, epochs=2, batch_size=32, callbacks=[monitor], verbose=0)

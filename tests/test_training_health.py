@@ -50,9 +50,7 @@ def test_dead_relu_saturated_tanh_and_gradient_norms(k, data):
             k.Input((4,)),
             k.layers.Dense(6, activation="relu", name="healthy_relu"),
             # Inputs are in [0, 1] and kernels small: a -100 bias keeps every unit at 0.
-            k.layers.Dense(
-                5, activation="relu", name="dead_relu", bias_initializer=k.initializers.Constant(-100.0)
-            ),
+            k.layers.Dense(5, activation="relu", name="dead_relu", bias_initializer=k.initializers.Constant(-100.0)),
             k.layers.Dense(
                 8,
                 activation="tanh",
@@ -190,8 +188,14 @@ def test_building_a_probe_does_not_change_how_the_model_trains():
 
     def losses(with_probe):
         keras.utils.set_random_seed(0)
-        model = keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Flatten(), keras.layers.Dense(32, activation="relu"),
-                                  keras.layers.Dense(10, activation="softmax")])
+        model = keras.Sequential(
+            [
+                keras.Input((8, 8, 1)),
+                keras.layers.Flatten(),
+                keras.layers.Dense(32, activation="relu"),
+                keras.layers.Dense(10, activation="softmax"),
+            ]
+        )
         model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
         if with_probe:
             HealthProbe(model, x[:64], y[:64]).measure()

@@ -16,7 +16,6 @@ import textwrap
 import numpy as np
 import pytest
 
-from nbkeras.training import histograms
 from nbkeras.training.histograms import (
     HistogramScheduler,
     HistogramSnapshot,
@@ -224,7 +223,9 @@ def test_scheduler_min_interval_and_validation():
     sched.record(0.001, now=0.001)
     assert not sched.due(1, 5.0, epoch_end=True)  # affordable, but too soon
     assert sched.due(2, 10.5, epoch_end=True)
-    with pytest.raises(ValueError, match=r"`target_fraction`\. Received: target_fraction=0\. Expected a float in \(0, 1\]"):
+    with pytest.raises(
+        ValueError, match=r"`target_fraction`\. Received: target_fraction=0\. Expected a float in \(0, 1\]"
+    ):
         HistogramScheduler(0)
     with pytest.raises(ValueError, match=r"argument `min_interval_s`\. Received: min_interval_s=-1"):
         HistogramScheduler(min_interval_s=-1)
@@ -328,7 +329,9 @@ def _snapshot(step, names_edges_counts):
     names = tuple(n for n, _, _ in names_edges_counts)
     edges = np.array([e for _, e, _ in names_edges_counts], dtype=np.float32)
     counts = np.array([c for _, _, c in names_edges_counts], dtype=np.int32)
-    return HistogramSnapshot(step=step, epoch=0, names=names, edges=edges, counts=counts, finite=np.ones(len(names), bool))
+    return HistogramSnapshot(
+        step=step, epoch=0, names=names, edges=edges, counts=counts, finite=np.ones(len(names), bool)
+    )
 
 
 def test_histogram_history_puts_each_weight_on_one_range_and_thins_rows():
@@ -337,11 +340,20 @@ def test_histogram_history_puts_each_weight_on_one_range_and_thins_rows():
     snaps = []
     for step in range(0, 100, 10):
         width = 1.0 + step / 10  # the kernel's distribution widens as it trains
-        snaps.append(_snapshot(step, [
-            ("kernel", np.linspace(-width, width, 5), [1, 3, 3, 1]),
-            # a zero-initialised bias: constant (nominal ±0.5) at step 0, then small
-            ("bias", np.linspace(-0.5, 0.5, 5) if step == 0 else np.linspace(-0.1, 0.1, 5), [0, 4, 0, 0] if step == 0 else [1, 1, 1, 1]),
-        ]))
+        snaps.append(
+            _snapshot(
+                step,
+                [
+                    ("kernel", np.linspace(-width, width, 5), [1, 3, 3, 1]),
+                    # a zero-initialised bias: constant (nominal ±0.5) at step 0, then small
+                    (
+                        "bias",
+                        np.linspace(-0.5, 0.5, 5) if step == 0 else np.linspace(-0.1, 0.1, 5),
+                        [0, 4, 0, 0] if step == 0 else [1, 1, 1, 1],
+                    ),
+                ],
+            )
+        )
     (kname, kedges, ksteps, kdensity), (bname, bedges, _, bdensity) = histogram_history(snaps, rows=4, bins=8)
     assert (kname, bname) == ("kernel", "bias")
     assert ksteps == [0, 30, 60, 90]  # first and last kept, evenly spaced
@@ -358,10 +370,17 @@ def test_histogram_history_figure_has_one_band_per_weight():
     from nbkeras.training.figures import histogram_history_figure
     from nbkeras.training.histograms import histogram_history
 
-    snaps = [_snapshot(s, [("a", np.linspace(-1, 1, 5), [1, 2, 2, 1]), ("b", np.linspace(0, 1, 5), [4, 0, 0, 0])]) for s in (0, 5, 9)]
+    snaps = [
+        _snapshot(s, [("a", np.linspace(-1, 1, 5), [1, 2, 2, 1]), ("b", np.linspace(0, 1, 5), [4, 0, 0, 0])])
+        for s in (0, 5, 9)
+    ]
     fig = histogram_history_figure(histogram_history(snaps, rows=10, bins=4), step=9, epoch=2)
     (trace,) = fig["data"]
-    assert trace["y"][:3] == ["a · step 0", "a · step 5", "a · step 9"] and trace["y"][4:] == ["b · step 0", "b · step 5", "b · step 9"]
+    assert trace["y"][:3] == ["a · step 0", "a · step 5", "a · step 9"] and trace["y"][4:] == [
+        "b · step 0",
+        "b · step 5",
+        "b · step 9",
+    ]
     assert np.isnan(trace["z"][3]).all()  # the gap between the bands
     assert trace["z"].shape == (7, 4)
     assert fig["layout"]["yaxis"]["ticktext"] == ["a  [-1, 1]", "b  [0, 1]"]

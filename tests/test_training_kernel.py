@@ -75,7 +75,8 @@ def is_ack(msg: Msg, comm_id: str, seq: int) -> bool:
 def updates(log: Iterable[Msg], comm_id: str, key: str) -> list[Msg]:
     """State updates of one widget that carry ``key``."""
     return [
-        m for m in comm_msgs(log, comm_id)
+        m
+        for m in comm_msgs(log, comm_id)
         if m["content"]["data"].get("method") == "update" and key in m["content"]["data"].get("state", {})
     ]
 
@@ -158,9 +159,13 @@ class KernelDriver:
     def wait_idle(self, msg_id: str, timeout: float) -> Msg:
         """Wait for the cell's idle status on iopub, then return its execute_reply."""
         self.wait_for(
-            lambda m: m["msg_type"] == "status" and m["content"]["execution_state"] == "idle"
-            and m["parent_header"].get("msg_id") == msg_id,
-            timeout, what=f"idle status of execute {msg_id}",
+            lambda m: (
+                m["msg_type"] == "status"
+                and m["content"]["execution_state"] == "idle"
+                and m["parent_header"].get("msg_id") == msg_id
+            ),
+            timeout,
+            what=f"idle status of execute {msg_id}",
         )
         return self.reply(msg_id, timeout=10)
 
@@ -179,8 +184,11 @@ class KernelDriver:
 
     def output_of(self, msg_id: str) -> str:
         return "".join(
-            m["content"]["text"] for m in self.log
-            if m["msg_type"] == "stream" and m["content"]["name"] == "stdout" and m["parent_header"].get("msg_id") == msg_id
+            m["content"]["text"]
+            for m in self.log
+            if m["msg_type"] == "stream"
+            and m["content"]["name"] == "stdout"
+            and m["parent_header"].get("msg_id") == msg_id
         )
 
     def check_ok(self, msg_id: str, reply: Msg) -> None:
@@ -204,7 +212,9 @@ class KernelDriver:
 
     def send_custom(self, comm_id: str, content: dict[str, Any]) -> float:
         """Send what a view's ``model.send(content)`` sends (a button click); return when."""
-        msg = self.client.session.msg("comm_msg", {"comm_id": comm_id, "data": {"method": "custom", "content": content}})
+        msg = self.client.session.msg(
+            "comm_msg", {"comm_id": comm_id, "data": {"method": "custom", "content": content}}
+        )
         self.client.shell_channel.send(msg)
         return time.monotonic()
 
@@ -346,8 +356,13 @@ def test_magic_fit_cell_streams_live_and_hears_stop(kernel, fresh):
     acks = [m for m in log if is_ack(m, comm_id, 1)]
     assert len(acks) == 1, [describe(m) for m in comm_msgs(log, comm_id)][-10:]
     assert state_of(acks[0]).get("error", "") == ""
-    idle = next(m for m in log if m["msg_type"] == "status" and m["parent_header"].get("msg_id") == fit_id
-                and m["content"]["execution_state"] == "idle")
+    idle = next(
+        m
+        for m in log
+        if m["msg_type"] == "status"
+        and m["parent_header"].get("msg_id") == fit_id
+        and m["content"]["execution_state"] == "idle"
+    )
     assert log.index(acks[0]) < log.index(idle)
     assert acks[0]["header"]["date"] <= reply["header"]["date"]
     # Deltas were streamed while the fit cell ran (before its reply).
@@ -372,8 +387,10 @@ def test_magic_fit_cell_streams_live_and_hears_stop(kernel, fresh):
     # Stopping kept the trained weights: finite, and better than the untrained model.
     assert np.isfinite(result["loss"])
     assert result["loss"] < fresh["loss0"]
-    print(f"\n[a] stopped after {result['epochs']} epochs; stop->idle {stop_latency:.2f} s;"
-          f" whole cell {time.monotonic() - t0:.1f} s")
+    print(
+        f"\n[a] stopped after {result['epochs']} epochs; stop->idle {stop_latency:.2f} s;"
+        f" whole cell {time.monotonic() - t0:.1f} s"
+    )
 
 
 def test_interrupting_a_load_ext_fit_cell_stops_the_run_within_a_step(kernel, fresh):
@@ -435,17 +452,20 @@ def test_nbkeras_fit_returns_at_once_and_applies_controls(kernel, fresh):
 
     mark = len(kernel.log)
     kernel.click(comm_id, 1, "set_learning_rate", value=0.0005)
-    kernel.wait_for(lambda m: is_ack(m, comm_id, 1), 10, since=mark,
-                    what="_ack 1")
+    kernel.wait_for(lambda m: is_ack(m, comm_id, 1), 10, since=mark, what="_ack 1")
     # Training goes on with the new rate: the streamed status shows it.
     kernel.wait_for(
-        lambda m: is_delta(m, comm_id) and m["content"]["data"]["content"]["status"].get("learning_rate") == pytest.approx(0.0005),
-        30, since=mark, what="a delta whose status has learning_rate 0.0005",
+        lambda m: (
+            is_delta(m, comm_id)
+            and m["content"]["data"]["content"]["status"].get("learning_rate") == pytest.approx(0.0005)
+        ),
+        30,
+        since=mark,
+        what="a delta whose status has learning_rate 0.0005",
     )
     mark = len(kernel.log)
     kernel.click(comm_id, 2, "stop")
-    kernel.wait_for(lambda m: is_ack(m, comm_id, 2), 10, since=mark,
-                    what="_ack 2")
+    kernel.wait_for(lambda m: is_ack(m, comm_id, 2), 10, since=mark, what="_ack 2")
 
     result = kernel.run_json(
         "run.wait(timeout=60)\n"
@@ -470,8 +490,11 @@ def test_nbkeras_fit_returns_at_once_and_applies_controls(kernel, fresh):
 
 def test_a_run_cell_shows_its_dashboard_not_a_stale_repr_and_wait_shows_the_final_state(kernel, fresh):
     def shown(msg_id: str) -> list[str]:
-        return [m["content"]["data"].get("text/plain", "") for m in kernel.log
-                if m["msg_type"] in ("execute_result", "display_data") and m["parent_header"].get("msg_id") == msg_id]
+        return [
+            m["content"]["data"].get("text/plain", "")
+            for m in kernel.log
+            if m["msg_type"] in ("execute_result", "display_data") and m["parent_header"].get("msg_id") == msg_id
+        ]
 
     fit_id = kernel.execute("run = nbkeras.fit(model, x, y, epochs=3, batch_size=32)\nrun")
     kernel.check_ok(fit_id, kernel.wait_idle(fit_id, timeout=30))
@@ -585,14 +608,15 @@ def stream_run(kernel: KernelDriver, fit_args: str, seconds: float) -> dict[str,
     kernel.click(comm_id, 1, "stop")
     result = kernel.run_json(
         "run.wait(timeout=60)\n"
-        "print(json.dumps({'steps': run.monitor.recorder.step, 'epochs': len(run.history['loss']), 'state': run.state}))"
+        "print(json.dumps({'steps': run.monitor.recorder.step, 'epochs': len(run.history['loss']),"
+        " 'state': run.state}))"
     )
     kernel.drain(0.5)
     assert result["state"] == "stopped"
     return {
         "comm_id": comm_id,
         "log": kernel.log[start:],
-        "streaming": kernel.log[kernel.log.index(first):stop_mark],  # first delta .. the Stop click
+        "streaming": kernel.log[kernel.log.index(first) : stop_mark],  # first delta .. the Stop click
         **result,
     }
 
@@ -648,7 +672,9 @@ def test_delta_bytes_do_not_grow_with_the_run(streamed):
 
     # Deltas and snapshots share one sequence: a view can tell when it missed one.
     seqs = [m["content"]["data"]["content"]["seq"] for m in ds]
-    seqs += [state_of(m)["snapshot"]["seq"] for m in updates(log, comm_id, "snapshot") if state_of(m)["snapshot"]["seq"] > 0]
+    seqs += [
+        state_of(m)["snapshot"]["seq"] for m in updates(log, comm_id, "snapshot") if state_of(m)["snapshot"]["seq"] > 0
+    ]
     assert sorted(seqs) == list(range(1, max(seqs) + 1))
     print(f"\n[e] {len(ds)} deltas over {streamed['steps']} steps; bytes per delta: early max {early}, late max {late}")
 
@@ -665,7 +691,11 @@ def test_dashboard_messages_stay_within_the_update_rate(streamed_short_epochs):
         kind = "delta" if is_delta(m, comm_id) else "update " + ",".join(sorted(data.get("state", {})))
         kinds[kind] = kinds.get(kind, 0) + 1
     seconds = (sent[-1]["header"]["date"] - sent[0]["header"]["date"]).total_seconds()
-    print(f"\n[e] {len(sent)} messages in {seconds:.1f} s ({run['epochs']} epochs of 10 steps);"
-          f" busiest second {rate} (deltas {delta_rate}); {kinds}")
+    print(
+        f"\n[e] {len(sent)} messages in {seconds:.1f} s ({run['epochs']} epochs of 10 steps);"
+        f" busiest second {rate} (deltas {delta_rate}); {kinds}"
+    )
     # update_rate=10/s, plus the odd status/figure update.
-    assert rate <= 12, f"{rate} dashboard messages in one second (deltas: {delta_rate}); by kind over {seconds:.1f} s: {kinds}"
+    assert rate <= 12, (
+        f"{rate} dashboard messages in one second (deltas: {delta_rate}); by kind over {seconds:.1f} s: {kinds}"
+    )

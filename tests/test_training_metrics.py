@@ -140,11 +140,13 @@ def _copy_task(n, seed=0, steps=3):
 
 def _seq_model(steps=3):
     keras.utils.set_random_seed(0)
-    return keras.Sequential([
-        keras.Input((steps, V)),
-        keras.layers.LSTM(16, return_sequences=True),
-        keras.layers.Dense(V, activation="softmax"),
-    ])
+    return keras.Sequential(
+        [
+            keras.Input((steps, V)),
+            keras.layers.LSTM(16, return_sequences=True),
+            keras.layers.Dense(V, activation="softmax"),
+        ]
+    )
 
 
 @pytest.mark.slow
@@ -152,8 +154,11 @@ def test_in_compile_the_monitor_sees_exact_match_and_val_exact_match_live():
     x, y = _copy_task(256)
     xv, yv = _copy_task(64, seed=1)
     model = _seq_model()
-    model.compile(optimizer=keras.optimizers.Adam(0.02), loss="categorical_crossentropy",
-                  metrics=["accuracy", SequenceExactMatch()])
+    model.compile(
+        optimizer=keras.optimizers.Adam(0.02),
+        loss="categorical_crossentropy",
+        metrics=["accuracy", SequenceExactMatch()],
+    )
     monitor = nbkeras.LiveMonitor(display="none")
     history = model.fit(x, y, epochs=8, batch_size=32, validation_data=(xv, yv), callbacks=[monitor], verbose=0)
     assert monitor.history == history.history
@@ -173,8 +178,9 @@ def test_in_compile_the_monitor_sees_exact_match_and_val_exact_match_live():
 def test_integer_targets_in_fit_and_early_stopping_maximises_it():
     x, y = _copy_task(128)
     model = _seq_model()
-    model.compile(optimizer=keras.optimizers.Adam(0.02), loss="sparse_categorical_crossentropy",
-                  metrics=[SequenceExactMatch()])
+    model.compile(
+        optimizer=keras.optimizers.Adam(0.02), loss="sparse_categorical_crossentropy", metrics=[SequenceExactMatch()]
+    )
     stop = keras.callbacks.EarlyStopping(monitor="val_exact_match", patience=2)  # mode "auto" must work
     history = model.fit(x, y.argmax(-1), epochs=3, validation_split=0.25, callbacks=[stop], verbose=0)
     assert stop.monitor_op is keras.ops.greater

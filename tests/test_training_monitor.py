@@ -10,18 +10,23 @@ import pytest
 
 import nbkeras
 from nbkeras import datasets
-from nbkeras.testing import CommRecorder
-from nbkeras.widgets.picture import picture_svg
 from nbkeras.training.series import DecimatedSeries
 from nbkeras.training.stream import ResyncNeeded, SeriesStream, unpack_points
+from nbkeras.widgets.picture import picture_svg
 
 (X, Y), (XT, YT) = datasets.spirals(n_samples=640, seed=1)
 
 
 def _model(lr=0.01, seed=0):
     keras.utils.set_random_seed(seed)
-    m = keras.Sequential([keras.Input((2,)), keras.layers.Dense(16, activation="relu"), keras.layers.Dense(16, activation="tanh"),
-                          keras.layers.Dense(2, activation="softmax")])
+    m = keras.Sequential(
+        [
+            keras.Input((2,)),
+            keras.layers.Dense(16, activation="relu"),
+            keras.layers.Dense(16, activation="tanh"),
+            keras.layers.Dense(2, activation="softmax"),
+        ]
+    )
     m.compile(optimizer=keras.optimizers.Adam(lr), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     return m
 
@@ -86,7 +91,14 @@ def test_stop_ends_after_the_current_step_and_keeps_weights_and_history():
 def test_learning_rate_set_mid_run_is_applied_and_recorded():
     mon = nbkeras.LiveMonitor(display="none")
     m = _model(lr=0.01)
-    m.fit(X, Y, epochs=1, batch_size=32, callbacks=[_At(4, lambda: mon.command("set_learning_rate", 0.001)), mon], verbose=0)
+    m.fit(
+        X,
+        Y,
+        epochs=1,
+        batch_size=32,
+        callbacks=[_At(4, lambda: mon.command("set_learning_rate", 0.001)), mon],
+        verbose=0,
+    )
     lr = mon.batch_history["learning_rate"].values
     # requested during step 5 (index 4): applied after it, so step 6 is the first at the new rate
     assert lr[4] == pytest.approx(0.01) and lr[5] == pytest.approx(0.001) and lr[-1] == pytest.approx(0.001)
@@ -97,7 +109,10 @@ def test_learning_rate_set_mid_run_is_applied_and_recorded():
 def test_learning_rate_schedule_cannot_be_set_and_says_why():
     mon = nbkeras.LiveMonitor(display="none")
     m = _model()
-    m.compile(optimizer=keras.optimizers.SGD(keras.optimizers.schedules.ExponentialDecay(0.1, 10, 0.9)), loss="sparse_categorical_crossentropy")
+    m.compile(
+        optimizer=keras.optimizers.SGD(keras.optimizers.schedules.ExponentialDecay(0.1, 10, 0.9)),
+        loss="sparse_categorical_crossentropy",
+    )
     m.fit(X, Y, epochs=1, callbacks=[_At(2, lambda: mon.command("set_learning_rate", 0.5)), mon], verbose=0)
     assert mon.state == "finished"  # training went on
     assert any("cannot be set during this run" in n for n in mon.notices)
@@ -107,12 +122,18 @@ def test_learning_rate_schedule_cannot_be_set_and_says_why():
 def test_a_per_step_schedule_is_recorded_at_every_step_without_reading_the_optimizer(steps_per_execution, monkeypatch):
     schedule = keras.optimizers.schedules.ExponentialDecay(0.1, decay_steps=3, decay_rate=0.5)
     m = _model()
-    m.compile(optimizer=keras.optimizers.SGD(schedule), loss="sparse_categorical_crossentropy", steps_per_execution=steps_per_execution)
+    m.compile(
+        optimizer=keras.optimizers.SGD(schedule),
+        loss="sparse_categorical_crossentropy",
+        steps_per_execution=steps_per_execution,
+    )
     mon = nbkeras.LiveMonitor(display="none", histograms=False, probe=None)
     reads = []
     optimizer_type = type(m.optimizer)
     real = optimizer_type.learning_rate
-    monkeypatch.setattr(optimizer_type, "learning_rate", property(lambda self: reads.append(1) or real.fget(self), real.fset))
+    monkeypatch.setattr(
+        optimizer_type, "learning_rate", property(lambda self: reads.append(1) or real.fget(self), real.fset)
+    )
     m.fit(X, Y, epochs=2, batch_size=32, callbacks=[mon], verbose=0)
     lr = mon.batch_history["learning_rate"]
     # the value the optimizer's schedule gives after each recorded step (what it uses next)
@@ -317,7 +338,11 @@ def test_learning_rate_ticks_stay_apart_on_the_panel_at_any_range(decades):
         yaxis = lr_panel["layout"]["yaxis"]
         assert lr_panel["layout"]["meta"]["panel"] == "learning_rate" and yaxis["tickmode"] == "array"
         ticks = np.log10(yaxis["tickvals"])
-        assert 2 <= len(ticks) <= 4 and lo * 0.999 <= yaxis["tickvals"][0] and yaxis["tickvals"][-1] <= lo * 10**decades * 1.001
+        assert (
+            2 <= len(ticks) <= 4
+            and lo * 0.999 <= yaxis["tickvals"][0]
+            and yaxis["tickvals"][-1] <= lo * 10**decades * 1.001
+        )
         gaps_px = np.diff(ticks) / decades * _plot_height(lr_panel)  # the axis spans the rates used
         assert gaps_px.min() >= 20, (lo, decades, yaxis["ticktext"])  # 12 px labels: a clear gap between them
         assert len(set(yaxis["ticktext"])) == len(ticks)
@@ -341,8 +366,11 @@ def test_the_learning_rate_panel_labels_the_rates_of_the_run_live_and_in_its_pic
     import xml.etree.ElementTree as ET
 
     root = ET.fromstring(picture_svg(mon.presenter.picture()["text/html"]))
-    labels = {t.text: float(t.get("y")) for t in root.iter("{http://www.w3.org/2000/svg}text")
-              if t.text in {"1e-3", "2e-3", "5e-3", "1e-2"}}
+    labels = {
+        t.text: float(t.get("y"))
+        for t in root.iter("{http://www.w3.org/2000/svg}text")
+        if t.text in {"1e-3", "2e-3", "5e-3", "1e-2"}
+    }
     assert set(labels) == {"1e-3", "2e-3", "5e-3", "1e-2"}
     ys = sorted(labels.values())
     assert min(np.diff(ys)) >= 14, labels  # font-size 10-12: no two labels touch

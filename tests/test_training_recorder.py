@@ -64,8 +64,10 @@ def test_recovers_each_hooks_own_value_from_running_means(samples, batch_size, e
 def test_without_batch_size_every_hook_weighs_the_same():
     rec = TrainingRecorder()
     rec.begin({"epochs": 1, "steps": 3}, now=0.0)
-    values = [rec.batch_end(0, b, {"loss": m}, now=b + 1.0, learning_rate=None).values["loss"] for b, m in
-              enumerate([3.0, 2.0, 3.0])]
+    values = [
+        rec.batch_end(0, b, {"loss": m}, now=b + 1.0, learning_rate=None).values["loss"]
+        for b, m in enumerate([3.0, 2.0, 3.0])
+    ]
     assert values == [3.0, 1.0, 5.0]
     assert rec.batch_history["loss"].values.tolist() == [3.0, 1.0, 5.0]
     assert "steps_per_second" in rec.batch_history and "samples_per_second" not in rec.batch_history
@@ -216,8 +218,11 @@ def test_a_run_of_no_epochs_is_valid_and_records_nothing():
 
 
 def test_invalid_arguments_use_keras_wording():
-    with pytest.raises(ValueError, match=r"Invalid value for argument `batch_size`\. Received: batch_size=0\. "
-                       r"Expected an integer >= 1 or None\."):
+    with pytest.raises(
+        ValueError,
+        match=r"Invalid value for argument `batch_size`\. Received: batch_size=0\. "
+        r"Expected an integer >= 1 or None\.",
+    ):
         TrainingRecorder().begin({"epochs": 1}, batch_size=0)
     with pytest.raises(ValueError, match=r"argument `params\['steps'\]`\. Received: params\['steps'\]=-1"):
         TrainingRecorder().begin({"epochs": 1, "steps": -1})
@@ -351,15 +356,19 @@ def test_history_is_identical_to_keras_history(keras_mod):
     rng = np.random.default_rng(0)
     x = rng.standard_normal((96, 4)).astype("float32")
     y = (x[:, :1] > 0).astype("float32")
-    model = k.Sequential(
-        [k.Input((4,)), k.layers.Dense(8, activation="relu"), k.layers.Dense(1, activation="sigmoid")]
-    )
+    model = k.Sequential([k.Input((4,)), k.layers.Dense(8, activation="relu"), k.layers.Dense(1, activation="sigmoid")])
     model.compile(k.optimizers.Adam(0.01), loss="binary_crossentropy", metrics=["accuracy"])
     rec = TrainingRecorder()
     # The scheduler writes `learning_rate` into the epoch logs; feed the recorder after it.
     scheduler = k.callbacks.LearningRateScheduler(lambda epoch, lr: lr * 0.5)
     history = model.fit(
-        x, y, batch_size=16, epochs=3, verbose=0, validation_data=(x[:32], y[:32]), shuffle=False,
+        x,
+        y,
+        batch_size=16,
+        epochs=3,
+        verbose=0,
+        validation_data=(x[:32], y[:32]),
+        shuffle=False,
         callbacks=[scheduler, _feeder(k, rec, batch_size=16, samples_per_epoch=96)],
     )
     assert set(history.history) == {"loss", "accuracy", "val_loss", "val_accuracy", "learning_rate"}

@@ -20,7 +20,9 @@ class _Counter(NbKerasWidget):
     @traitlets.validate("count")
     def _valid(self, proposal):
         if proposal["value"] < 0:
-            raise traitlets.TraitError(f"Invalid value for argument `count`. Received: count={proposal['value']}. Expected >= 0.")
+            raise traitlets.TraitError(
+                f"Invalid value for argument `count`. Received: count={proposal['value']}. Expected >= 0."
+            )
         return proposal["value"]
 
     @command("reset")
@@ -46,7 +48,9 @@ def test_plotly_js_is_sent_once_however_many_widgets(wire, fresh_runtime):
     assert sent[0].msg_type == "comm_open"
     assert sent[0].buffers[0] == runtime.plotly_js_path().read_bytes()
     # every widget points at the same runtime model
-    refs = {m.data["state"]["_plotly"] for m in wire.messages if m.msg_type == "comm_open" and "_plotly" in m.data["state"]}
+    refs = {
+        m.data["state"]["_plotly"] for m in wire.messages if m.msg_type == "comm_open" and "_plotly" in m.data["state"]
+    }
     assert refs == {f"IPY_MODEL_{widgets[0]._plotly.model_id}"}
     # and the widgets themselves are small
     own = [m for w in widgets for m in wire.messages_for(w)]
@@ -64,7 +68,9 @@ def test_a_closed_runtime_is_replaced(wire, fresh_runtime):
 def test_set_request_goes_through_the_validator_and_is_acknowledged(wire):
     w = _Counter()
     start = len(wire.messages)
-    CommRecorder.send_from_frontend(w, {"type": "request", "seq": 1, "action": "set", "args": {"name": "count", "value": 3}})
+    CommRecorder.send_from_frontend(
+        w, {"type": "request", "seq": 1, "action": "set", "args": {"name": "count", "value": 3}}
+    )
     assert w.count == 3 and w._ack == 1 and w.error == ""
     # effect and acknowledgement travel in one update message
     (update,) = wire.since(start)
@@ -73,13 +79,19 @@ def test_set_request_goes_through_the_validator_and_is_acknowledged(wire):
 
 def test_refused_value_shows_error_and_keeps_last_good_state(wire):
     w = _Counter()
-    CommRecorder.send_from_frontend(w, {"type": "request", "seq": 1, "action": "set", "args": {"name": "count", "value": 4}})
-    CommRecorder.send_from_frontend(w, {"type": "request", "seq": 2, "action": "set", "args": {"name": "count", "value": -1}})
+    CommRecorder.send_from_frontend(
+        w, {"type": "request", "seq": 1, "action": "set", "args": {"name": "count", "value": 4}}
+    )
+    CommRecorder.send_from_frontend(
+        w, {"type": "request", "seq": 2, "action": "set", "args": {"name": "count", "value": -1}}
+    )
     assert w.count == 4
     assert w._ack == 2
     assert "Received: count=-1. Expected >= 0." in w.error
     # the next good value clears the message
-    CommRecorder.send_from_frontend(w, {"type": "request", "seq": 3, "action": "set", "args": {"name": "count", "value": 5}})
+    CommRecorder.send_from_frontend(
+        w, {"type": "request", "seq": 3, "action": "set", "args": {"name": "count", "value": 5}}
+    )
     assert (w.count, w.error, w._ack) == (5, "", 3)
 
 
@@ -91,7 +103,9 @@ def test_python_assignment_raises_the_same_message(wire):
 
 def test_only_listed_attributes_and_actions_are_reachable(wire):
     w = _Counter()
-    CommRecorder.send_from_frontend(w, {"type": "request", "seq": 1, "action": "set", "args": {"name": "_plotly", "value": None}})
+    CommRecorder.send_from_frontend(
+        w, {"type": "request", "seq": 1, "action": "set", "args": {"name": "_plotly", "value": None}}
+    )
     assert "Received: name='_plotly'" in w.error and w._plotly is not None
     CommRecorder.send_from_frontend(w, {"type": "request", "seq": 2, "action": "__init__", "args": {}})
     assert "Unknown request '__init__'" in w.error and w._ack == 2
@@ -125,7 +139,14 @@ def published(monkeypatch):
 
     class Recorder(DisplayPublisher):
         def publish(self, data, metadata=None, source=None, *, transient=None, update=False, **kwargs):
-            messages.append({"data": data, "metadata": metadata, "display_id": (transient or {}).get("display_id"), "update": update})
+            messages.append(
+                {
+                    "data": data,
+                    "metadata": metadata,
+                    "display_id": (transient or {}).get("display_id"),
+                    "update": update,
+                }
+            )
 
     shell = InteractiveShell.instance()
     monkeypatch.setattr(shell, "display_pub", Recorder())
@@ -160,7 +181,10 @@ def test_a_widget_shows_its_view_then_its_picture_in_an_output_of_its_own(wire, 
     assert view["data"] == {WIDGET_VIEW: view["data"][WIDGET_VIEW], "text/plain": "_Pictured()"}
     assert view["data"][WIDGET_VIEW]["model_id"] == w.model_id and view["display_id"] is None
     # the picture output: a view naming no model (live front ends hide it), then the picture
-    assert picture["data"] == {WIDGET_VIEW: {"version_major": 2, "version_minor": 0, "model_id": ""}, "text/html": "<p>count 3</p>"}
+    assert picture["data"] == {
+        WIDGET_VIEW: {"version_major": 2, "version_minor": 0, "model_id": ""},
+        "text/html": "<p>count 3</p>",
+    }
     assert picture["metadata"] == {PICTURE_OF: w.model_id}
     assert picture["display_id"] and not picture["update"]
     assert w.display_once() is None and len(published) == 2  # once per cell execution

@@ -12,9 +12,9 @@ import pytest
 from plotly.subplots import make_subplots
 
 import nbkeras
+from nbkeras.widgets.figure import to_wire
 from nbkeras.widgets.picture import picture_svg
 from nbkeras.widgets.svg import MAX_LINE_POINTS, figure_svg, log_ticks
-from nbkeras.widgets.figure import to_wire
 
 NS = "{http://www.w3.org/2000/svg}"
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -51,7 +51,11 @@ def _clip_box(root, element):
 def _cells(root):
     """The heatmap cell rects: (x, y, width, height, fill)."""
     groups = [g for g in root.iter(f"{NS}g") if g.get("shape-rendering") == "crispEdges"]
-    return [(*(float(r.get(k)) for k in ("x", "y", "width", "height")), r.get("fill")) for g in groups for r in g.iter(f"{NS}rect")]
+    return [
+        (*(float(r.get(k)) for k in ("x", "y", "width", "height")), r.get("fill"))
+        for g in groups
+        for r in g.iter(f"{NS}rect")
+    ]
 
 
 def _texts(root):
@@ -66,8 +70,12 @@ def _line(x, y, **trace):
 def test_a_line_goes_through_its_points_in_order_inside_its_subplot():
     spec = {
         "data": [_line([0, 1, 2, 3], [0, 2, 1, 2]), _line([0, 1], [5, 6], xaxis="x2", yaxis="y2")],
-        "layout": {"xaxis": {"domain": [0, 0.45], "range": [0, 3]}, "yaxis": {"range": [0, 2]},
-                   "xaxis2": {"domain": [0.55, 1]}, "yaxis2": {"anchor": "x2"}},
+        "layout": {
+            "xaxis": {"domain": [0, 0.45], "range": [0, 3]},
+            "yaxis": {"range": [0, 2]},
+            "xaxis2": {"domain": [0.55, 1]},
+            "yaxis2": {"anchor": "x2"},
+        },
     }
     root = _root(figure_svg(spec))
     left, right = _paths(root)
@@ -94,14 +102,21 @@ def test_none_and_nan_break_the_line_unless_gaps_are_connected():
 
 def test_a_reversed_y_axis_puts_larger_values_lower():
     up = _points(_paths(_root(figure_svg({"data": [_line([0, 1], [0, 1])]})))[0].get("d"))
-    down = _points(_paths(_root(figure_svg({"data": [_line([0, 1], [0, 1])], "layout": {"yaxis": {"autorange": "reversed"}}})))[0].get("d"))
+    down = _points(
+        _paths(_root(figure_svg({"data": [_line([0, 1], [0, 1])], "layout": {"yaxis": {"autorange": "reversed"}}})))[
+            0
+        ].get("d")
+    )
     assert up[1][2] < up[0][2]  # SVG y grows downwards: y=1 above y=0
     assert down[1][2] > down[0][2]
     assert (up[0][2], up[1][2]) == (down[1][2], down[0][2])  # the same box, flipped
 
 
 def test_a_log_axis_spaces_1_10_100_equally():
-    spec = {"data": [{"type": "scatter", "mode": "markers", "x": [1, 10, 100], "y": [1, 2, 3]}], "layout": {"xaxis": {"type": "log"}}}
+    spec = {
+        "data": [{"type": "scatter", "mode": "markers", "x": [1, 10, 100], "y": [1, 2, 3]}],
+        "layout": {"xaxis": {"type": "log"}},
+    }
     root = _root(figure_svg(spec))
     xs = [float(c.get("cx")) for c in root.iter(f"{NS}circle")]
     assert len(xs) == 3 and xs[1] - xs[0] == pytest.approx(xs[2] - xs[1], abs=0.11) and xs[1] > xs[0]
@@ -154,11 +169,20 @@ def test_a_long_line_is_decimated_and_keeps_its_extremes():
 
 
 def test_markers_text_and_line_styles():
-    spec = {"data": [
-        {"type": "scatter", "mode": "markers+text", "x": [0, 1, 2], "y": [0, 1, 0], "text": ["a", "b", "c"],
-         "marker": {"color": "#123456", "size": 10}, "name": "words"},
-        _line([0, 2], [1, 1], line={"color": "#abcdef", "width": 3, "dash": "dot"}, name="level"),
-    ]}
+    spec = {
+        "data": [
+            {
+                "type": "scatter",
+                "mode": "markers+text",
+                "x": [0, 1, 2],
+                "y": [0, 1, 0],
+                "text": ["a", "b", "c"],
+                "marker": {"color": "#123456", "size": 10},
+                "name": "words",
+            },
+            _line([0, 2], [1, 1], line={"color": "#abcdef", "width": 3, "dash": "dot"}, name="level"),
+        ]
+    }
     root = _root(figure_svg(spec))
     circles = [c for c in root.iter(f"{NS}circle") if c.get("r") == "5"]
     assert len(circles) == 3 and {c.get("fill") for c in circles} == {"#123456"}
@@ -182,7 +206,9 @@ def test_the_legend_needs_two_named_traces_and_showlegend():
 def test_a_heatmap_has_one_rect_per_cell_coloured_by_its_scale():
     z = np.arange(12, dtype=float).reshape(3, 4)
     z[1, 2] = np.nan
-    root = _root(figure_svg({"data": [{"type": "heatmap", "z": z, "colorscale": "Greys"}]}))  # plotly.js Greys: black -> white
+    root = _root(
+        figure_svg({"data": [{"type": "heatmap", "z": z, "colorscale": "Greys"}]})
+    )  # plotly.js Greys: black -> white
     cells = _cells(root)
     assert len(cells) == 11  # 3 x 4, the NaN cell left blank
     by_value = {v: c for v, c in zip([v for v in z.ravel() if np.isfinite(v)], cells)}
@@ -193,9 +219,17 @@ def test_a_heatmap_has_one_rect_per_cell_coloured_by_its_scale():
 
 def test_zmin_zmax_zmid_and_colour_lists():
     scale = [[0, "rgb(0,0,255)"], [0.5, "#ffffff"], [1, "#ff0000"]]
-    cells = _cells(_root(figure_svg({"data": [{"type": "heatmap", "z": [[-1, 0, 1, 3]], "colorscale": scale, "zmin": -1, "zmax": 1}]})))
+    cells = _cells(
+        _root(
+            figure_svg(
+                {"data": [{"type": "heatmap", "z": [[-1, 0, 1, 3]], "colorscale": scale, "zmin": -1, "zmax": 1}]}
+            )
+        )
+    )
     assert [c[4] for c in cells] == ["#0000ff", "#ffffff", "#ff0000", "#ff0000"]  # clipped at zmax
-    cells = _cells(_root(figure_svg({"data": [{"type": "heatmap", "z": [[-1, 0, 3]], "colorscale": scale, "zmid": 0}]})))
+    cells = _cells(
+        _root(figure_svg({"data": [{"type": "heatmap", "z": [[-1, 0, 3]], "colorscale": scale, "zmid": 0}]}))
+    )
     assert [c[4] for c in cells] == ["#aaaaff", "#ffffff", "#ff0000"]  # symmetric around zmid: [-3, 3]
 
 
@@ -213,8 +247,16 @@ def test_a_large_heatmap_is_drawn_from_block_means():
 def test_a_confusion_matrix_from_plotly_has_labels_categories_and_a_reversed_y():
     labels = ["cat", "dog", "<b>"]
     counts = np.array([[5, 1, 0], [2, 7, 1], [0, 0, 9]])
-    fig = go.Figure(go.Heatmap(z=counts, x=labels, y=labels, colorscale="Viridis", text=[[str(v) for v in r] for r in counts],
-                               texttemplate="%{text}"))
+    fig = go.Figure(
+        go.Heatmap(
+            z=counts,
+            x=labels,
+            y=labels,
+            colorscale="Viridis",
+            text=[[str(v) for v in r] for r in counts],
+            texttemplate="%{text}",
+        )
+    )
     fig.update_layout(title="Confusion <b>matrix</b>", yaxis={"autorange": "reversed"})
     svg = figure_svg(fig)  # a plotly Figure's typed arrays ({dtype, bdata}) are read too
     root = _root(svg)
@@ -252,17 +294,29 @@ def test_bars_grow_from_zero_in_category_order():
     assert len(bars) == 3
     x = [float(b.get("x")) for b in bars]
     heights = [float(b.get("height")) for b in bars]
-    assert x == sorted(x) and heights[1] == pytest.approx(3 * heights[0], abs=0.3) and heights[2] == pytest.approx(heights[0], abs=0.3)
-    assert float(bars[2].get("y")) == pytest.approx(float(bars[0].get("y")) + heights[0], abs=0.2)  # -1 hangs below the 0 line
+    assert (
+        x == sorted(x)
+        and heights[1] == pytest.approx(3 * heights[0], abs=0.3)
+        and heights[2] == pytest.approx(heights[0], abs=0.3)
+    )
+    assert float(bars[2].get("y")) == pytest.approx(
+        float(bars[0].get("y")) + heights[0], abs=0.2
+    )  # -1 hangs below the 0 line
 
 
 # -- safety, notes and empty figures ---------------------------------------------------------------------
 def test_text_is_escaped_and_nothing_runs():
     evil = "<script>alert(1)</script>"
     spec = {
-        "data": [_line([0, 1], [0, 1], name=evil, line={"color": '"><script>'}), _line([0, 1], [1, 0], name="<b>two</b>")],
-        "layout": {"title": {"text": evil}, "xaxis": {"title": {"text": "<b>x</b>"}},
-                   "annotations": [{"text": evil, "x": 0.5, "y": 1, "xref": "paper", "yref": "paper"}]},
+        "data": [
+            _line([0, 1], [0, 1], name=evil, line={"color": '"><script>'}),
+            _line([0, 1], [1, 0], name="<b>two</b>"),
+        ],
+        "layout": {
+            "title": {"text": evil},
+            "xaxis": {"title": {"text": "<b>x</b>"}},
+            "annotations": [{"text": evil, "x": 0.5, "y": 1, "xref": "paper", "yref": "paper"}],
+        },
     }
     svg = figure_svg(spec, title="<b>title</b>")
     root = _root(svg)
@@ -294,9 +348,13 @@ def test_a_figure_without_finite_data_has_no_picture(spec):
 
 
 def test_the_wire_form_draws_the_same_picture():
-    spec = {"data": [_line(np.arange(5.0), np.array([1.0, np.nan, 3.0, 2.0, 5.0])),
-                     {"type": "heatmap", "z": np.arange(6.0).reshape(2, 3), "xaxis": "x2", "yaxis": "y2"}],
-            "layout": {"xaxis": {"domain": [0, 0.4]}, "xaxis2": {"domain": [0.6, 1]}, "yaxis2": {"anchor": "x2"}}}
+    spec = {
+        "data": [
+            _line(np.arange(5.0), np.array([1.0, np.nan, 3.0, 2.0, 5.0])),
+            {"type": "heatmap", "z": np.arange(6.0).reshape(2, 3), "xaxis": "x2", "yaxis": "y2"},
+        ],
+        "layout": {"xaxis": {"domain": [0, 0.4]}, "xaxis2": {"domain": [0.6, 1]}, "yaxis2": {"anchor": "x2"}},
+    }
     assert figure_svg(to_wire(spec)) == figure_svg(spec)
 
 
@@ -339,7 +397,9 @@ def test_a_fresh_training_dashboard_has_no_picture(wire, shown):
     TrainingDashboard().display_once()
     # as the monitor shows it at the start of a run: its panels, no points yet
     TrainingDashboard(source=RunPresenter(TrainingRecorder(), RunControls())).display_once()
-    assert len(shown) == 4 and all(WIDGET_MIME in b and "text/html" not in b for b in shown)  # two widget + picture pairs
+    assert len(shown) == 4 and all(
+        WIDGET_MIME in b and "text/html" not in b for b in shown
+    )  # two widget + picture pairs
 
 
 def test_a_failing_picture_never_stops_the_widget_from_showing(wire, shown, caplog, monkeypatch):
@@ -351,5 +411,7 @@ def test_a_failing_picture_never_stops_the_widget_from_showing(wire, shown, capl
     with caplog.at_level(logging.DEBUG, logger="nbkeras"):
         view.display_once()
         view.display_once()
-    assert len(shown) == 4 and all(WIDGET_MIME in b and "text/html" not in b for b in shown)  # two widget + picture pairs
+    assert len(shown) == 4 and all(
+        WIDGET_MIME in b and "text/html" not in b for b in shown
+    )  # two widget + picture pairs
     assert [r.levelname for r in caplog.records] == ["WARNING", "DEBUG"]  # said once, then quietly

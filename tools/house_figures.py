@@ -155,7 +155,9 @@ def function_level_imports(modules: dict[str, Path]) -> int:
         for node in ast.walk(tree):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 for inner in ast.walk(node):
-                    if isinstance(inner, ast.ImportFrom) and (inner.level or (inner.module or "").startswith("nbkeras")):
+                    if isinstance(inner, ast.ImportFrom) and (
+                        inner.level or (inner.module or "").startswith("nbkeras")
+                    ):
                         count += 1
                     elif isinstance(inner, ast.Import) and any(a.name.startswith("nbkeras") for a in inner.names):
                         count += 1

@@ -58,8 +58,10 @@ def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 # Run after each cell, outside the history (no execution count, no output): draw now the pictures whose
 # widgets changed less than PICTURE_SETTLE_SECONDS ago, so the stored picture is the widget's last state.
-FLUSH_PICTURES = ("(lambda base: [w.flush_picture() for w in base.live_widgets().values()])"
-                  "(__import__('nbkeras.widgets.base', fromlist=['live_widgets']));")
+FLUSH_PICTURES = (
+    "(lambda base: [w.flush_picture() for w in base.live_widgets().values()])"
+    "(__import__('nbkeras.widgets.base', fromlist=['live_widgets']));"
+)
 
 
 class _Client(NotebookClient):
@@ -112,8 +114,14 @@ def execute(path: Path, timeout: int) -> nbformat.NotebookNode:
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
-    client = _Client(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}},
-                     store_widget_state=False, record_timing=False)
+    client = _Client(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+        store_widget_state=False,
+        record_timing=False,
+    )
     with client.setup_kernel():
         for index, cell in enumerate(nb.cells):
             if cell.cell_type == "code" and not cell.source.lstrip().startswith(SKIP_MARK):

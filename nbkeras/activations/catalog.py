@@ -206,10 +206,7 @@ def _probe(name: str, fn: Callable[..., Any], t: Any, x: np.ndarray, params: dic
         return f"{name} fails on a column input ({type(exc).__name__}: {exc})"
     others_changed = not np.array_equal(np.delete(y_bumped.ravel(), 0), np.delete(y.ravel(), 0))
     if others_changed or not np.allclose(alone, y, rtol=1e-6, atol=1e-6, equal_nan=True):
-        return (
-            f"{name} {why or 'mixes elements along an axis'}, so f(x_i) depends on every "
-            "x_j: it has no single curve"
-        )
+        return f"{name} {why or 'mixes elements along an axis'}, so f(x_i) depends on every x_j: it has no single curve"
     return None
 
 
@@ -311,9 +308,7 @@ def _keras_function(name: str) -> Callable[..., Any]:
     return getattr(keras().activations, name)
 
 
-def _numeric_range(
-    name: str, param: str, kind: str, default: Any
-) -> tuple[float | None, float | None, float | None]:
+def _numeric_range(name: str, param: str, kind: str, default: Any) -> tuple[float | None, float | None, float | None]:
     if kind not in ("float", "int"):
         return None, None, None
     known = _RANGES.get((name, param))
@@ -352,18 +347,13 @@ def _specs_for(name: str, fn: Callable[..., Any], custom: bool) -> list[Paramete
         if required:
             default = REQUIRED_DEFAULTS.get(name, {}).get(p.name) if not custom else None
             if default is not None:
-                note = (
-                    f"Keras requires `{p.name}`; nbkeras uses {default!r} until you "
-                    "choose a value"
-                )
+                note = f"Keras requires `{p.name}`; nbkeras uses {default!r} until you choose a value"
             else:
                 note = f"required: pass `{p.name}`"
         else:
             default = p.default
         optional = not required and p.default is None
-        kind = _KIND_OVERRIDES.get((name, p.name)) or (
-            "float" if default is None else _kind_of(default)
-        )
+        kind = _KIND_OVERRIDES.get((name, p.name)) or ("float" if default is None else _kind_of(default))
         if (name, p.name) in _KIND_OVERRIDES and default is not None:
             default = float(default) if kind == "float" else default
         lo, hi, step = _numeric_range(name, p.name, kind, default)

@@ -89,9 +89,7 @@ def _interval(x: np.ndarray) -> str:
     return f"[{float(x.min()):.6g}, {float(x.max()):.6g}]"
 
 
-def activation_curves(
-    activation: str | Callable[..., Any], x: Any, **params: Any
-) -> tuple[np.ndarray, np.ndarray]:
+def activation_curves(activation: str | Callable[..., Any], x: Any, **params: Any) -> tuple[np.ndarray, np.ndarray]:
     """Evaluate an activation and its derivative on a 1-D grid.
 
     ``f'`` comes from ``tf.GradientTape``: the gradient of ``sum(f(x))`` with respect
@@ -124,17 +122,13 @@ def activation_curves(
     grid = validate_x(x)
     t = tf()
     xt = t.constant(grid)
-    label = f"Custom activation {resolved.name}" if resolved.custom else (
-        f"Activation '{resolved.name}'"
-    )
+    label = f"Custom activation {resolved.name}" if resolved.custom else (f"Activation '{resolved.name}'")
     try:
         with t.GradientTape() as tape:
             tape.watch(xt)
             y = resolved.fn(xt, **resolved.params)
     except Exception as exc:
-        raise ActivationError(
-            f"{label} raised {type(exc).__name__}: {exc} for x in {_interval(grid)}"
-        ) from exc
+        raise ActivationError(f"{label} raised {type(exc).__name__}: {exc} for x in {_interval(grid)}") from exc
     if not t.is_tensor(y):
         raise ActivationError(
             f"{label} returned {type(y).__name__}, not a tensor, so it cannot be "
@@ -146,9 +140,7 @@ def activation_curves(
             f"{tuple(y.shape)}. Expected the same shape."
         )
     if not y.dtype.is_floating:
-        raise ActivationError(
-            f"{label} returned dtype {y.dtype.name}. Expected a float tensor."
-        )
+        raise ActivationError(f"{label} returned dtype {y.dtype.name}. Expected a float tensor.")
     # Gradient of a non-scalar target is the gradient of its sum: f'(x_i) per point.
     # An output that does not depend on x (a constant) has derivative 0, not None.
     dy = tape.gradient(y, xt, unconnected_gradients=t.UnconnectedGradients.ZERO)

@@ -151,8 +151,14 @@ def _distribution(values: np.ndarray, bins: int) -> Distribution:
     if good.size == 0:
         nan = float("nan")
         return Distribution(
-            np.zeros(bins, np.int64), np.linspace(0.0, 1.0, bins + 1), nan, nan, nan, nan,
-            0.0, nonfinite,
+            np.zeros(bins, np.int64),
+            np.linspace(0.0, 1.0, bins + 1),
+            nan,
+            nan,
+            nan,
+            nan,
+            0.0,
+            nonfinite,
         )
     counts, edges = np.histogram(good, bins=bins)
     return Distribution(
@@ -177,9 +183,7 @@ def _kernels(initializer: str, stddev: float | None, n_layers: int, width: int, 
     kernels = []
     for layer in range(n_layers):
         layer_seed = seed * 1009 + layer
-        init = cls(stddev=stddev, seed=layer_seed) if initializer == "random_normal" else (
-            cls(seed=layer_seed)
-        )
+        init = cls(stddev=stddev, seed=layer_seed) if initializer == "random_normal" else (cls(seed=layer_seed))
         kernels.append(k.ops.convert_to_tensor(init((width, width), dtype="float32")))
     return tuple(kernels)
 
@@ -259,7 +263,8 @@ def _checked_stddev(initializer: str, stddev: Any) -> float | None:
     if initializer != "random_normal":
         if stddev is not None:
             raise invalid_value(
-                "stddev", stddev,
+                "stddev",
+                stddev,
                 "stddev=None: stddev applies only to initializer='random_normal'",
                 received=f"stddev={show_value(stddev)} with initializer={initializer!r}",
             )
@@ -301,12 +306,8 @@ def _forward_and_backward(
                 a = act(z)
             derivs.append(inner.gradient(a, z, unconnected_gradients=t.UnconnectedGradients.ZERO))
     except Exception as exc:
-        label = f"Custom activation {resolved.name}" if resolved.custom else (
-            f"Activation '{resolved.name}'"
-        )
-        raise ActivationError(
-            f"{label} raised {type(exc).__name__}: {exc} in the depth experiment"
-        ) from exc
+        label = f"Custom activation {resolved.name}" if resolved.custom else (f"Activation '{resolved.name}'")
+        raise ActivationError(f"{label} raised {type(exc).__name__}: {exc} in the depth experiment") from exc
     return post, list(grads), derivs
 
 

@@ -201,9 +201,7 @@ def _classify(
     return kinks, jumps
 
 
-def _break_rows(
-    kinks: list[tuple[float, str, float, float]], jumps: list[tuple[float, str]]
-) -> list[tuple[str, str]]:
+def _break_rows(kinks: list[tuple[float, str, float, float]], jumps: list[tuple[float, str]]) -> list[tuple[str, str]]:
     rows = [
         (
             r"\text{not differentiable}",
@@ -307,7 +305,12 @@ def _f_relu(p: Mapping[str, Any]) -> _Parts:
     rows.append((r"\alpha" if alpha != 0.0 else "0", f"x < {t}"))
     breaks = [(theta, t), (0.0, "0")] + ([(m, "m")] if m is not None else [])
     return _Parts(
-        latex=latex, f=f, df=df, derivative_rows=rows, symbols=tuple(symbols), breaks=breaks,
+        latex=latex,
+        f=f,
+        df=df,
+        derivative_rows=rows,
+        symbols=tuple(symbols),
+        breaks=breaks,
         note="Not differentiable at 0: the left derivative is 0, the right one 1; "
         "frameworks pick a value there (TensorFlow uses 0). Units whose input stays "
         "negative get zero gradient for good ('dead' units).",
@@ -316,8 +319,7 @@ def _f_relu(p: Mapping[str, Any]) -> _Parts:
 
 def _f_relu6(p: Mapping[str, Any]) -> _Parts:
     return _Parts(
-        latex=r"f(x) = \min(\max(0, x), 6) = "
-        + _cases([("0", r"x \le 0"), ("x", "0 < x < 6"), ("6", r"x \ge 6")]),
+        latex=r"f(x) = \min(\max(0, x), 6) = " + _cases([("0", r"x \le 0"), ("x", "0 < x < 6"), ("6", r"x \ge 6")]),
         f=lambda x: np.clip(x, 0.0, 6.0),
         df=lambda x: np.where((x > 0.0) & (x < 6.0), 1.0, 0.0),
         derivative_rows=[("1", "0 < x < 6"), ("0", r"x < 0 \text{ or } x > 6")],
@@ -390,6 +392,7 @@ def _f_celu(p: Mapping[str, Any]) -> _Parts:
 
 def _f_gelu(p: Mapping[str, Any]) -> _Parts:
     if not p["approximate"]:
+
         def f(x: Array) -> Array:
             # x * Phi(x), Phi(x) = erfc(-x / sqrt 2) / 2: the same as (1 + erf(x/sqrt 2)) / 2
             # without the cancellation for very negative x (TensorFlow also uses erfc).
@@ -407,8 +410,7 @@ def _f_gelu(p: Mapping[str, Any]) -> _Parts:
             derivative_latex=r"f'(x) = \Phi(x) + x\,\varphi(x) = \tfrac{1}{2}\left(1 + "
             r"\operatorname{erf}\!\left(\frac{x}{\sqrt{2}}\right)\right) + "
             r"\frac{x}{\sqrt{2\pi}}\, e^{-x^{2}/2}",
-            note="approximate=False (Keras argument `approximate`): the exact form, with "
-            "Φ the standard normal CDF.",
+            note="approximate=False (Keras argument `approximate`): the exact form, with Φ the standard normal CDF.",
         )
 
     def inner(x: Array) -> Array:
@@ -419,9 +421,7 @@ def _f_gelu(p: Mapping[str, Any]) -> _Parts:
 
     def df_approx(x: Array) -> Array:
         t = np.tanh(inner(x))
-        return 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * _SQRT_2_OVER_PI * (
-            1.0 + 3.0 * _GELU_C * x * x
-        )
+        return 0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * _SQRT_2_OVER_PI * (1.0 + 3.0 * _GELU_C * x * x)
 
     return _Parts(
         latex=r"f(x) = \tfrac{1}{2}\,x\left(1 + \tanh\!\left(\sqrt{2/\pi}\,"
@@ -482,22 +482,19 @@ def _f_mish(p: Mapping[str, Any]) -> _Parts:
 def _f_hard_sigmoid(p: Mapping[str, Any]) -> _Parts:
     return _Parts(
         latex=r"f(x) = \frac{\operatorname{relu6}(x + 3)}{6} = "
-        + _cases([("0", r"x \le -3"), (r"\frac{x}{6} + \frac{1}{2}", "-3 < x < 3"),
-                  ("1", r"x \ge 3")]),
+        + _cases([("0", r"x \le -3"), (r"\frac{x}{6} + \frac{1}{2}", "-3 < x < 3"), ("1", r"x \ge 3")]),
         f=lambda x: np.clip(x + 3.0, 0.0, 6.0) / 6.0,
         df=lambda x: np.where((x > -3.0) & (x < 3.0), 1.0 / 6.0, 0.0),
         derivative_rows=[(r"\frac{1}{6}", "-3 < x < 3"), ("0", "|x| > 3")],
         breaks=[(-3.0, "-3"), (3.0, "3")],
-        note="Keras 3 definition (slope 1/6). Keras 2 / tf.keras used "
-        "max(0, min(1, 0.2x + 0.5)).",
+        note="Keras 3 definition (slope 1/6). Keras 2 / tf.keras used max(0, min(1, 0.2x + 0.5)).",
     )
 
 
 def _f_hard_silu(p: Mapping[str, Any]) -> _Parts:
     return _Parts(
         latex=r"f(x) = x\,\frac{\operatorname{relu6}(x + 3)}{6} = "
-        + _cases([("0", r"x \le -3"), (r"\frac{x\,(x + 3)}{6}", "-3 < x < 3"),
-                  ("x", r"x \ge 3")]),
+        + _cases([("0", r"x \le -3"), (r"\frac{x\,(x + 3)}{6}", "-3 < x < 3"), ("x", r"x \ge 3")]),
         f=lambda x: x * np.clip(x + 3.0, 0.0, 6.0) / 6.0,
         df=lambda x: np.where(x <= -3.0, 0.0, np.where(x >= 3.0, 1.0, (2.0 * x + 3.0) / 6.0)),
         derivative_rows=[("0", "x < -3"), (r"\frac{2x + 3}{6}", "-3 < x < 3"), ("1", "x > 3")],
@@ -508,8 +505,7 @@ def _f_hard_silu(p: Mapping[str, Any]) -> _Parts:
 
 def _f_hard_tanh(p: Mapping[str, Any]) -> _Parts:
     return _Parts(
-        latex=r"f(x) = \max(-1, \min(1, x)) = "
-        + _cases([("-1", "x < -1"), ("x", r"-1 \le x \le 1"), ("1", "x > 1")]),
+        latex=r"f(x) = \max(-1, \min(1, x)) = " + _cases([("-1", "x < -1"), ("x", r"-1 \le x \le 1"), ("1", "x > 1")]),
         f=lambda x: np.clip(x, -1.0, 1.0),
         df=lambda x: np.where((x > -1.0) & (x < 1.0), 1.0, 0.0),
         derivative_rows=[("1", "|x| < 1"), ("0", "|x| > 1")],
@@ -532,8 +528,8 @@ def _f_hard_shrink(p: Mapping[str, Any]) -> _Parts:
 def _f_soft_shrink(p: Mapping[str, Any]) -> _Parts:
     th = p["threshold"]
     return _Parts(
-        latex=r"f(x) = " + _cases([(r"x - \theta", r"x > \theta"), (r"x + \theta", r"x < -\theta"),
-                                   ("0", r"|x| \le \theta")]),
+        latex=r"f(x) = "
+        + _cases([(r"x - \theta", r"x > \theta"), (r"x + \theta", r"x < -\theta"), ("0", r"|x| \le \theta")]),
         f=lambda x: np.where(x > th, x - th, np.where(x < -th, x + th, 0.0)),
         df=lambda x: np.where(np.abs(x) > th, 1.0, 0.0),
         derivative_rows=[("1", r"|x| > \theta"), ("0", r"|x| < \theta")],
@@ -544,12 +540,10 @@ def _f_soft_shrink(p: Mapping[str, Any]) -> _Parts:
 
 def _f_sparse_plus(p: Mapping[str, Any]) -> _Parts:
     return _Parts(
-        latex=r"f(x) = " + _cases([("0", r"x \le -1"), (r"\tfrac{1}{4}(x + 1)^{2}", "-1 < x < 1"),
-                                   ("x", r"x \ge 1")]),
+        latex=r"f(x) = " + _cases([("0", r"x \le -1"), (r"\tfrac{1}{4}(x + 1)^{2}", "-1 < x < 1"), ("x", r"x \ge 1")]),
         f=lambda x: np.where(x <= -1.0, 0.0, np.where(x < 1.0, 0.25 * (x + 1.0) ** 2, x)),
         df=lambda x: np.where(x <= -1.0, 0.0, np.where(x < 1.0, 0.5 * (x + 1.0), 1.0)),
-        derivative_rows=[("0", r"x \le -1"), (r"\tfrac{1}{2}(x + 1)", "-1 < x < 1"),
-                         ("1", r"x \ge 1")],
+        derivative_rows=[("0", r"x \le -1"), (r"\tfrac{1}{2}(x + 1)", "-1 < x < 1"), ("1", r"x \ge 1")],
         breaks=[(-1.0, "-1"), (1.0, "1")],
         note="Continuously differentiable: f' is continuous at ±1 (only f'' jumps).",
     )
@@ -557,8 +551,7 @@ def _f_sparse_plus(p: Mapping[str, Any]) -> _Parts:
 
 def _f_sparse_sigmoid(p: Mapping[str, Any]) -> _Parts:
     return _Parts(
-        latex=r"f(x) = " + _cases([("0", r"x \le -1"), (r"\tfrac{1}{2}(x + 1)", "-1 < x < 1"),
-                                   ("1", r"x \ge 1")]),
+        latex=r"f(x) = " + _cases([("0", r"x \le -1"), (r"\tfrac{1}{2}(x + 1)", "-1 < x < 1"), ("1", r"x \ge 1")]),
         f=lambda x: np.where(x <= -1.0, 0.0, np.where(x >= 1.0, 1.0, 0.5 * (x + 1.0))),
         df=lambda x: np.where((x > -1.0) & (x < 1.0), 0.5, 0.0),
         derivative_rows=[(r"\tfrac{1}{2}", "|x| < 1"), ("0", "|x| > 1")],
@@ -572,8 +565,9 @@ def _f_squareplus(p: Mapping[str, Any]) -> _Parts:
         latex=r"f(x) = \frac{x + \sqrt{x^{2} + b}}{2}",
         f=lambda x: (x + np.sqrt(x * x + b)) / 2.0,
         df=lambda x: 0.5 * (1.0 + x / np.sqrt(x * x + b)),
-        derivative_rows=[(r"\frac{1}{2}\left(1 + \frac{x}{\sqrt{x^{2} + b}}\right)",
-                          r"\text{all } x" if b > 0 else r"x \ne 0")],
+        derivative_rows=[
+            (r"\frac{1}{2}\left(1 + \frac{x}{\sqrt{x^{2} + b}}\right)", r"\text{all } x" if b > 0 else r"x \ne 0")
+        ],
         symbols=(Symbol("b", "b", b, "smoothness; b = 0 gives relu"),),
         breaks=[(0.0, "0")],
     )
@@ -606,15 +600,16 @@ def _f_threshold(p: Mapping[str, Any]) -> _Parts:
 
 def _f_exponential(p: Mapping[str, Any]) -> _Parts:
     return _Parts(
-        latex=r"f(x) = e^{x}", f=np.exp, df=np.exp, derivative_latex=r"f'(x) = e^{x}",
+        latex=r"f(x) = e^{x}",
+        f=np.exp,
+        df=np.exp,
+        derivative_latex=r"f'(x) = e^{x}",
         note="Overflows (inf) above x ≈ 88.7 in float32, 709.8 in float64.",
     )
 
 
 def _f_linear(p: Mapping[str, Any]) -> _Parts:
-    return _Parts(
-        latex=r"f(x) = x", f=lambda x: x.copy(), df=np.ones_like, derivative_latex=r"f'(x) = 1"
-    )
+    return _Parts(latex=r"f(x) = x", f=lambda x: x.copy(), df=np.ones_like, derivative_latex=r"f'(x) = 1")
 
 
 def _f_log_sigmoid(p: Mapping[str, Any]) -> _Parts:

@@ -294,9 +294,7 @@ def _at_zero_samples(xs: np.ndarray, ys: np.ndarray, dys: np.ndarray) -> _AtZero
             i = int(zero[0])
             f0, ad = float(ys[i]), float(dys[i])
             left = float((ys[i] - ys[i - 1]) / (xs[i] - xs[i - 1])) if i > 0 else None
-            right = (
-                float((ys[i + 1] - ys[i]) / (xs[i + 1] - xs[i])) if i + 1 < xs.size else None
-            )
+            right = float((ys[i + 1] - ys[i]) / (xs[i + 1] - xs[i])) if i + 1 < xs.size else None
             f_minus = float(ys[i - 1]) if i > 0 else None
             f_plus = float(ys[i + 1]) if i + 1 < xs.size else None
         else:
@@ -304,9 +302,7 @@ def _at_zero_samples(xs: np.ndarray, ys: np.ndarray, dys: np.ndarray) -> _AtZero
             ad = None
             j = int(np.searchsorted(xs, 0.0))  # xs[j-1] < 0 < xs[j]
             left = float((ys[j - 1] - ys[j - 2]) / (xs[j - 1] - xs[j - 2])) if j >= 2 else None
-            right = (
-                float((ys[j + 1] - ys[j]) / (xs[j + 1] - xs[j])) if j + 1 < xs.size else None
-            )
+            right = float((ys[j + 1] - ys[j]) / (xs[j + 1] - xs[j])) if j + 1 < xs.size else None
             f_minus, f_plus = float(ys[j - 1]), float(ys[j])
     return _AtZero(f0, left, right, ad, None, f_minus, f_plus, exact=False)
 
@@ -330,8 +326,7 @@ def _describe_at_zero(z: _AtZero) -> tuple[bool | None, bool | None, bool | None
     sides = f"(left {_fmt(left)}, right {_fmt(right)})"
     if continuous is False:
         text = (
-            f"not continuous at 0 (jumps from {_fmt(z.f_minus)} to {_fmt(z.f_plus)}); "
-            f"one-sided slopes {sides}{ad_text}"
+            f"not continuous at 0 (jumps from {_fmt(z.f_minus)} to {_fmt(z.f_plus)}); one-sided slopes {sides}{ad_text}"
         )
         return False, False, None, text
     differentiable = abs(left - right) <= tol * scale
@@ -341,10 +336,7 @@ def _describe_at_zero(z: _AtZero) -> tuple[bool | None, bool | None, bool | None
         if z.autodiff is not None:
             agrees = abs(z.autodiff - value) <= max(tol, 1e-4) * scale
         if agrees is False:
-            text = (
-                f"{_fmt(value)} {sides}{ad_text}, which is wrong here: f is "
-                "differentiable at 0"
-            )
+            text = f"{_fmt(value)} {sides}{ad_text}, which is wrong here: f is differentiable at 0"
         else:
             text = _fmt(value)
         return continuous, True, agrees, text
@@ -405,9 +397,7 @@ def activation_properties(
 
     zero_centred: bool | None = None
     if z.f0 is not None and yf.size:
-        zero_centred = bool(
-            abs(z.f0) <= _EXACT_TOL and yf.min() < -_EXACT_TOL and yf.max() > _EXACT_TOL
-        )
+        zero_centred = bool(abs(z.f0) <= _EXACT_TOL and yf.min() < -_EXACT_TOL and yf.max() > _EXACT_TOL)
 
     finite_dy = np.isfinite(dys)
     with np.errstate(invalid="ignore"):

@@ -104,14 +104,24 @@ class ActivationExplorer(NbKerasWidget):
     depth_activation = _Validated(
         "", help="the chosen activation the depth panel shows (the first when it is unchosen)"
     ).tag(sync=True)
-    depth_layers = IntTrait(10, min_value=DEPTH_LIMITS["layers"][0], max_value=DEPTH_LIMITS["layers"][1],
-                            help="Dense layers in the depth experiment").tag(sync=True)
-    depth_width = IntTrait(64, min_value=DEPTH_LIMITS["width"][0], max_value=DEPTH_LIMITS["width"][1],
-                           help="units per Dense layer in the depth experiment").tag(sync=True)
-    depth_initializer = ChoiceTrait(DEPTH_INITIALIZERS, "glorot_uniform",
-                                    help="kernel initializer of the depth experiment").tag(sync=True)
-    depth_stddev = NumberTrait(DEFAULT_STDDEV, min_value=0, exclusive=True,
-                               help="stddev of random_normal in the depth experiment").tag(sync=True)
+    depth_layers = IntTrait(
+        10,
+        min_value=DEPTH_LIMITS["layers"][0],
+        max_value=DEPTH_LIMITS["layers"][1],
+        help="Dense layers in the depth experiment",
+    ).tag(sync=True)
+    depth_width = IntTrait(
+        64,
+        min_value=DEPTH_LIMITS["width"][0],
+        max_value=DEPTH_LIMITS["width"][1],
+        help="units per Dense layer in the depth experiment",
+    ).tag(sync=True)
+    depth_initializer = ChoiceTrait(
+        DEPTH_INITIALIZERS, "glorot_uniform", help="kernel initializer of the depth experiment"
+    ).tag(sync=True)
+    depth_stddev = NumberTrait(
+        DEFAULT_STDDEV, min_value=0, exclusive=True, help="stddev of random_normal in the depth experiment"
+    ).tag(sync=True)
 
     # Results, computed in Python and read by the view.
     catalog = traitlets.Dict(help="names, parameter specs and exclusions (sent once)").tag(sync=True)
@@ -121,8 +131,15 @@ class ActivationExplorer(NbKerasWidget):
     depth_figure = traitlets.Dict().tag(sync=True)
 
     _settable = (
-        "activations", "x_range", "points", "params",
-        "depth_activation", "depth_layers", "depth_width", "depth_initializer", "depth_stddev",
+        "activations",
+        "x_range",
+        "points",
+        "params",
+        "depth_activation",
+        "depth_layers",
+        "depth_width",
+        "depth_initializer",
+        "depth_stddev",
     )
     # A view sends "settle" after an answer: its answer (an `_ack` alone) comes after any
     # deferred depth panel, so the view knows when to stop showing the panel as busy. Not a
@@ -341,11 +358,29 @@ class ActivationExplorer(NbKerasWidget):
                 y, dy, card = cache[key]
                 color = PALETTE[i % len(PALETTE)]
                 traces += [
-                    {"type": "scatter", "mode": "lines", "name": f"{name}", "legendgroup": name, "x": x, "y": y,
-                     "line": {"color": color, "width": 2}, "xaxis": "x", "yaxis": "y"},
-                    {"type": "scatter", "mode": "lines", "name": f"{name}′", "legendgroup": name, "showlegend": False,
-                     "x": x, "y": dy, "line": {"color": color, "width": 2, "dash": "dot"},
-                     "xaxis": "x2", "yaxis": "y2"},
+                    {
+                        "type": "scatter",
+                        "mode": "lines",
+                        "name": f"{name}",
+                        "legendgroup": name,
+                        "x": x,
+                        "y": y,
+                        "line": {"color": color, "width": 2},
+                        "xaxis": "x",
+                        "yaxis": "y",
+                    },
+                    {
+                        "type": "scatter",
+                        "mode": "lines",
+                        "name": f"{name}′",
+                        "legendgroup": name,
+                        "showlegend": False,
+                        "x": x,
+                        "y": dy,
+                        "line": {"color": color, "width": 2, "dash": "dot"},
+                        "xaxis": "x2",
+                        "yaxis": "y2",
+                    },
                 ]
                 cards.append({**card, "color": color})
         except Exception as exc:  # noqa: BLE001 - a custom activation may raise anything; keep the last good plot
@@ -366,13 +401,15 @@ class ActivationExplorer(NbKerasWidget):
         return {
             "data": traces,
             "layout": {
-                "height": 340, "margin": {"l": 50, "r": 10, "t": 30, "b": 40},
+                "height": 340,
+                "margin": {"l": 50, "r": 10, "t": 30, "b": 40},
                 "xaxis": {**axis, "domain": [0, 0.47], "title": {"text": "x"}},
                 "xaxis2": {**axis, "domain": [0.53, 1], "title": {"text": "x"}},
                 "yaxis": {"title": {"text": "f(x)"}, "gridcolor": "#eee"},
                 "yaxis2": {"title": {"text": "f′(x) = df/dx  (autodiff)"}, "anchor": "x2", "gridcolor": "#eee"},
                 "legend": {"orientation": "h", "y": 1.12},
-                "plot_bgcolor": "white", "uirevision": "curves",
+                "plot_bgcolor": "white",
+                "uirevision": "curves",
             },
         }
 
@@ -394,14 +431,18 @@ class ActivationExplorer(NbKerasWidget):
         # x_range, leaves the panel as it is (seconds saved with many wide layers).
         inputs = (
             self._curve_key(name, self.params.get(name, {}))[:2],
-            self.depth_layers, self.depth_width, self.depth_initializer,
+            self.depth_layers,
+            self.depth_width,
+            self.depth_initializer,
             self.depth_stddev if self.depth_initializer == "random_normal" else None,
         )
         if inputs == self._depth_inputs and self.depth_figure:
             return
         try:
             result = depth_experiment(
-                self._fn(name), n_layers=self.depth_layers, width=self.depth_width,
+                self._fn(name),
+                n_layers=self.depth_layers,
+                width=self.depth_width,
                 initializer=self.depth_initializer,
                 stddev=self.depth_stddev if self.depth_initializer == "random_normal" else None,
                 **self.params.get(name, {}),
@@ -443,39 +484,92 @@ def depth_figure(result: DepthResult, *, title: str) -> dict[str, Any]:
         dist = layer.activations
         centers = (dist.edges[:-1] + dist.edges[1:]) / 2
         peak = max(int(dist.counts.max()), 1)
-        ridges.append({
-            "type": "scatter", "mode": "lines", "x": centers, "y": row + 0.9 * dist.counts / peak,
-            "line": {"width": 1.2, "color": "#4c78a8"}, "fill": "none", "showlegend": False,
-            "name": f"layer {layer.index}", "xaxis": "x", "yaxis": "y", "hoverinfo": "name+x",
-        })
+        ridges.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "x": centers,
+                "y": row + 0.9 * dist.counts / peak,
+                "line": {"width": 1.2, "color": "#4c78a8"},
+                "fill": "none",
+                "showlegend": False,
+                "name": f"layer {layer.index}",
+                "xaxis": "x",
+                "yaxis": "y",
+                "hoverinfo": "name+x",
+            }
+        )
     ridge_title = "layer" if len(shown) == len(layers) else f"layer ({len(shown)} of {len(layers)})"
     lines = [
-        {"type": "scatter", "mode": "lines+markers", "name": "activation std",
-         "x": index, "y": result.activation_stds(),
-         "xaxis": "x2", "yaxis": "y2", "line": {"color": "#4c78a8"}},
-        {"type": "scatter", "mode": "lines+markers", "name": "fraction = 0", "x": index, "y": result.fraction_zero(),
-         "xaxis": "x2", "yaxis": "y2", "line": {"color": "#e45756", "dash": "dot"}},
-        {"type": "scatter", "mode": "lines+markers", "name": "fraction saturated",
-         "x": index, "y": result.fraction_saturated(),
-         "xaxis": "x2", "yaxis": "y2", "line": {"color": "#f58518", "dash": "dash"}},
-        {"type": "scatter", "mode": "lines+markers", "name": "‖dL/dW‖", "x": index, "y": result.gradient_norms(),
-         "xaxis": "x3", "yaxis": "y3", "line": {"color": "#54a24b"}},
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": "activation std",
+            "x": index,
+            "y": result.activation_stds(),
+            "xaxis": "x2",
+            "yaxis": "y2",
+            "line": {"color": "#4c78a8"},
+        },
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": "fraction = 0",
+            "x": index,
+            "y": result.fraction_zero(),
+            "xaxis": "x2",
+            "yaxis": "y2",
+            "line": {"color": "#e45756", "dash": "dot"},
+        },
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": "fraction saturated",
+            "x": index,
+            "y": result.fraction_saturated(),
+            "xaxis": "x2",
+            "yaxis": "y2",
+            "line": {"color": "#f58518", "dash": "dash"},
+        },
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": "‖dL/dW‖",
+            "x": index,
+            "y": result.gradient_norms(),
+            "xaxis": "x3",
+            "yaxis": "y3",
+            "line": {"color": "#54a24b"},
+        },
     ]
     return {
         "data": ridges + lines,
         "layout": {
-            "title": {"text": title, "font": {"size": 13}}, "height": 380,
-            "margin": {"l": 50, "r": 10, "t": 64, "b": 44}, "plot_bgcolor": "white",
+            "title": {"text": title, "font": {"size": 13}},
+            "height": 380,
+            "margin": {"l": 50, "r": 10, "t": 64, "b": 44},
+            "plot_bgcolor": "white",
             "xaxis": {"domain": [0, 0.3], "title": {"text": "activation value"}, "gridcolor": "#eee"},
             # One row per shown layer, labelled with its layer number.
-            "yaxis": {"title": {"text": ridge_title}, "gridcolor": "#eee", "tickmode": "array",
-                      "tickvals": list(range(len(shown))), "ticktext": [str(layer.index) for layer in shown],
-                      "range": [-0.3, len(shown) - 0.05]},
+            "yaxis": {
+                "title": {"text": ridge_title},
+                "gridcolor": "#eee",
+                "tickmode": "array",
+                "tickvals": list(range(len(shown))),
+                "ticktext": [str(layer.index) for layer in shown],
+                "range": [-0.3, len(shown) - 0.05],
+            },
             "xaxis2": {"domain": [0.37, 0.64], "title": {"text": "layer"}, "gridcolor": "#eee"},
             "yaxis2": {"anchor": "x2", "gridcolor": "#eee", "rangemode": "tozero"},
             "xaxis3": {"domain": [0.72, 1], "title": {"text": "layer"}, "gridcolor": "#eee"},
-            "yaxis3": {"anchor": "x3", "type": "log", "title": {"text": "‖dL/dW‖ (log)"}, "gridcolor": "#eee",
-                       "exponentformat": "e", **_log_axis_ticks(result.gradient_norms())},
+            "yaxis3": {
+                "anchor": "x3",
+                "type": "log",
+                "title": {"text": "‖dL/dW‖ (log)"},
+                "gridcolor": "#eee",
+                "exponentformat": "e",
+                **_log_axis_ticks(result.gradient_norms()),
+            },
             # Above the plots, under the title: below them it would cover the axis titles.
             "legend": {"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"},
             "uirevision": "depth",

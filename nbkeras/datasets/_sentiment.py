@@ -55,9 +55,7 @@ DEFAULT_MAXLEN = 16
 
 
 def _all_words() -> list[str]:
-    phrases = (
-        _POSITIVE + _NEGATIVE + _NEGATIONS + _INTENSIFIERS + _SUBJECTS + _VERBS + _NOUNS + _OPENINGS + _ENDINGS
-    )
+    phrases = _POSITIVE + _NEGATIVE + _NEGATIONS + _INTENSIFIERS + _SUBJECTS + _VERBS + _NOUNS + _OPENINGS + _ENDINGS
     words = {w for phrase in phrases for w in phrase.split()}
     words |= {"it", "a", "an"}
     return sorted(words)
@@ -228,4 +226,3 @@ def sentiment(n_samples: int = 5000, maxlen: int = DEFAULT_MAXLEN, test_size: fl
     y = labels.astype(np.int32)
     train, test = shuffle_split(n_samples, test_size, rng)
     return (x[train], y[train]), (x[test], y[test])
-

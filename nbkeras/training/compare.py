@@ -41,6 +41,7 @@ class RunComparison(NbKerasWidget):
 
     _esm = bundle("figure_view.js")
     figure = traitlets.Dict().tag(sync=True)
+
     @property
     def min_interval(self) -> float:
         """Seconds between redraws while runs train (0.5)."""
@@ -50,9 +51,13 @@ class RunComparison(NbKerasWidget):
     def min_interval(self, seconds: float) -> None:
         self._throttle.seconds = float(seconds)
 
-    def __init__(self, metrics: Sequence[str] = ("loss", "val_loss"), *, log_scale: bool = False, title: str = "", **kwargs: Any) -> None:
+    def __init__(
+        self, metrics: Sequence[str] = ("loss", "val_loss"), *, log_scale: bool = False, title: str = "", **kwargs: Any
+    ) -> None:
         if isinstance(metrics, str) or not metrics or not all(isinstance(m, str) for m in metrics):
-            raise invalid_value("metrics", metrics, "a non-empty sequence of epoch-log keys such as ('loss', 'val_loss')")
+            raise invalid_value(
+                "metrics", metrics, "a non-empty sequence of epoch-log keys such as ('loss', 'val_loss')"
+            )
         self.metrics = tuple(metrics)
         self.log_scale = bool(log_scale)
         self.title = title
@@ -77,8 +82,12 @@ class RunComparison(NbKerasWidget):
         if not isinstance(label, str) or not label:
             raise invalid_value("label", label, "a non-empty string")
         if label in self.runs:
-            raise invalid_value("label", label, f"a new name; used: {', '.join(self.runs)}",
-                                received=f"label={label!r}, which is already used")
+            raise invalid_value(
+                "label",
+                label,
+                f"a new name; used: {', '.join(self.runs)}",
+                received=f"label={label!r}, which is already used",
+            )
         self.runs[label] = monitor
         monitor.epoch_listeners.append(lambda _mon: self._redraw())
         self._redraw(force=True)
@@ -103,29 +112,54 @@ class RunComparison(NbKerasWidget):
         gap = 0.08
         width = (1 - gap * (n - 1)) / n
         layout: dict[str, Any] = {
-            "height": 360, "margin": {"l": 55, "r": 10, "t": 50 if self.title else 30, "b": 45}, "plot_bgcolor": "white",
-            "legend": {"orientation": "h", "y": -0.2}, "uirevision": "compare",
+            "height": 360,
+            "margin": {"l": 55, "r": 10, "t": 50 if self.title else 30, "b": 45},
+            "plot_bgcolor": "white",
+            "legend": {"orientation": "h", "y": -0.2},
+            "uirevision": "compare",
         }
         if self.title:
             layout["title"] = {"text": self.title, "font": {"size": 14}}
         data: list[dict[str, Any]] = []
         for i, metric in enumerate(self.metrics):
             axis = "" if i == 0 else str(i + 1)
-            layout[f"xaxis{axis}"] = {"domain": [i * (width + gap), i * (width + gap) + width], "title": {"text": "epoch"}, "gridcolor": "#eee", "anchor": f"y{axis}"}
-            layout[f"yaxis{axis}"] = {"title": {"text": metric}, "type": "log" if self.log_scale else "linear", "gridcolor": "#eee", "anchor": f"x{axis}"}
+            layout[f"xaxis{axis}"] = {
+                "domain": [i * (width + gap), i * (width + gap) + width],
+                "title": {"text": "epoch"},
+                "gridcolor": "#eee",
+                "anchor": f"y{axis}",
+            }
+            layout[f"yaxis{axis}"] = {
+                "title": {"text": metric},
+                "type": "log" if self.log_scale else "linear",
+                "gridcolor": "#eee",
+                "anchor": f"x{axis}",
+            }
             for j, (label, mon) in enumerate(self.runs.items()):
                 values = np.asarray(mon.history.get(metric, []), dtype=float)
-                data.append({
-                    "type": "scatter", "mode": "lines+markers", "name": label, "legendgroup": label, "showlegend": i == 0,
-                    "x": np.arange(1, len(values) + 1, dtype=float), "y": values,
-                    "line": {"color": PALETTE[j % len(PALETTE)], "width": 2}, "marker": {"size": 5},
-                    "xaxis": f"x{axis}", "yaxis": f"y{axis}",
-                })
+                data.append(
+                    {
+                        "type": "scatter",
+                        "mode": "lines+markers",
+                        "name": label,
+                        "legendgroup": label,
+                        "showlegend": i == 0,
+                        "x": np.arange(1, len(values) + 1, dtype=float),
+                        "y": values,
+                        "line": {"color": PALETTE[j % len(PALETTE)], "width": 2},
+                        "marker": {"size": 5},
+                        "xaxis": f"x{axis}",
+                        "yaxis": f"y{axis}",
+                    }
+                )
         return {"data": data, "layout": layout}
 
     def table(self) -> dict[str, dict[str, float]]:
         """Last value of each metric per run: ``{label: {metric: value}}``."""
-        return {label: {m: mon.history[m][-1] for m in self.metrics if mon.history.get(m)} for label, mon in self.runs.items()}
+        return {
+            label: {m: mon.history[m][-1] for m in self.metrics if mon.history.get(m)}
+            for label, mon in self.runs.items()
+        }
 
     def static_figures(self) -> list[tuple[str, dict[str, Any]]]:
         return [(self.title, self.figure_spec())]

@@ -70,12 +70,12 @@ def training_device() -> dict[str, Any]:
         name = None
         try:
             name = t.config.experimental.get_device_details(gpus[0]).get("device_name")
-        except Exception:  # details are best effort (not every build reports them)
+        except Exception:  # noqa: BLE001 - details are best effort (not every build reports them)
             name = None
         memory = None
         try:
             memory = int(t.config.experimental.get_memory_info("GPU:0")["current"])
-        except Exception:  # before the GPU is initialised, or an allocator without stats
+        except Exception:  # noqa: BLE001 - before the GPU is initialised, or an allocator without stats
             memory = None
         return {
             "kind": "GPU",

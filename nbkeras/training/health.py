@@ -193,7 +193,7 @@ class HealthProbe:
             inputs, outputs = model.inputs, model.outputs
             if not inputs or not outputs:
                 raise ValueError("no symbolic inputs/outputs")
-        except Exception:
+        except Exception:  # noqa: BLE001 - any model whose layer outputs cannot be tapped gets the notice
             self._notes.append(
                 f"Activations not measured: {type(model).__name__} is a subclassed model, whose layer "
                 "outputs cannot be tapped; gradient norms only. Build the model with the Sequential "
@@ -208,7 +208,7 @@ class HealthProbe:
                 continue
             try:
                 tensors.append(layer.output)
-            except Exception:  # a layer called more than once has no single output
+            except Exception:  # noqa: BLE001 - a layer called more than once has no single output
                 self._notes.append(
                     f"Layer {layer.name!r} ({kind}) not measured: it has no single output (shared layer)."
                 )
@@ -253,8 +253,12 @@ class HealthProbe:
             self._loss(y_pred)
         except ValueError as exc:
             if "no loss" in str(exc).lower():  # Keras: "No loss to compute. Provide a `loss` ..."
-                raise invalid_value("model", self.model, "a compiled model: call `model.compile(loss=...)` first",
-                                    received="a model with no loss to compute") from exc
+                raise invalid_value(
+                    "model",
+                    self.model,
+                    "a compiled model: call `model.compile(loss=...)` first",
+                    received="a model with no loss to compute",
+                ) from exc
             raise
         finally:
             for v in model.metrics_variables:
@@ -374,8 +378,10 @@ def probe_batch(x: Any, y: Any, n: int = 64) -> tuple[tuple[Any, Any] | None, st
     """The health probe's batch: the first ``n`` samples of ``(x, y)``, sliced in whatever
     structure Keras took them; or None and why none can be taken (shown as a notice)."""
     if num_samples(x) is None:
-        return None, ("the data is a dataset or generator, and taking a batch from it would change what "
-                      "training sees. Pass LiveMonitor(probe=(x_batch, y_batch)) to measure it.")
+        return None, (
+            "the data is a dataset or generator, and taking a batch from it would change what "
+            "training sees. Pass LiveMonitor(probe=(x_batch, y_batch)) to measure it."
+        )
     if y is None or num_samples(y) is None:
         return None, "the data has no targets (y) to compute the loss on."
     take = functools.partial(keras().tree.map_structure, lambda a: a[:n])

@@ -103,11 +103,14 @@ def _ranges(sources: Sequence[Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     and one small transfer for all of them."""
     t = tf()
     flat = [t.reshape(t.cast(t.convert_to_tensor(s), t.float32), [-1]) for s in sources]
-    stats = t.stack([
-        t.stack([t.reduce_min(x), t.reduce_max(x), t.cast(t.reduce_all(t.math.is_finite(x)), t.float32)])
-        if x.shape[0] else t.constant([0.0, 0.0, 1.0])
-        for x in flat
-    ]).numpy()
+    stats = t.stack(
+        [
+            t.stack([t.reduce_min(x), t.reduce_max(x), t.cast(t.reduce_all(t.math.is_finite(x)), t.float32)])
+            if x.shape[0]
+            else t.constant([0.0, 0.0, 1.0])
+            for x in flat
+        ]
+    ).numpy()
     return stats[:, 0], stats[:, 1], stats[:, 2] > 0.5
 
 
@@ -163,8 +166,12 @@ def weight_histograms(
     bins = _check_bins(bins)
     variables = list(variables)
     if not variables:
-        raise invalid_value("variables", variables, "at least one variable (e.g. `model.trainable_weights` of a built model)",
-                            received="an empty list")
+        raise invalid_value(
+            "variables",
+            variables,
+            "at least one variable (e.g. `model.trainable_weights` of a built model)",
+            received="an empty list",
+        )
     if names is None:
         names = [_name(v, i) for i, v in enumerate(variables)]
     elif len(names) != len(variables):
@@ -242,7 +249,9 @@ class HistogramScheduler:
 
     def __init__(self, target_fraction: float = 0.01, *, min_interval_s: float = 0.0, smoothing: float = 0.5) -> None:
         if not (is_number(target_fraction) and 0 < target_fraction <= 1):
-            raise invalid_value("target_fraction", target_fraction, "a float in (0, 1], e.g. 0.01 for 1 % of training time")
+            raise invalid_value(
+                "target_fraction", target_fraction, "a float in (0, 1], e.g. 0.01 for 1 % of training time"
+            )
         if not (is_number(min_interval_s) and min_interval_s >= 0):
             raise invalid_value("min_interval_s", min_interval_s, "a number of seconds >= 0")
         if not (is_number(smoothing) and 0 <= smoothing < 1):
@@ -355,7 +364,9 @@ def rebin(edges: np.ndarray, counts: np.ndarray, new_edges: np.ndarray) -> np.nd
     return np.diff(at)
 
 
-def histogram_history(snapshots: list[HistogramSnapshot], *, rows: int, bins: int) -> list[tuple[str, np.ndarray, list[int], np.ndarray]]:
+def histogram_history(
+    snapshots: list[HistogramSnapshot], *, rows: int, bins: int
+) -> list[tuple[str, np.ndarray, list[int], np.ndarray]]:
     """Each weight's histograms over time, on one range per weight.
 
     Args:
@@ -370,10 +381,18 @@ def histogram_history(snapshots: list[HistogramSnapshot], *, rows: int, bins: in
     """
     if not snapshots:
         return []
-    picked = snapshots if len(snapshots) <= rows else [snapshots[int(round(i))] for i in np.linspace(0, len(snapshots) - 1, rows)]
+    picked = (
+        snapshots
+        if len(snapshots) <= rows
+        else [snapshots[int(round(i))] for i in np.linspace(0, len(snapshots) - 1, rows)]
+    )
     out = []
     for name in snapshots[-1].names:
-        found = [(snap.step, snap.edges[snap.names.index(name)], snap.counts[snap.names.index(name)]) for snap in picked if name in snap.names]
+        found = [
+            (snap.step, snap.edges[snap.names.index(name)], snap.counts[snap.names.index(name)])
+            for snap in picked
+            if name in snap.names
+        ]
         # A constant weight (a zero-initialised bias) gets a nominal ±0.5 range; it would
         # squeeze the trained distribution into a few bins, so it counts only if all are.
         spread = [(e, c) for _, e, c in found if np.count_nonzero(c) > 1] or [(e, c) for _, e, c in found]

@@ -56,7 +56,9 @@ def _timestep_matches(y_true: Any, y_pred: Any) -> Any:
         true_ids = ops.argmax(y_true, axis=-1)
     elif len(true_shape) == 2:
         if not _compatible(true_shape, pred_shape[:2]):
-            raise _shape_error(true_shape, pred_shape, "integer y_true must have shape (batch, timesteps) like y_pred's first two axes")
+            raise _shape_error(
+                true_shape, pred_shape, "integer y_true must have shape (batch, timesteps) like y_pred's first two axes"
+            )
         # Keras may hand targets over as floats (2.0): ids compare as integers.
         true_ids = y_true
     else:

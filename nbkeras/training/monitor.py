@@ -172,8 +172,9 @@ class LiveMonitor(keras().callbacks.Callback):
         if not (is_number(update_rate) and 0 < update_rate <= 100):
             raise invalid_value("update_rate", update_rate, "a number in (0, 100]")
         if not (probe is None or probe == "auto" or (isinstance(probe, tuple) and len(probe) == 2)):
-            raise invalid_value("probe", probe, '"auto", None or a tuple (x_batch, y_batch)',
-                                received=f"probe={type(probe).__name__}")
+            raise invalid_value(
+                "probe", probe, '"auto", None or a tuple (x_batch, y_batch)', received=f"probe={type(probe).__name__}"
+            )
         self.histograms_enabled = bool(histograms)
         self.histogram_bins = int(histogram_bins)
         self.histogram_budget = float(histogram_budget)
@@ -202,8 +203,11 @@ class LiveMonitor(keras().callbacks.Callback):
         install_fit_hook()
 
     # -- what the presenter shows, under the monitor's names --------------------------------
-    state = property(lambda self: self.presenter.state, lambda self, v: setattr(self.presenter, "state", v),
-                     doc="The run's state: idle, running, stopped, finished, interrupted or failed.")
+    state = property(
+        lambda self: self.presenter.state,
+        lambda self, v: setattr(self.presenter, "state", v),
+        doc="The run's state: idle, running, stopped, finished, interrupted or failed.",
+    )
     dashboard = property(lambda self: self.presenter.dashboard, doc="The live dashboard, once shown.")
     notices = property(lambda self: self.presenter.notices, doc="What the run said (stops, NaN, skipped health).")
     checkpoints = property(lambda self: self.presenter.checkpoints, doc="Checkpoints saved, oldest first.")
@@ -215,9 +219,11 @@ class LiveMonitor(keras().callbacks.Callback):
         lambda self: self.presenter.display_mode,
         lambda self, v: setattr(self.presenter, "display_mode", check_choice("display", v, DISPLAYS)),
     )
-    controls_live = property(lambda self: self.presenter.controls_live,
-                             lambda self, v: setattr(self.presenter, "controls_live", bool(v)),
-                             doc="Set by nbkeras.fit / %load_ext: the kernel is free while this run trains.")
+    controls_live = property(
+        lambda self: self.presenter.controls_live,
+        lambda self, v: setattr(self.presenter, "controls_live", bool(v)),
+        doc="Set by nbkeras.fit / %load_ext: the kernel is free while this run trains.",
+    )
 
     @property
     def history(self) -> dict[str, list[Any]]:
@@ -269,7 +275,7 @@ class LiveMonitor(keras().callbacks.Callback):
     def _guard(self, where: str, fn: Callable[[], Any]) -> Any:
         try:
             return fn()
-        except Exception as exc:  # noqa: BLE001 - the dashboard must never end a run
+        except Exception as exc:  # the dashboard must never end a run
             if where not in self._failures:
                 self._failures.add(where)
                 log.warning("nbkeras: %s failed (training continues): %s", where, exc, exc_info=True)
@@ -300,8 +306,9 @@ class LiveMonitor(keras().callbacks.Callback):
         self.exception = None
         now = time.perf_counter()
         params = self.params or {}
-        self.recorder.begin(params, samples_per_epoch=self.run_info.get("samples"),
-                            batch_size=self.run_info.get("batch_size"), now=now)
+        self.recorder.begin(
+            params, samples_per_epoch=self.run_info.get("samples"), batch_size=self.run_info.get("batch_size"), now=now
+        )
         self._scheduler = HistogramScheduler(self.histogram_budget)
         self._scheduler.begin(now)
         self.presenter.chief = self.is_chief
@@ -459,8 +466,15 @@ class LiveMonitor(keras().callbacks.Callback):
         return path
 
 
-def prepare_fit(callbacks: Any, x: Any, *, batch_size: Any = None, validation_split: Any = None,
-                controls_live: bool, monitor: LiveMonitor | None = None) -> tuple[list[Any], list[LiveMonitor]]:
+def prepare_fit(
+    callbacks: Any,
+    x: Any,
+    *,
+    batch_size: Any = None,
+    validation_split: Any = None,
+    controls_live: bool,
+    monitor: LiveMonitor | None = None,
+) -> tuple[list[Any], list[LiveMonitor]]:
     """Get a ``fit`` call's callbacks ready for live training (``nbkeras.fit`` and ``%load_ext``).
 
     Args:
@@ -484,8 +498,10 @@ def prepare_fit(callbacks: Any, x: Any, *, batch_size: Any = None, validation_sp
         monitors = [LiveMonitor()]  # probe="auto": the health batch comes from x, y as fit starts
         callbacks += monitors
     samples = num_samples(x)
-    run_info = {"samples": None if validation_split else samples,
-                "batch_size": batch_size or (32 if samples is not None else None)}
+    run_info = {
+        "samples": None if validation_split else samples,
+        "batch_size": batch_size or (32 if samples is not None else None),
+    }
     for each in monitors:
         each.run_info = dict(run_info)
         each.controls_live = controls_live

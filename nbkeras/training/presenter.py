@@ -21,8 +21,14 @@ import numpy as np
 from nbkeras.report import Block, write_html
 from nbkeras.training.controls import RunControls
 from nbkeras.training.dashboard import TrainingDashboard
-from nbkeras.training.figures import fill_metric_figure, health_figure, histogram_history_figure, learning_rate_ticks
-from nbkeras.training.figures import metric_names, metric_panels
+from nbkeras.training.figures import (
+    fill_metric_figure,
+    health_figure,
+    histogram_history_figure,
+    learning_rate_ticks,
+    metric_names,
+    metric_panels,
+)
 from nbkeras.training.histograms import HistogramSnapshot, histogram_history
 from nbkeras.training.recorder import BatchRecord, EpochRecord, TrainingRecorder
 from nbkeras.training.series import DecimatedSeries
@@ -100,8 +106,15 @@ class RunPresenter:
         notices, health, snapshots, checkpoints, epoch_series: what the run showed so far.
     """
 
-    def __init__(self, recorder: TrainingRecorder, controls: RunControls, *, display: str = "auto",
-                 title: str = "", update_rate: float = 10.0) -> None:
+    def __init__(
+        self,
+        recorder: TrainingRecorder,
+        controls: RunControls,
+        *,
+        display: str = "auto",
+        title: str = "",
+        update_rate: float = 10.0,
+    ) -> None:
         self.recorder = recorder
         self.controls = controls
         self.display_mode = display
@@ -172,8 +185,10 @@ class RunPresenter:
     def nonfinite(self, step: int, keys: list[str]) -> None:
         """NaN/Inf appeared in ``keys`` at ``step``: a red line on the charts and a notice."""
         self.nonfinite_steps.append(float(step))
-        self.notice(f"NaN/Inf in {', '.join(keys)} at step {step}: the run has diverged; "
-                    "try a smaller learning rate or check the data.")
+        self.notice(
+            f"NaN/Inf in {', '.join(keys)} at step {step}: the run has diverged; "
+            "try a smaller learning rate or check the data."
+        )
         if self.text_mode:
             print(f"nbkeras: {self.notices[-1]}", flush=True)
 
@@ -274,16 +289,23 @@ class RunPresenter:
     def status(self) -> dict[str, Any]:
         """The status line's facts (state, epoch, step, ETA, throughput, device, notices)."""
         status: dict[str, Any] = {
-            "state": self.state, "epoch": self.epoch + 1, "epochs": self.params.get("epochs"),
-            "step": self.recorder.step, "steps_per_epoch": self.recorder.steps_per_epoch, "device": self.device,
-            "notices": self.notices[-5:], "checkpoints": [str(p) for p in self.checkpoints[-3:]],
+            "state": self.state,
+            "epoch": self.epoch + 1,
+            "epochs": self.params.get("epochs"),
+            "step": self.recorder.step,
+            "steps_per_epoch": self.recorder.steps_per_epoch,
+            "device": self.device,
+            "notices": self.notices[-5:],
+            "checkpoints": [str(p) for p in self.checkpoints[-3:]],
         }
         r = self._last_record
         if r is not None:
             status.update(
                 throughput=None if math.isnan(r.throughput_smoothed) else r.throughput_smoothed,
-                throughput_unit=r.throughput_unit, eta_run=None if math.isnan(r.eta_run) else r.eta_run,
-                elapsed=r.elapsed, learning_rate=r.learning_rate,
+                throughput_unit=r.throughput_unit,
+                eta_run=None if math.isnan(r.eta_run) else r.eta_run,
+                elapsed=r.elapsed,
+                learning_rate=r.learning_rate,
                 last={k: (v if math.isfinite(v) else None) for k, v in r.values.items()},
             )
         return status
@@ -315,8 +337,12 @@ class RunPresenter:
         if learning_rate_axis is None:
             learning_rate_axis = self._learning_rate_axis()
         metrics = [k for k in self.recorder.batch_history if k != "learning_rate" and not k.endswith("_per_second")]
-        return metric_panels(metric_names(metrics), log_scale=log_scale, nonfinite_steps=self.nonfinite_steps,
-                             learning_rate_axis=learning_rate_axis)
+        return metric_panels(
+            metric_names(metrics),
+            log_scale=log_scale,
+            nonfinite_steps=self.nonfinite_steps,
+            learning_rate_axis=learning_rate_axis,
+        )
 
     def _histogram_figure(self) -> dict[str, Any]:
         """Every weight's histograms over the run so far (one band per weight)."""
@@ -327,8 +353,10 @@ class RunPresenter:
     def figures(self) -> list[tuple[str, dict[str, Any]]]:
         """(title, figure spec) of the dashboard's charts with their data, for reports."""
         smoothing = self.dashboard.smoothing if self.dashboard is not None else 0.6
-        out = [(panel["name"].replace("_", " "), fill_metric_figure(panel, self.series(), smoothing=smoothing))
-               for panel in self._panels(log_scale=False)]
+        out = [
+            (panel["name"].replace("_", " "), fill_metric_figure(panel, self.series(), smoothing=smoothing))
+            for panel in self._panels(log_scale=False)
+        ]
         if self.snapshots:
             out.append(("weight histograms over time", self._histogram_figure()))
         if self.health:

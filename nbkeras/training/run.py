@@ -168,12 +168,22 @@ def fit(
         >>> run.wait().history["loss"][-1]
     """
     if getattr(model, "optimizer", None) is None or not getattr(model, "compiled", True):
-        raise invalid_value("model", model, "a compiled model: call model.compile(optimizer=..., loss=...) first",
-                            received=f"model={getattr(model, 'name', model)!r}, not compiled")
+        raise invalid_value(
+            "model",
+            model,
+            "a compiled model: call model.compile(optimizer=..., loss=...) first",
+            received=f"model={getattr(model, 'name', model)!r}, not compiled",
+        )
     fit_kwargs.setdefault("verbose", 0)  # printing from a thread misbehaves in ipykernel 7
     monitor = monitor or LiveMonitor()  # probe="auto": the health batch comes from x, y as fit starts
-    callbacks, _ = prepare_fit(fit_kwargs.pop("callbacks", None), x, batch_size=fit_kwargs.get("batch_size"),
-                               validation_split=fit_kwargs.get("validation_split"), controls_live=True, monitor=monitor)
+    callbacks, _ = prepare_fit(
+        fit_kwargs.pop("callbacks", None),
+        x,
+        batch_size=fit_kwargs.get("batch_size"),
+        validation_split=fit_kwargs.get("validation_split"),
+        controls_live=True,
+        monitor=monitor,
+    )
     with _active_lock:
         running = _active.get(model)
         if running is not None and not running.done:

@@ -128,12 +128,8 @@ class NbKerasWidget(anywidget.AnyWidget):
     """
 
     _css = bundle("nbkeras.css")  # one stylesheet for every nbkeras view
-    _plotly = traitlets.Instance(PlotlyRuntime, help="shared plotly.js carrier").tag(
-        sync=True, **widget_serialization
-    )
-    error = traitlets.Unicode("", help="message shown at the top of the view; empty when all is well").tag(
-        sync=True
-    )
+    _plotly = traitlets.Instance(PlotlyRuntime, help="shared plotly.js carrier").tag(sync=True, **widget_serialization)
+    error = traitlets.Unicode("", help="message shown at the top of the view; empty when all is well").tag(sync=True)
     _ack = traitlets.Int(0, help="sequence number of the last request the kernel handled").tag(sync=True)
 
     _settable: ClassVar[tuple[str, ...]] = ()
@@ -172,7 +168,7 @@ class NbKerasWidget(anywidget.AnyWidget):
     def _refresh_after_settle(self) -> None:
         try:
             self.refresh_static_output()
-        except Exception:  # noqa: BLE001 - a courtesy picture must never raise in a timer thread
+        except Exception:  # a courtesy picture must never raise in a timer thread
             log.debug("nbkeras: picture refresh failed for %s", type(self).__name__, exc_info=True)
 
     def flush_picture(self) -> bool:
@@ -214,7 +210,7 @@ class NbKerasWidget(anywidget.AnyWidget):
             except (traitlets.TraitError, ValueError, TypeError) as exc:
                 # What the user typed was refused: say so where they are looking.
                 self.error = str(exc)
-            except Exception as exc:  # noqa: BLE001 - never let a view hang or die silently
+            except Exception as exc:  # never let a view hang or die silently
                 log.exception("nbkeras: request %r failed", action)
                 self.error = f"{type(exc).__name__}: {exc}"
             finally:
@@ -244,7 +240,7 @@ class NbKerasWidget(anywidget.AnyWidget):
             try:
                 with self.hold_sync():
                     work()
-            except Exception as exc:  # noqa: BLE001 - shown in the view, never lost
+            except Exception as exc:  # shown in the view, never lost
                 log.exception("nbkeras: deferred %s failed", name)
                 self.error = f"{type(exc).__name__}: {exc}"
 
@@ -341,10 +337,12 @@ class NbKerasWidget(anywidget.AnyWidget):
         global _svg_failure_reported
         try:
             return self.static_bundle()
-        except Exception:  # noqa: BLE001 - any spec a user passes may surprise the renderer
+        except Exception:  # any spec a user passes may surprise the renderer
             if not _svg_failure_reported:
                 _svg_failure_reported = True
-                log.warning("nbkeras: no static picture for %s (shown only with a kernel)", type(self).__name__, exc_info=True)
+                log.warning(
+                    "nbkeras: no static picture for %s (shown only with a kernel)", type(self).__name__, exc_info=True
+                )
             else:
                 log.debug("nbkeras: no static picture for %s", type(self).__name__, exc_info=True)
             return {}

@@ -56,9 +56,7 @@ def to_static(spec: Any) -> Any:
         spec = np.frombuffer(spec["f32"], dtype="<f4").reshape(spec["shape"])
     if _is_numeric_array(spec):
         values = spec.astype(float)
-        return _finite_list(values) if values.ndim == 1 else [
-            to_static(row) for row in values
-        ]
+        return _finite_list(values) if values.ndim == 1 else [to_static(row) for row in values]
     if isinstance(spec, dict):
         return {k: to_static(v) for k, v in spec.items()}
     if isinstance(spec, (list, tuple)):

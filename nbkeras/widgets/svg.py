@@ -35,31 +35,86 @@ _MAX_CELLS = 4000  # a larger heatmap is drawn as the means of square blocks of 
 _KINDS = {"scatter": "scatter", "scattergl": "scatter", "heatmap": "heatmap", "bar": "bar"}
 
 # plotly.js's own defaults, used when the spec (and its template) says nothing.
-_COLORWAY = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
+_COLORWAY = (
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+)
 # plotly.js's named colorscales (a name in a dict spec is resolved by plotly.js in the live
 # view; plotly.py turns its own names into explicit [position, colour] lists).
 _SCALES: dict[str, list[tuple[float, str]]] = {
     "greys": [(0, "#000000"), (1, "#ffffff")],
-    "blues": [(0, "rgb(5,10,172)"), (0.35, "rgb(40,60,190)"), (0.5, "rgb(70,100,245)"), (0.6, "rgb(90,120,245)"),
-              (0.7, "rgb(106,137,247)"), (1, "rgb(220,220,220)")],
+    "blues": [
+        (0, "rgb(5,10,172)"),
+        (0.35, "rgb(40,60,190)"),
+        (0.5, "rgb(70,100,245)"),
+        (0.6, "rgb(90,120,245)"),
+        (0.7, "rgb(106,137,247)"),
+        (1, "rgb(220,220,220)"),
+    ],
     "reds": [(0, "rgb(220,220,220)"), (0.2, "rgb(245,195,157)"), (0.4, "rgb(245,160,105)"), (1, "rgb(178,10,28)")],
-    "rdbu": [(0, "rgb(5,10,172)"), (0.35, "rgb(106,137,247)"), (0.5, "rgb(190,190,190)"), (0.6, "rgb(220,170,132)"),
-             (0.7, "rgb(230,145,90)"), (1, "rgb(178,10,28)")],
+    "rdbu": [
+        (0, "rgb(5,10,172)"),
+        (0.35, "rgb(106,137,247)"),
+        (0.5, "rgb(190,190,190)"),
+        (0.6, "rgb(220,170,132)"),
+        (0.7, "rgb(230,145,90)"),
+        (1, "rgb(178,10,28)"),
+    ],
     "bluered": [(0, "rgb(0,0,255)"), (1, "rgb(255,0,0)")],
-    "viridis": [(0, "#440154"), (0.0627, "#48186a"), (0.1255, "#472d7b"), (0.1882, "#424086"), (0.251, "#3b528b"),
-                (0.3137, "#33638d"), (0.3765, "#2c728e"), (0.4392, "#26828e"), (0.502, "#21918c"), (0.5647, "#1fa088"),
-                (0.6275, "#28ae80"), (0.6902, "#3fbc73"), (0.7529, "#5ec962"), (0.8157, "#84d44b"), (0.8784, "#addc30"),
-                (0.9412, "#d8e219"), (1, "#fde725")],
+    "viridis": [
+        (0, "#440154"),
+        (0.0627, "#48186a"),
+        (0.1255, "#472d7b"),
+        (0.1882, "#424086"),
+        (0.251, "#3b528b"),
+        (0.3137, "#33638d"),
+        (0.3765, "#2c728e"),
+        (0.4392, "#26828e"),
+        (0.502, "#21918c"),
+        (0.5647, "#1fa088"),
+        (0.6275, "#28ae80"),
+        (0.6902, "#3fbc73"),
+        (0.7529, "#5ec962"),
+        (0.8157, "#84d44b"),
+        (0.8784, "#addc30"),
+        (0.9412, "#d8e219"),
+        (1, "#fde725"),
+    ],
 }
 _DEFAULT_SCALE = "rdbu"  # plotly.js's default heatmap colorscale
 _NAMED_COLORS = {
-    "black": (0, 0, 0), "white": (255, 255, 255), "gray": (128, 128, 128), "grey": (128, 128, 128),
-    "red": (255, 0, 0), "green": (0, 128, 0), "blue": (0, 0, 255), "orange": (255, 165, 0),
-    "steelblue": (70, 130, 180), "lightgray": (211, 211, 211), "lightgrey": (211, 211, 211),
+    "black": (0, 0, 0),
+    "white": (255, 255, 255),
+    "gray": (128, 128, 128),
+    "grey": (128, 128, 128),
+    "red": (255, 0, 0),
+    "green": (0, 128, 0),
+    "blue": (0, 0, 255),
+    "orange": (255, 165, 0),
+    "steelblue": (70, 130, 180),
+    "lightgray": (211, 211, 211),
+    "lightgrey": (211, 211, 211),
 }
 _DASHES = {"dot": "2,3", "dash": "6,4", "dashdot": "6,3,2,3", "longdash": "10,4", "longdashdot": "10,3,2,3"}
-_TYPED_DTYPES = {"f8": "<f8", "f4": "<f4", "i1": "i1", "u1": "u1", "u1c": "u1", "i2": "<i2", "u2": "<u2",
-                 "i4": "<i4", "u4": "<u4"}
+_TYPED_DTYPES = {
+    "f8": "<f8",
+    "f4": "<f4",
+    "i1": "i1",
+    "u1": "u1",
+    "u1c": "u1",
+    "i2": "<i2",
+    "u2": "<u2",
+    "i4": "<i4",
+    "u4": "<u4",
+}
 
 
 # -- text and numbers ------------------------------------------------------------------------
@@ -135,7 +190,7 @@ def _rgb(color: Any) -> tuple[float, float, float] | None:
     if re.fullmatch(r"#[0-9a-f]{3}", c):
         return tuple(int(ch * 2, 16) for ch in c[1:])  # type: ignore[return-value]
     if re.fullmatch(r"#[0-9a-f]{6}([0-9a-f]{2})?", c):
-        return tuple(int(c[i:i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
+        return tuple(int(c[i : i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
     match = re.fullmatch(r"rgba?\(([^)]*)\)", c)
     if match:
         parts = match.group(1).split(",")
@@ -160,7 +215,11 @@ class _ColorMap:
     hi: float
 
     def rgb(self, values: np.ndarray) -> np.ndarray:
-        t = np.full(values.shape, 0.5) if self.hi <= self.lo else np.clip((values - self.lo) / (self.hi - self.lo), 0, 1)
+        t = (
+            np.full(values.shape, 0.5)
+            if self.hi <= self.lo
+            else np.clip((values - self.lo) / (self.hi - self.lo), 0, 1)
+        )
         return np.stack([np.interp(t, self.positions, self.colors[:, k]) for k in range(3)], axis=-1)
 
 
@@ -203,7 +262,9 @@ class _Theme:
         template = layout.get("template") if isinstance(layout.get("template"), Mapping) else {}
         t_layout = template.get("layout") if isinstance(template.get("layout"), Mapping) else {}
         t_heatmaps = (template.get("data") or {}).get("heatmap") if isinstance(template.get("data"), Mapping) else None
-        t_heatmap = t_heatmaps[0] if isinstance(t_heatmaps, list) and t_heatmaps and isinstance(t_heatmaps[0], Mapping) else {}
+        t_heatmap = (
+            t_heatmaps[0] if isinstance(t_heatmaps, list) and t_heatmaps and isinstance(t_heatmaps[0], Mapping) else {}
+        )
         colorway = layout.get("colorway") or t_layout.get("colorway") or _COLORWAY
         scales = layout.get("colorscale") or t_layout.get("colorscale") or {}
         return cls(
@@ -242,7 +303,9 @@ class _Axis:
     @property
     def reversed(self) -> bool:
         given = self.spec.get("range")
-        flipped = isinstance(given, (list, tuple)) and len(given) == 2 and all(map(is_number, given)) and given[0] > given[1]
+        flipped = (
+            isinstance(given, (list, tuple)) and len(given) == 2 and all(map(is_number, given)) and given[0] > given[1]
+        )
         return (self.spec.get("autorange") == "reversed") != flipped
 
     @property
@@ -273,7 +336,9 @@ class _Axis:
         if not isinstance(values, (list, tuple)):
             return np.zeros(0)
         if self.is_category:
-            return np.array([np.nan if v is None else self.categories.get(_category_key(v), np.nan) for v in values], dtype=float)
+            return np.array(
+                [np.nan if v is None else self.categories.get(_category_key(v), np.nan) for v in values], dtype=float
+            )
         return self.scale(_floats(values))
 
     def scale(self, numbers: np.ndarray) -> np.ndarray:
@@ -396,7 +461,9 @@ class _Trace:
     x: _Axis
     y: _Axis
     color: str
-    xs: np.ndarray = field(default_factory=lambda: np.zeros(0))  # scatter: points; heatmap: cell edges; bar: centres/values
+    xs: np.ndarray = field(
+        default_factory=lambda: np.zeros(0)
+    )  # scatter: points; heatmap: cell edges; bar: centres/values
     ys: np.ndarray = field(default_factory=lambda: np.zeros(0))
     z: np.ndarray | None = None
 
@@ -555,8 +622,11 @@ def _scatter(trace: _Trace, theme: _Theme) -> list[str]:
             dash = line.get("dash")
             dash = _DASHES.get(dash, dash.replace("px", "") if isinstance(dash, str) and dash != "solid" else None)
             width = line.get("width") if is_number(line.get("width")) else 2
-            out.append(f'<path d="{d}" fill="none" stroke="{_t(line.get("color") or trace.color)}" stroke-width="{_n(width)}"'
-                       + (f' stroke-dasharray="{_t(dash)}"' if dash else "") + ' stroke-linejoin="round"/>')
+            out.append(
+                f'<path d="{d}" fill="none" stroke="{_t(line.get("color") or trace.color)}" stroke-width="{_n(width)}"'
+                + (f' stroke-dasharray="{_t(dash)}"' if dash else "")
+                + ' stroke-linejoin="round"/>'
+            )
     n = len(trace.xs)
     shown = np.flatnonzero(np.isfinite(trace.xs) & np.isfinite(trace.ys))
     if "markers" in mode:
@@ -565,7 +635,10 @@ def _scatter(trace: _Trace, theme: _Theme) -> list[str]:
         colors = _marker_colors(trace, n, theme)
         picks = shown[:: math.ceil(len(shown) / _MAX_MARKERS)] if len(shown) > _MAX_MARKERS else shown
         px, py = trace.x.px(trace.xs[picks]), trace.y.px(trace.ys[picks])
-        out += [f'<circle cx="{_n(a)}" cy="{_n(b)}" r="{_n(sizes[i] / 2)}" fill="{_t(colors[i])}"/>' for i, a, b in zip(picks, px, py)]
+        out += [
+            f'<circle cx="{_n(a)}" cy="{_n(b)}" r="{_n(sizes[i] / 2)}" fill="{_t(colors[i])}"/>'
+            for i, a, b in zip(picks, px, py)
+        ]
     if "text" in mode and len(shown) <= MAX_LINE_POINTS:
         out += _scatter_text(trace, shown)
     return out
@@ -581,10 +654,20 @@ def _scatter_text(trace: _Trace, shown: np.ndarray) -> list[str]:
     marker = spec.get("marker") if isinstance(spec.get("marker"), Mapping) else {}
     r = (marker.get("size") if is_number(marker.get("size")) else 6) / 2 if "markers" in trace.mode else 0
     dy = -(r + 3) if position.startswith("top") else (r + size) if position.startswith("bottom") else size / 3
-    anchor, dx = ("end", -(r + 3)) if position.endswith("left") else ("start", r + 3) if position.endswith("right") else ("middle", 0)
+    anchor, dx = (
+        ("end", -(r + 3))
+        if position.endswith("left")
+        else ("start", r + 3)
+        if position.endswith("right")
+        else ("middle", 0)
+    )
     px, py = trace.x.px(trace.xs[shown]), trace.y.px(trace.ys[shown])
-    return [f'<text x="{_n(a + dx)}" y="{_n(b + dy)}" font-size="{_n(size)}" fill="{_t(color)}" text-anchor="{anchor}">{_t(texts[i])}</text>'
-            for i, a, b in zip(shown, px, py) if texts[i] not in (None, "")]
+    return [
+        f'<text x="{_n(a + dx)}" y="{_n(b + dy)}" font-size="{_n(size)}" fill="{_t(color)}" '
+        f'text-anchor="{anchor}">{_t(texts[i])}</text>'
+        for i, a, b in zip(shown, px, py)
+        if texts[i] not in (None, "")
+    ]
 
 
 def _path(trace: _Trace, keep: np.ndarray, shape: Any) -> str:
@@ -608,7 +691,9 @@ def _path(trace: _Trace, keep: np.ndarray, shape: Any) -> str:
     return " ".join(parts)
 
 
-def _heatmap(trace: _Trace, theme: _Theme, layout: Mapping[str, Any], z_ranges: Mapping[str, tuple[float, float]]) -> list[str]:
+def _heatmap(
+    trace: _Trace, theme: _Theme, layout: Mapping[str, Any], z_ranges: Mapping[str, tuple[float, float]]
+) -> list[str]:
     assert trace.z is not None
     spec = trace.spec
     z, x_edges, y_edges = trace.z, trace.xs, trace.ys
@@ -636,9 +721,16 @@ def _heatmap(trace: _Trace, theme: _Theme, layout: Mapping[str, Any], z_ranges: 
             if not all(map(math.isfinite, (means[r, c], x0, x1, y0, y1))):
                 continue
             # half a pixel under the next cell: rounded edges never leave a white seam
-            cells.append(f'<rect x="{_n(x0)}" y="{_n(y0)}" width="{_n(x1 - x0 + 0.5)}" height="{_n(y1 - y0 + 0.5)}" fill="{_hex(fills[r, c])}"/>')
+            cells.append(
+                f'<rect x="{_n(x0)}" y="{_n(y0)}" width="{_n(x1 - x0 + 0.5)}" height="{_n(y1 - y0 + 0.5)}" '
+                f'fill="{_hex(fills[r, c])}"/>'
+            )
             if template:
-                labels.append(_cell_label(trace, template, r, c, (x0 + x1) / 2, (y0 + y1) / 2, min(12.0, (y1 - y0) * 0.6), fills[r, c]))
+                labels.append(
+                    _cell_label(
+                        trace, template, r, c, (x0 + x1) / 2, (y0 + y1) / 2, min(12.0, (y1 - y0) * 0.6), fills[r, c]
+                    )
+                )
     return [f'<g shape-rendering="crispEdges">{"".join(cells)}</g>', *labels]
 
 
@@ -656,13 +748,19 @@ def _block_means(z: np.ndarray, step: int) -> np.ndarray:
     return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
 
 
-def _cell_label(trace: _Trace, template: str, r: int, c: int, cx: float, cy: float, size: float, fill: np.ndarray) -> str:
+def _cell_label(
+    trace: _Trace, template: str, r: int, c: int, cx: float, cy: float, size: float, fill: np.ndarray
+) -> str:
     spec = trace.spec
     values = {"z": trace.z[r, c] if trace.z is not None else None}
     for key, index in (("text", None), ("x", c), ("y", r)):
         raw = spec.get(key)
         if key == "text":
-            values[key] = raw[r][c] if isinstance(raw, list) and r < len(raw) and isinstance(raw[r], list) and c < len(raw[r]) else raw
+            values[key] = (
+                raw[r][c]
+                if isinstance(raw, list) and r < len(raw) and isinstance(raw[r], list) and c < len(raw[r])
+                else raw
+            )
         else:
             values[key] = raw[index] if isinstance(raw, list) and index < len(raw) else index
 
@@ -680,8 +778,10 @@ def _cell_label(trace: _Trace, template: str, r: int, c: int, cx: float, cy: flo
     text = re.sub(r"%\{(\w+)(?::([^}]*))?\}", fill_in, template)
     luminance = (0.299 * fill[0] + 0.587 * fill[1] + 0.114 * fill[2]) / 255
     color = "#ffffff" if luminance < 0.5 else "#222222"
-    return (f'<text x="{_n(cx)}" y="{_n(cy + size / 3)}" font-size="{_n(max(size, 6))}" fill="{color}" '
-            f'text-anchor="middle">{_t(text)}</text>')
+    return (
+        f'<text x="{_n(cx)}" y="{_n(cy + size / 3)}" font-size="{_n(max(size, 6))}" fill="{color}" '
+        f'text-anchor="middle">{_t(text)}</text>'
+    )
 
 
 def _bars(trace: _Trace, group: tuple[int, int]) -> list[str]:
@@ -689,7 +789,9 @@ def _bars(trace: _Trace, group: tuple[int, int]) -> list[str]:
     width = 0.8 / count
     marker = trace.spec.get("marker") if isinstance(trace.spec.get("marker"), Mapping) else {}
     colors = [c if isinstance(c, str) else trace.color for c in _per_point(marker.get("color"), len(trace.xs))]
-    pos_axis, val_axis, pos, val = (trace.y, trace.x, trace.ys, trace.xs) if trace.horizontal else (trace.x, trace.y, trace.xs, trace.ys)
+    pos_axis, val_axis, pos, val = (
+        (trace.y, trace.x, trace.ys, trace.xs) if trace.horizontal else (trace.x, trace.y, trace.xs, trace.ys)
+    )
     base = val_axis.lo if val_axis.log else 0.0
     out = []
     for i in np.flatnonzero(np.isfinite(pos) & np.isfinite(val)):
@@ -703,7 +805,11 @@ def _bars(trace: _Trace, group: tuple[int, int]) -> list[str]:
 
 def _legend(traces: list[_Trace], layout: Mapping[str, Any], width: float, top: float) -> tuple[list[str], float]:
     """A compact legend (rows of swatch + name) of the named traces; its height."""
-    entries = [t for t in traces if isinstance(t.spec.get("name"), str) and t.spec["name"] and t.spec.get("showlegend") is not False]
+    entries = [
+        t
+        for t in traces
+        if isinstance(t.spec.get("name"), str) and t.spec["name"] and t.spec.get("showlegend") is not False
+    ]
     if layout.get("showlegend") is False or len(entries) < 2:
         return [], 0.0
     out, x, y = [], 8.0, top + 10
@@ -716,8 +822,10 @@ def _legend(traces: list[_Trace], layout: Mapping[str, Any], width: float, top: 
         color = _t(line.get("color") or trace.color)
         if trace.kind == "scatter" and "lines" in trace.mode:
             dash = _DASHES.get(line.get("dash"))
-            out.append(f'<line x1="{_n(x)}" y1="{_n(y - 3)}" x2="{_n(x + 16)}" y2="{_n(y - 3)}" stroke="{color}" stroke-width="2"'
-                       + (f' stroke-dasharray="{dash}"' if dash else "") + "/>")
+            out.append(
+                f'<line x1="{_n(x)}" y1="{_n(y - 3)}" x2="{_n(x + 16)}" y2="{_n(y - 3)}" '
+                f'stroke="{color}" stroke-width="2"' + (f' stroke-dasharray="{dash}"' if dash else "") + "/>"
+            )
         elif trace.kind == "scatter":
             out.append(f'<circle cx="{_n(x + 8)}" cy="{_n(y - 3)}" r="3.5" fill="{_t(_marker_colors(trace, 1)[0])}"/>')
         else:
@@ -783,14 +891,21 @@ def _read(spec: Any) -> _Figure | None:
             if note not in figure.notes:
                 figure.notes.append(note)
             continue
-        names = [t.get(k) if isinstance(t.get(k), str) and re.fullmatch(rf"{k[0]}\d*", t.get(k)) else k[0] for k in ("xaxis", "yaxis")]
+        names = [
+            t.get(k) if isinstance(t.get(k), str) and re.fullmatch(rf"{k[0]}\d*", t.get(k)) else k[0]
+            for k in ("xaxis", "yaxis")
+        ]
         for name in names:
             if name not in figure.axes:
                 axis_spec = layout.get(_axis_key(name))
                 figure.axes[name] = _Axis(name, axis_spec if isinstance(axis_spec, Mapping) else {})
         line = t.get("line") if isinstance(t.get("line"), Mapping) else {}
         # as in plotly.js, markers take the line's colour unless given their own
-        color = line.get("color") if kind == "scatter" and isinstance(line.get("color"), str) else figure.theme.colorway[i % len(figure.theme.colorway)]
+        color = (
+            line.get("color")
+            if kind == "scatter" and isinstance(line.get("color"), str)
+            else figure.theme.colorway[i % len(figure.theme.colorway)]
+        )
         figure.traces.append(_Trace(i, kind, t, figure.axes[names[0]], figure.axes[names[1]], color, z=z))
     for trace in figure.traces:  # every category is seen before anything is placed
         raw_x, raw_y = trace.raw()
@@ -827,16 +942,23 @@ def _header(figure: _Figure, title: str, width: float) -> tuple[list[str], float
     return head, y
 
 
-def _frame(figure: _Figure, ticks: Mapping[str, list[tuple[float, str]]], top: float, width: float, height: float | None
-           ) -> tuple[tuple[float, float, float, float], float]:
+def _frame(
+    figure: _Figure, ticks: Mapping[str, list[tuple[float, str]]], top: float, width: float, height: float | None
+) -> tuple[tuple[float, float, float, float], float]:
     """The plotting area (left, top, width, height) below ``top`` and the picture's height; sets each axis's pixels."""
     layout, axes, boxes = figure.layout, figure.axes, figure.boxes
     left_axes = [axes[yn] for xn, yn in boxes if _domain(axes[xn])[0] == min(_domain(axes[b[0]])[0] for b in boxes)]
     bottom_axes = [axes[xn] for xn, yn in boxes if _domain(axes[yn])[0] == min(_domain(axes[b[1]])[0] for b in boxes)]
     label_chars = max((len(label) for a in left_axes for _, label in ticks[a.name]), default=0)
     margin_left = 10 + min(label_chars * 5.5 + 6, width * 0.3) + (16 if any(a.title for a in left_axes) else 0)
-    margin_bottom = 8 + (14 if any(ticks[a.name] for a in bottom_axes) else 0) + (16 if any(a.title for a in bottom_axes) else 0)
-    titles_above = [a for a in layout.get("annotations") or [] if isinstance(a, Mapping) and is_number(a.get("y")) and a["y"] >= 0.98]
+    margin_bottom = (
+        8 + (14 if any(ticks[a.name] for a in bottom_axes) else 0) + (16 if any(a.title for a in bottom_axes) else 0)
+    )
+    titles_above = [
+        a
+        for a in layout.get("annotations") or []
+        if isinstance(a, Mapping) and is_number(a.get("y")) and a["y"] >= 0.98
+    ]
     margin_top = 6 + (16 if titles_above else 0)
     if height is None:
         body = float(layout["height"]) if is_number(layout.get("height")) else 360.0
@@ -847,7 +969,12 @@ def _frame(figure: _Figure, ticks: Mapping[str, list[tuple[float, str]]], top: f
     else:
         total = float(height)
         body = max(total - top, 60.0)
-    frame = (margin_left, top + margin_top, max(width - margin_left - 10, 20.0), max(body - margin_top - margin_bottom, 20.0))
+    frame = (
+        margin_left,
+        top + margin_top,
+        max(width - margin_left - 10, 20.0),
+        max(body - margin_top - margin_bottom, 20.0),
+    )
     for axis in axes.values():
         d0, d1 = _domain(axis)
         if axis.name.startswith("x"):
@@ -870,7 +997,10 @@ def _plots(figure: _Figure, ticks: Mapping[str, list[tuple[float, str]]]) -> tup
         if b not in started:  # the subplot's first trace
             started.add(b)
             (x0, x1), (y1, y0) = sorted(trace.x.span), sorted(trace.y.span)
-            defs.append(f'<clipPath id="@ID@-{b}"><rect x="{_n(x0)}" y="{_n(y1)}" width="{_n(x1 - x0)}" height="{_n(y0 - y1)}"/></clipPath>')
+            defs.append(
+                f'<clipPath id="@ID@-{b}"><rect x="{_n(x0)}" y="{_n(y1)}" width="{_n(x1 - x0)}" '
+                f'height="{_n(y0 - y1)}"/></clipPath>'
+            )
             plot += _grid(trace.x, trace.y, ticks)
         if trace.kind == "scatter":
             elements = _scatter(trace, figure.theme)
@@ -893,8 +1023,12 @@ def _draw(spec: Any, *, width: float, height: float | None, title: str, key: str
     frame, total = _frame(figure, ticks, top, width, height)
     defs, plot = _plots(figure, ticks)
     plot += _axis_labels(figure.axes, figure.boxes, ticks)
-    plot += [_annotation(note, figure.axes, frame) for note in figure.layout.get("annotations") or [] if isinstance(note, Mapping)]
-    body = f'<defs>{"".join(defs)}</defs>{"".join(head)}{"".join(plot)}'
+    plot += [
+        _annotation(note, figure.axes, frame)
+        for note in figure.layout.get("annotations") or []
+        if isinstance(note, Mapping)
+    ]
+    body = f"<defs>{''.join(defs)}</defs>{''.join(head)}{''.join(plot)}"
     # ids unique to this picture, so that several inlined in one HTML page never clash
     uid = "nbk" + hashlib.sha1((key + body).encode()).hexdigest()[:10]
     return _Drawing(body.replace("@ID@", uid), round(total, 1))
@@ -912,7 +1046,14 @@ def _square(x: _Axis, y: _Axis) -> None:
     """``scaleanchor`` between a subplot's axes: equal pixels per unit (square heatmap cells)."""
     if not (y.spec.get("scaleanchor") == x.name or x.spec.get("scaleanchor") == y.name) or x.log or y.log:
         return
-    ratio = next((float(a.spec["scaleratio"]) for a in (y, x) if is_number(a.spec.get("scaleratio")) and a.spec["scaleratio"] > 0), 1.0)
+    ratio = next(
+        (
+            float(a.spec["scaleratio"])
+            for a in (y, x)
+            if is_number(a.spec.get("scaleratio")) and a.spec["scaleratio"] > 0
+        ),
+        1.0,
+    )
     width, height = x.span[1] - x.span[0], y.span[0] - y.span[1]
     scale = min(width / (x.hi - x.lo), height / ((y.hi - y.lo) * ratio))
     new_width, new_height = scale * (x.hi - x.lo), scale * (y.hi - y.lo) * ratio
@@ -940,13 +1081,21 @@ def _grid(x: _Axis, y: _Axis, ticks: Mapping[str, list[tuple[float, str]]]) -> l
     out = []
     (x0, x1), (y1, y0) = sorted(x.span), sorted(y.span)
     if x.visible and x.spec.get("showgrid") is not False:
-        out += [f'<line x1="{_n(p)}" y1="{_n(y0)}" x2="{_n(p)}" y2="{_n(y1)}"/>' for p in x.px(np.array([v for v, _ in ticks[x.name]]))]
+        out += [
+            f'<line x1="{_n(p)}" y1="{_n(y0)}" x2="{_n(p)}" y2="{_n(y1)}"/>'
+            for p in x.px(np.array([v for v, _ in ticks[x.name]]))
+        ]
     if y.visible and y.spec.get("showgrid") is not False:
-        out += [f'<line x1="{_n(x0)}" y1="{_n(p)}" x2="{_n(x1)}" y2="{_n(p)}"/>' for p in y.px(np.array([v for v, _ in ticks[y.name]]))]
+        out += [
+            f'<line x1="{_n(x0)}" y1="{_n(p)}" x2="{_n(x1)}" y2="{_n(p)}"/>'
+            for p in y.px(np.array([v for v, _ in ticks[y.name]]))
+        ]
     return [f'<g stroke="#eee" stroke-width="1">{"".join(out)}</g>'] if out else []
 
 
-def _axis_labels(axes: Mapping[str, _Axis], boxes: list[tuple[str, str]], ticks: Mapping[str, list[tuple[float, str]]]) -> list[str]:
+def _axis_labels(
+    axes: Mapping[str, _Axis], boxes: list[tuple[str, str]], ticks: Mapping[str, list[tuple[float, str]]]
+) -> list[str]:
     """Tick labels and titles, each axis along the first subplot that uses it."""
     out = []
     for name, axis in axes.items():
@@ -958,24 +1107,36 @@ def _axis_labels(axes: Mapping[str, _Axis], boxes: list[tuple[str, str]], ticks:
         positions = axis.px(np.array([v for v, _ in ticks[name]]))
         labels = [label for _, label in ticks[name]]
         if name.startswith("x"):
-            out += [f'<text x="{_n(p)}" y="{_n(y0 + 11)}" text-anchor="middle">{_t(s)}</text>' for p, s in zip(positions, labels)]
+            out += [
+                f'<text x="{_n(p)}" y="{_n(y0 + 11)}" text-anchor="middle">{_t(s)}</text>'
+                for p, s in zip(positions, labels)
+            ]
             if axis.title:
-                out.append(f'<text x="{_n((x0 + x1) / 2)}" y="{_n(y0 + (25 if labels else 12))}" font-size="10" '
-                           f'text-anchor="middle">{_t(axis.title)}</text>')
+                out.append(
+                    f'<text x="{_n((x0 + x1) / 2)}" y="{_n(y0 + (25 if labels else 12))}" font-size="10" '
+                    f'text-anchor="middle">{_t(axis.title)}</text>'
+                )
         else:
-            out += [f'<text x="{_n(x0 - 4)}" y="{_n(p + 3)}" text-anchor="end">{_t(s)}</text>' for p, s in zip(positions, labels)]
+            out += [
+                f'<text x="{_n(x0 - 4)}" y="{_n(p + 3)}" text-anchor="end">{_t(s)}</text>'
+                for p, s in zip(positions, labels)
+            ]
             if axis.title:
                 at = x0 - 8 - max((len(s) for s in labels), default=0) * 5.5
                 cy = (y0 + y1) / 2
-                out.append(f'<text x="{_n(at)}" y="{_n(cy)}" font-size="10" text-anchor="middle" '
-                           f'transform="rotate(-90 {_n(at)} {_n(cy)})">{_t(axis.title)}</text>')
+                out.append(
+                    f'<text x="{_n(at)}" y="{_n(cy)}" font-size="10" text-anchor="middle" '
+                    f'transform="rotate(-90 {_n(at)} {_n(cy)})">{_t(axis.title)}</text>'
+                )
     return [f'<g font-size="9" fill="#555">{"".join(out)}</g>'] if out else []
 
 
 def _svg(width: float, height: float, body: str) -> str:
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{_n(width)}" height="{_n(height)}" '
-            f'viewBox="0 0 {_n(width)} {_n(height)}" font-family="sans-serif" font-size="10">'
-            f'<rect width="100%" height="100%" fill="white"/>{body}</svg>')
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{_n(width)}" height="{_n(height)}" '
+        f'viewBox="0 0 {_n(width)} {_n(height)}" font-family="sans-serif" font-size="10">'
+        f'<rect width="100%" height="100%" fill="white"/>{body}</svg>'
+    )
 
 
 # -- public ----------------------------------------------------------------------------------------

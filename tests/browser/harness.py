@@ -274,7 +274,9 @@ def start_jupyter_server(workdir: Path, log_path: Path, *, timeout: float = 60.0
     for _attempt in range(3):  # a free port can be taken between probing and binding
         port = _free_port()
         command = [
-            sys.executable, "-m", "jupyterlab",
+            sys.executable,
+            "-m",
+            "jupyterlab",
             "--no-browser",
             "--ip=127.0.0.1",
             f"--port={port}",
@@ -295,7 +297,7 @@ def start_jupyter_server(workdir: Path, log_path: Path, *, timeout: float = 60.0
             f"--JupyterNotebookApp.workspaces_dir={workspaces_nb7}",
             "--allow-root",
         ]
-        log_file = open(log_path, "ab")  # noqa: SIM115 - closed by JupyterServer.stop()
+        log_file = open(log_path, "ab")  # closed by JupyterServer.stop()
         log_file.write(f"\n$ {' '.join(command)}\n".encode())
         log_file.flush()
         process = subprocess.Popen(
@@ -332,9 +334,7 @@ def start_jupyter_server(workdir: Path, log_path: Path, *, timeout: float = 60.0
 
 def launch_browser(playwright: Playwright, *, headless: bool = True) -> Browser:
     """Launch the system Chromium (``playwright install`` cannot download one offline)."""
-    return playwright.chromium.launch(
-        executable_path=str(CHROMIUM_PATH), args=list(CHROMIUM_ARGS), headless=headless
-    )
+    return playwright.chromium.launch(executable_path=str(CHROMIUM_PATH), args=list(CHROMIUM_ARGS), headless=headless)
 
 
 @dataclass(frozen=True)
@@ -402,9 +402,7 @@ class PageLog:
     def _on_console(self, message: Any) -> None:
         location = message.location or {}
         where = f"{location.get('url', '')}:{location.get('lineNumber', '')}" if location.get("url") else ""
-        self.entries.append(
-            LogEntry("console", message.type, message.text, where, time.monotonic() - self._t0)
-        )
+        self.entries.append(LogEntry("console", message.type, message.text, where, time.monotonic() - self._t0))
 
     def _on_pageerror(self, error: Any) -> None:
         message = getattr(error, "message", None) or str(error)
@@ -416,8 +414,7 @@ class PageLog:
         return [
             entry
             for entry in self.entries[since:]
-            if entry.level in ("pageerror", "error")
-            and not any(benign.matches(entry, ui) for benign in KNOWN_BENIGN)
+            if entry.level in ("pageerror", "error") and not any(benign.matches(entry, ui) for benign in KNOWN_BENIGN)
         ]
 
     def text(self, since: int = 0) -> str:
@@ -565,7 +562,8 @@ async ({path, code, timeoutMs}) => {
     const type = msg.header.msg_type;
     if (type === 'stream') out.push(msg.content.text);
     else if (type === 'execute_result') out.push((msg.content.data || {})['text/plain'] || '');
-    else if (type === 'error') errors.push(`${msg.content.ename}: ${msg.content.evalue}\n` + (msg.content.traceback || []).join('\n'));
+    else if (type === 'error')
+      errors.push(`${msg.content.ename}: ${msg.content.evalue}\n` + (msg.content.traceback || []).join('\n'));
   };
   let timer;
   const timeout = new Promise((_, reject) => {
@@ -594,8 +592,9 @@ def write_notebook(path: str | os.PathLike[str], *sources: str) -> Path:
     return Path(path)
 
 
-def wait_until(run: NotebookRun, done: Any, what: str, *, timeout: float = 20.0, describe: Any = lambda: "",
-               poll_ms: int = 50) -> None:
+def wait_until(
+    run: NotebookRun, done: Any, what: str, *, timeout: float = 20.0, describe: Any = lambda: "", poll_ms: int = 50
+) -> None:
     """Poll ``done()`` while the page keeps running; AssertionError naming ``what`` on timeout.
 
     ``describe()`` adds what was seen instead (called only on failure).
@@ -696,7 +695,11 @@ def _stage_notebook(server: JupyterServer, notebook_path: Path, ui: str, *, keep
             cell.execution_count = None
     spec = notebook.metadata.get("kernelspec") or {}
     if spec.get("name") not in server.kernelspec_names():
-        notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+        notebook.metadata["kernelspec"] = {
+            "name": "python3",
+            "display_name": "Python 3 (ipykernel)",
+            "language": "python",
+        }
     name = f"{notebook_path.stem}-{ui}.ipynb"
     nbformat.write(notebook, server.root_dir / name)
     return name
@@ -716,8 +719,9 @@ def _notebook_url(server: JupyterServer, path: str, ui: str) -> str:
     return server.url(f"lab/tree/{path}", reset=True) if ui == "lab" else server.url(f"notebooks/{path}")
 
 
-def open_stored_notebook(page: Page, server: JupyterServer, notebook_path: str | os.PathLike[str], ui: UI = "lab",
-                         timeout: float = 60.0) -> NotebookRun:
+def open_stored_notebook(
+    page: Page, server: JupyterServer, notebook_path: str | os.PathLike[str], ui: UI = "lab", timeout: float = 60.0
+) -> NotebookRun:
     """Open ``notebook_path`` as stored (outputs kept), run nothing; fail on any error shown.
 
     What a reader sees before running anything: the stored outputs. Waits until the
@@ -783,9 +787,7 @@ def run_notebook(
             if state.get("runAllError"):
                 raise AssertionError(f"{path} in {ui}: notebook:run-all-cells failed: {state['runAllError']}")
             if state.get("errors"):
-                raise AssertionError(
-                    f"{path} in {ui}: a cell raised\n" + _strip_ansi("\n".join(state["errors"]))
-                )
+                raise AssertionError(f"{path} in {ui}: a cell raised\n" + _strip_ansi("\n".join(state["errors"])))
             _raise_if_problems(ui, path, log, log_start, state.get("widgetErrors", []))
             if done(state):
                 timings[what] = round(time.monotonic() - started, 2)
@@ -857,7 +859,7 @@ def save_artifacts(page: Page, stem: str, *, header: str = "", directory: Path =
         if viewport:
             try:
                 page.set_viewport_size(viewport)
-            except Exception:  # noqa: BLE001, S110 - the page may already be gone
+            except Exception:  # noqa: BLE001 - the page may already be gone
                 pass
     txt.write_text(f"{header}\n{page_log(page).text()}\n")
     written.append(txt)

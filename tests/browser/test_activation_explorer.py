@@ -79,8 +79,12 @@ def test_slider_drives_keras_and_the_kernel_attribute(notebook_page, jupyter_ser
     # Playwright's fill() on a range input focuses it, sets the value and dispatches the
     # same `input` and `change` events a drag ends with.
     slider.fill("0.5")
-    _wait_for(run, lambda: abs((_left_slope(run) or 0) - 0.5) < TOL, "f′(x<0) to become 0.5",
-              describe=lambda: f"plotted f′(-3) = {_left_slope(run)}")
+    _wait_for(
+        run,
+        lambda: abs((_left_slope(run) or 0) - 0.5) < TOL,
+        "f′(x<0) to become 0.5",
+        describe=lambda: f"plotted f′(-3) = {_left_slope(run)}",
+    )
     assert all(abs(v - 0.5) < TOL for v in _left_slopes(_derivative(run)))
 
     assert run.execute("print(e.params)").strip() == "{'leaky_relu': {'negative_slope': 0.5}}"
@@ -110,8 +114,12 @@ def test_bad_range_shows_error_and_keeps_last_good_plot(notebook_page, jupyter_s
     x_min.fill("-2")
     x_min.press("Tab")
     banner.wait_for(state="hidden", timeout=15_000)
-    _wait_for(run, lambda: abs(_derivative(run)["x"][0] + 2) < TOL, "the plot to start at x = -2",
-              describe=lambda: f"plotted x[0] = {_derivative(run)['x'][0]}")
+    _wait_for(
+        run,
+        lambda: abs(_derivative(run)["x"][0] + 2) < TOL,
+        "the plot to start at x = -2",
+        describe=lambda: f"plotted x[0] = {_derivative(run)['x'][0]}",
+    )
     assert abs(_derivative(run)["x"][-1] - 3) < TOL
     assert run.plotly_traces(CURVES)["layout"]["xaxis"]["range"] == [-2, 3]
     run.assert_clean()
@@ -149,8 +157,13 @@ def test_fast_drag_settles_on_last_value_without_backlog(notebook_page, jupyter_
     assert drag["value"] == "0.60" or drag["value"] == "0.6", drag
     assert drag["ms"] < 1500, f"the drag itself took {drag['ms']:.0f} ms"
     released = time.monotonic()
-    _wait_for(run, lambda: abs((_left_slope(run) or 0) - 0.6) < TOL, "the plot to settle on the last value 0.6",
-              timeout=5.0, describe=lambda: f"plotted f′(-3) = {_left_slope(run)}")
+    _wait_for(
+        run,
+        lambda: abs((_left_slope(run) or 0) - 0.6) < TOL,
+        "the plot to settle on the last value 0.6",
+        timeout=5.0,
+        describe=lambda: f"plotted f′(-3) = {_left_slope(run)}",
+    )
     settle = time.monotonic() - released
     run.page.wait_for_timeout(500)
     assert abs(_left_slope(run) - 0.6) < TOL, "a late (stale) reply overwrote the last value"
@@ -162,8 +175,10 @@ def test_fast_drag_settles_on_last_value_without_backlog(notebook_page, jupyter_
         f"60 input events made the kernel compute the curves {computed} times "
         f"(computations {before} -> {after}); coalescing must keep it under 60"
     )
-    print(f"drag: 60 events in {drag['ms']:.0f} ms ({drag['late']} overdue) -> {computed} computations; "
-          f"settled {settle:.2f} s after release")
+    print(
+        f"drag: 60 events in {drag['ms']:.0f} ms ({drag['late']} overdue) -> {computed} computations; "
+        f"settled {settle:.2f} s after release"
+    )
     run.assert_clean()
 
 
@@ -227,8 +242,9 @@ _CARD_FIT_JS = """(root) => Array.from(document.querySelectorAll(`${root} .nbk-c
 def test_no_formula_is_clipped_at_the_default_width(notebook_page, jupyter_server, tmp_path):
     """Every activation's card at once: each formula (f and f′) fits its card, each card its row."""
     source = "import nbkeras\ne = nbkeras.explore_activations(*nbkeras.activation_names(), depth_layers=2)"
-    run = run_notebook(notebook_page, jupyter_server, write_notebook(tmp_path / "explorer_cards.ipynb", source),
-                       timeout=RUN_TIMEOUT)
+    run = run_notebook(
+        notebook_page, jupyter_server, write_notebook(tmp_path / "explorer_cards.ipynb", source), timeout=RUN_TIMEOUT
+    )
     run.wait_for_selector(f"{ROOT} .nbk-card")
     names = run.execute("print(len(e.cards))").strip()
     _wait_for(run, lambda: run.page.locator(f"{ROOT} .nbk-card").count() == int(names), f"{names} cards")
@@ -249,8 +265,9 @@ def test_no_formula_is_clipped_at_the_default_width(notebook_page, jupyter_serve
 def test_the_depth_panel_picks_among_the_chosen_activations(notebook_page, jupyter_server, tmp_path):
     """The depth picker sets `depth_activation`; Python's assignment moves the picker; 28 layers read as 10 rows."""
     source = "import nbkeras\ne = nbkeras.explore_activations('sigmoid', 'relu', depth_layers=28, depth_width=16)"
-    run = run_notebook(notebook_page, jupyter_server, write_notebook(tmp_path / "explorer_depth.ipynb", source),
-                       timeout=RUN_TIMEOUT)
+    run = run_notebook(
+        notebook_page, jupyter_server, write_notebook(tmp_path / "explorer_depth.ipynb", source), timeout=RUN_TIMEOUT
+    )
     run.wait_for_selector(f"{DEPTH}.js-plotly-plot")
 
     def title() -> str:
@@ -272,13 +289,23 @@ def test_the_depth_panel_picks_among_the_chosen_activations(notebook_page, jupyt
     assert len(rows) == 10 and all(a[2] <= b[1] for a, b in zip(rows, rows[1:])), rows
 
     picker.select_option("relu")
-    _wait_for(run, lambda: title().startswith("relu through 28"), "the depth panel to show relu",
-              describe=lambda: f"title {title()!r}")
+    _wait_for(
+        run,
+        lambda: title().startswith("relu through 28"),
+        "the depth panel to show relu",
+        describe=lambda: f"title {title()!r}",
+    )
     assert run.execute("print(e.depth_activation, e.error == '')").strip() == "relu True"
     run.execute("e.depth_activation = 'sigmoid'")
-    _wait_for(run, lambda: picker.input_value() == "sigmoid" and title().startswith("sigmoid"),
-              "the picker and panel to follow Python")
+    _wait_for(
+        run,
+        lambda: picker.input_value() == "sigmoid" and title().startswith("sigmoid"),
+        "the picker and panel to follow Python",
+    )
     run.execute("e.activations = ['tanh', 'relu']")
-    _wait_for(run, lambda: picker.input_value() == "tanh" and title().startswith("tanh"),
-              "an unchosen depth activation to fall back to the first")
+    _wait_for(
+        run,
+        lambda: picker.input_value() == "tanh" and title().startswith("tanh"),
+        "an unchosen depth activation to fall back to the first",
+    )
     run.assert_clean()

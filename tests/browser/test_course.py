@@ -143,7 +143,8 @@ def _stored_pictures(path) -> int:
 
 
 # Every notebook in Lab; one in Notebook 7 (same renderers, a second server).
-STORED = [(path, "lab") for path in NOTEBOOKS] + [(path, "notebook7") for path in NOTEBOOKS if path.stem == "03_live_training"]
+STORED = [(path, "lab") for path in NOTEBOOKS]
+STORED += [(path, "notebook7") for path in NOTEBOOKS if path.stem == "03_live_training"]
 
 
 @pytest.mark.parametrize(("notebook", "ui"), STORED, ids=[f"{path.stem}-{ui}" for path, ui in STORED])
@@ -155,7 +156,8 @@ def test_stored_notebook_shows_its_pictures_before_running(course_servers, noteb
     run = harness.open_stored_notebook(notebook_page, course_servers[ui], notebook, ui=ui)
     # The notebook is untrusted (nobody ran it here): a picture must still show.
     images = "Array.from(document.querySelectorAll('.jp-OutputArea-output img[src^=\"data:image/svg+xml\"]'))"
-    run.page.wait_for_function(f"() => {images}.length >= {expected} && {images}.every(i => i.complete)", timeout=30_000)
+    all_drawn = f"() => {images}.length >= {expected} && {images}.every(i => i.complete)"
+    run.page.wait_for_function(all_drawn, timeout=30_000)
     sizes = run.page.evaluate(f"() => {images}.map(i => [i.naturalWidth, i.naturalHeight])")
     assert len(sizes) == expected, sizes
     assert all(w > 200 and h > 100 for w, h in sizes), f"a stored picture did not render: {sizes}"

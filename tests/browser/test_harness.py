@@ -119,7 +119,13 @@ def test_broken_widget_fails_the_run(notebook_page, jupyter_server, tmp_path, ca
 def test_error_displaying_widget_and_cell_exception_fail_the_run(notebook_page, jupyter_server, tmp_path):
     """A widget view whose model does not exist shows "Error displaying widget": that must fail."""
     dangling_view = json.dumps(
-        {"application/vnd.jupyter.widget-view+json": {"model_id": "no-such-model", "version_major": 2, "version_minor": 0}}
+        {
+            "application/vnd.jupyter.widget-view+json": {
+                "model_id": "no-such-model",
+                "version_major": 2,
+                "version_minor": 0,
+            }
+        }
     )
     notebook = write_notebook(
         tmp_path / "dangling.ipynb",

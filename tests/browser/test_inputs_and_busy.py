@@ -22,7 +22,7 @@ from pathlib import Path
 
 import harness
 import pytest
-from harness import wait_until, write_notebook, NotebookRun, run_notebook
+from harness import NotebookRun, run_notebook, wait_until, write_notebook
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -126,8 +126,12 @@ def test_explorer_fields_apply_on_enter_and_blur_and_escape_reverts(notebook_pag
     slope_field.press("Enter")
     _wait_for(run, lambda: _kernel(run, "e.negative_slope") == "0.35", "Enter to apply negative_slope = 0.35")
     slider = slope.locator("input[type=range]")
-    _wait_for(run, lambda: slider.input_value() == "0.35", "the slider to follow the field",
-              describe=lambda: f"slider at {slider.input_value()}")
+    _wait_for(
+        run,
+        lambda: slider.input_value() == "0.35",
+        "the slider to follow the field",
+        describe=lambda: f"slider at {slider.input_value()}",
+    )
     slope_field.fill("0.5")
     slope_field.press("Escape")
     assert slope_field.input_value() == "0.35"
@@ -166,12 +170,11 @@ def test_depth_panel_is_marked_busy_while_a_slow_computation_runs(notebook_page,
     depth.scroll_into_view_if_needed()
     shot = _screenshot(run, "test_inputs_and_busy-depth-busy")
 
-    _wait_for(run, lambda: depth.get_attribute("aria-busy") == "false", "the depth panel to stop being busy",
-              timeout=120.0)
-    assert depth.locator(".nbk-busy-note").is_hidden()
-    title = page.evaluate(
-        "(s) => document.querySelector(s).layout.title.text", f"{EXPLORER} .nbk-depth"
+    _wait_for(
+        run, lambda: depth.get_attribute("aria-busy") == "false", "the depth panel to stop being busy", timeout=120.0
     )
+    assert depth.locator(".nbk-busy-note").is_hidden()
+    title = page.evaluate("(s) => document.querySelector(s).layout.title.text", f"{EXPLORER} .nbk-depth")
     assert "through 100 Dense layers" in title, f"busy ended before the new panel was drawn: {title!r}"
     assert _kernel(run, "e.depth_layers") == "100"
 
@@ -208,8 +211,11 @@ def test_builder_fields_apply_on_enter_and_blur_and_escape_reverts(notebook_page
     units.fill("12")
     units.press("Enter")
     _wait_for(run, lambda: _kernel(run, "b.spec['layers'][4]['config']['units']") == "12", "Enter to apply units = 12")
-    _wait_for(run, lambda: "(None, 12)" in page.locator(f'{BUILDER} .nbk-layer[data-position="5"] .nbk-layer-shape').inner_text(),
-              "the Dense row to show its new shape")
+    _wait_for(
+        run,
+        lambda: "(None, 12)" in page.locator(f'{BUILDER} .nbk-layer[data-position="5"] .nbk-layer-shape').inner_text(),
+        "the Dense row to show its new shape",
+    )
     assert _active_label(run) == "units", "a redraw must give the keyboard back to the field"
 
     # Escape: the applied value comes back, nothing is sent, JupyterLab does not act.
@@ -238,7 +244,9 @@ def test_builder_fields_apply_on_enter_and_blur_and_escape_reverts(notebook_page
     name = _layer_field(run, 5, "name", more=True)
     name.fill("head")
     name.press("Enter")
-    _wait_for(run, lambda: _kernel(run, "b.spec['layers'][4]['config'].get('name')") == "head", "the layer name to apply")
+    _wait_for(
+        run, lambda: _kernel(run, "b.spec['layers'][4]['config'].get('name')") == "head", "the layer name to apply"
+    )
 
     # The input shape and a compile field: leaving the field applies.
     shape = page.locator(f'{BUILDER} input[data-field="input_shape"]')
@@ -248,7 +256,9 @@ def test_builder_fields_apply_on_enter_and_blur_and_escape_reverts(notebook_page
     lr = page.locator(f'{BUILDER} input[aria-label="learning_rate"]')
     lr.fill("0.01")
     lr.press("Tab")
-    _wait_for(run, lambda: _kernel(run, "b.spec['compile'].get('learning_rate')") == "0.01", "blur to apply learning_rate")
+    _wait_for(
+        run, lambda: _kernel(run, "b.spec['compile'].get('learning_rate')") == "0.01", "blur to apply learning_rate"
+    )
     lr.fill("0.5")
     lr.press("Escape")
     assert lr.input_value() == "0.01"
@@ -290,7 +300,9 @@ _NOTICE_WATCH = r"""
     if (node.nodeType !== 1) return;
     const text = node.textContent || '';
     if (text.includes('loading TensorFlow') && node.closest && node.closest('.jp-OutputArea')) {
-      window.__nbkNoticeSeen.push({text: text.trim().slice(0, 200), widgets: document.querySelectorAll('.nbkeras-widget').length});
+      window.__nbkNoticeSeen.push({
+        text: text.trim().slice(0, 200), widgets: document.querySelectorAll('.nbkeras-widget').length,
+      });
     }
   };
   new MutationObserver((records) => records.forEach((r) => r.addedNodes.forEach(look)))
@@ -310,9 +322,7 @@ def test_first_use_in_a_kernel_says_tensorflow_is_loading(notebook_page, jupyter
 
     outputs = run.page.locator(".jp-Cell .jp-OutputArea")
     assert "loading TensorFlow" not in outputs.first.inner_text(), "the notice must be gone once TensorFlow is loaded"
-    saved = run.page.evaluate(
-        "() => window.jupyterapp.shell.currentWidget.content.widgets[0].model.outputs.toJSON()"
-    )
+    saved = run.page.evaluate("() => window.jupyterapp.shell.currentWidget.content.widgets[0].model.outputs.toJSON()")
     assert "loading TensorFlow" not in str(saved)
     # The builder took the notice's place: its output, then its (hidden) picture; nothing empty above.
     views = [o.get("data", {}).get("application/vnd.jupyter.widget-view+json", {}).get("model_id") for o in saved]

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from harness import wait_until, write_notebook, NotebookRun, run_notebook
+from harness import NotebookRun, run_notebook, wait_until, write_notebook
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -113,9 +113,13 @@ def _state(run: NotebookRun, selector: str) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("ui", ["lab", "notebook7"])
-def test_a_builder_form_keeps_its_focus_and_values_while_the_picture_follows(notebook_page, jupyter_server, tmp_path, ui):
+def test_a_builder_form_keeps_its_focus_and_values_while_the_picture_follows(
+    notebook_page, jupyter_server, tmp_path, ui
+):
     code = 'import nbkeras\nb = nbkeras.ModelBuilder(template="cnn")\nb'
-    run = run_notebook(notebook_page, jupyter_server, _notebook(tmp_path, "builder_survives", code), ui=ui, timeout=RUN_TIMEOUT)
+    run = run_notebook(
+        notebook_page, jupyter_server, _notebook(tmp_path, "builder_survives", code), ui=ui, timeout=RUN_TIMEOUT
+    )
     page = run.page
     run.wait_for_selector(BUILDER)
     before = _picture_html(run, BUILDER)
@@ -129,8 +133,12 @@ def test_a_builder_form_keeps_its_focus_and_values_while_the_picture_follows(not
     filters.press("Tab")  # `change` fires as the field loses focus
     totals = page.locator(f"{BUILDER} .nbk-mb-totals")
     # (9 + 1) * 24 + (3 * 3 * 24 * 10 + 10) = 240 + 2,170
-    _wait_for(run, lambda: totals.inner_text().startswith("Total params: 2,410"), "the kernel's answer to filters=24",
-              describe=lambda: totals.inner_text())
+    _wait_for(
+        run,
+        lambda: totals.inner_text().startswith("Total params: 2,410"),
+        "the kernel's answer to filters=24",
+        describe=lambda: totals.inner_text(),
+    )
     moved_to = _state(run, BUILDER)
     assert moved_to["active_key"] and moved_to["active_key"] != "1:filters", moved_to  # Tab moved on in the form
     next_field = page.locator(f'{BUILDER} [data-key="{moved_to["active_key"]}"]')
@@ -156,7 +164,9 @@ def test_a_builder_form_keeps_its_focus_and_values_while_the_picture_follows(not
 
 def test_an_explorer_keeps_a_half_typed_range_while_python_changes_it(notebook_page, jupyter_server, tmp_path):
     code = 'import nbkeras\ne = nbkeras.explore_activations("leaky_relu", x_range=(-3, 3))'
-    run = run_notebook(notebook_page, jupyter_server, _notebook(tmp_path, "explorer_survives", code), ui="lab", timeout=RUN_TIMEOUT)
+    run = run_notebook(
+        notebook_page, jupyter_server, _notebook(tmp_path, "explorer_survives", code), ui="lab", timeout=RUN_TIMEOUT
+    )
     page = run.page
     run.wait_for_selector(EXPLORER)
     before = _picture_html(run, EXPLORER)

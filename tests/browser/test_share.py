@@ -32,7 +32,9 @@ CELLS = [
 ]
 
 
-def test_a_notebook_saved_live_and_shared_shows_its_pictures_without_the_kernel(jupyter_server, notebook_page, tmp_path):
+def test_a_notebook_saved_live_and_shared_shows_its_pictures_without_the_kernel(
+    jupyter_server, notebook_page, tmp_path
+):
     source = tmp_path / "lesson.ipynb"
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(code) for code in CELLS]
@@ -67,7 +69,9 @@ def test_a_notebook_saved_live_and_shared_shows_its_pictures_without_the_kernel(
     page = notebook_page.context.new_page()
     reopened = harness.open_stored_notebook(page, jupyter_server, shared_path, ui="lab")
     images = "Array.from(document.querySelectorAll('.jp-OutputArea-output img[src^=\"data:image/svg+xml\"]'))"
-    page.wait_for_function(f"() => {images}.length === 2 && {images}.every(i => i.complete && i.naturalWidth > 200)", timeout=30_000)
+    page.wait_for_function(
+        f"() => {images}.length === 2 && {images}.every(i => i.complete && i.naturalWidth > 200)", timeout=30_000
+    )
     page.wait_for_timeout(500)
     reopened.assert_clean()  # no "Error displaying widget", no console error
     page.close()

@@ -14,10 +14,10 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import harness
 import numpy as np
 import pytest
-import harness
-from harness import wait_until, write_notebook, NotebookRun, run_notebook
+from harness import NotebookRun, run_notebook, wait_until, write_notebook
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -56,7 +56,9 @@ _WATCH_CONTROLS_JS = r"""
     }
     for (const b of document.querySelectorAll('.nbk-stop')) if (!b.disabled) window.__nbkControls.stopEnabled = true;
   };
-  new MutationObserver(look).observe(document, {subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['disabled']});
+  new MutationObserver(look).observe(document, {
+    subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['disabled'],
+  });
 })();
 """
 
@@ -104,8 +106,13 @@ def test_stop_button_ends_background_run_and_keeps_history(notebook_page, jupyte
     # The page redraws as its draw budget allows (js/src/lib/redraw.js): soon, not at once. It
     # draws at most MAX_DRAWN points a trace, so the curve grows in steps, not always in points.
     first = last_step()
-    _wait_for(run, lambda: last_step() > first, "the loss curve to grow while training", timeout=10,
-              describe=lambda: f"last step drawn {first} -> {last_step()}")
+    _wait_for(
+        run,
+        lambda: last_step() > first,
+        "the loss curve to grow while training",
+        timeout=10,
+        describe=lambda: f"last step drawn {first} -> {last_step()}",
+    )
     assert badge.inner_text() == "running"
     assert stop.is_enabled(), "Stop must be live during nbkeras.fit"
     assert page.locator(f"{ROOT} .nbk-controls-reason").inner_text() == ""
@@ -127,20 +134,35 @@ def test_stop_button_ends_background_run_and_keeps_history(notebook_page, jupyte
 
     grown_to = last_step()
     assert zoomed[1] - zoomed[0] < 0.6 * grown_to, f"the drag did not zoom: {zoomed}"
-    _wait_for(run, lambda: last_step() > grown_to, "more points drawn after the zoom", timeout=10,
-              describe=lambda: f"last step drawn {last_step()}")
-    _wait_for(run, lambda: all(r == zoomed for r in page.evaluate(ranges_js)), "every metric panel to show the zoomed steps",
-              timeout=10, describe=lambda: f"zoomed to {zoomed}; panels show {page.evaluate(ranges_js)}")
+    _wait_for(
+        run,
+        lambda: last_step() > grown_to,
+        "more points drawn after the zoom",
+        timeout=10,
+        describe=lambda: f"last step drawn {last_step()}",
+    )
+    _wait_for(
+        run,
+        lambda: all(r == zoomed for r in page.evaluate(ranges_js)),
+        "every metric panel to show the zoomed steps",
+        timeout=10,
+        describe=lambda: f"zoomed to {zoomed}; panels show {page.evaluate(ranges_js)}",
+    )
     page.wait_for_timeout(1500)  # more draws while the run streams: the zoom stays
     assert all(r == zoomed for r in page.evaluate(ranges_js)), (zoomed, page.evaluate(ranges_js))
-    assert page.evaluate(f"() => document.querySelector('{ROOT}').dataset.testView") == "first", "the view was re-created"
+    assert page.evaluate(f"() => document.querySelector('{ROOT}').dataset.testView") == "first", (
+        "the view was re-created"
+    )
 
     # A learning rate typed during the run applies on Enter, as the button does.
     lr_field = page.locator(f'{ROOT} input[aria-label="learning rate"]')
     lr_field.fill("0.0025")
     lr_field.press("Enter")
-    _wait_for(run, lambda: _python(run, "float(run.monitor.model.optimizer.learning_rate)") == pytest.approx(0.0025),
-              "the learning rate typed + Enter to reach the optimizer")
+    _wait_for(
+        run,
+        lambda: _python(run, "float(run.monitor.model.optimizer.learning_rate)") == pytest.approx(0.0025),
+        "the learning rate typed + Enter to reach the optimizer",
+    )
     assert any("Learning rate set to 0.0025" in n for n in _python(run, "run.monitor.notices"))
     # The learning-rate panel (found by its meta, not its title) labels the rates used, 1e-3 and
     # 2e-3 between 0.001 and 0.0025, and no two labels overlap (Plotly's own log ticks did).
@@ -149,16 +171,25 @@ def test_stop_button_ends_background_run_and_keeps_history(notebook_page, jupyte
     page.locator(lr_css).scroll_into_view_if_needed()
     tick_js = f"""() => Array.from(document.querySelectorAll('{lr_css} .ytick text'))
         .map(t => {{ const b = t.getBoundingClientRect(); return [t.textContent, b.top, b.bottom]; }})"""
-    _wait_for(run, lambda: [t for t, *_ in page.evaluate(tick_js)] == ["1e-3", "2e-3"],
-              "the learning-rate axis to label 1e-3, 2e-3", timeout=10, describe=lambda: f"labels {page.evaluate(tick_js)}")
+    _wait_for(
+        run,
+        lambda: [t for t, *_ in page.evaluate(tick_js)] == ["1e-3", "2e-3"],
+        "the learning-rate axis to label 1e-3, 2e-3",
+        timeout=10,
+        describe=lambda: f"labels {page.evaluate(tick_js)}",
+    )
     boxes = sorted((top, bottom) for _, top, bottom in page.evaluate(tick_js))
     assert all(upper[1] <= lower[0] for upper, lower in zip(boxes, boxes[1:], strict=False)), page.evaluate(tick_js)
     harness.ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
     page.locator(ROOT).screenshot(path=str(harness.ARTIFACTS_DIR / "training_dashboard_learning_rate.png"))
 
     stop.click()
-    _wait_for(run, lambda: badge.inner_text() == "stopped", 'the badge to show "stopped"',
-              describe=lambda: f"badge: {badge.inner_text()!r}")
+    _wait_for(
+        run,
+        lambda: badge.inner_text() == "stopped",
+        'the badge to show "stopped"',
+        describe=lambda: f"badge: {badge.inner_text()!r}",
+    )
     state, epochs, step, held = _python(
         run, "[run.state, len(run.history['loss']), run.monitor.recorder.step, len(run.monitor.batch_history['loss'])]"
     )
@@ -169,13 +200,25 @@ def test_stop_button_ends_background_run_and_keeps_history(notebook_page, jupyte
     # The final snapshot leaves the page showing what Python holds: every point up to
     # MAX_DRAWN, beyond that at most MAX_DRAWN points (min/max per bucket) that keep the
     # first and last steps and the extremes.
-    steps, values = _python(run, "[run.monitor.batch_history['loss'].steps.tolist(), run.monitor.batch_history['loss'].values.tolist()]")
-    _wait_for(run, lambda: (_trace(run, "series", "batch/loss") or {}).get("x", [None])[-1] == steps[-1],
-              f"the page to show the last step, {steps[-1]}", timeout=10, describe=lambda: f"page shows {_points(run)} points")
+    steps, values = _python(
+        run, "[run.monitor.batch_history['loss'].steps.tolist(), run.monitor.batch_history['loss'].values.tolist()]"
+    )
+    _wait_for(
+        run,
+        lambda: (_trace(run, "series", "batch/loss") or {}).get("x", [None])[-1] == steps[-1],
+        f"the page to show the last step, {steps[-1]}",
+        timeout=10,
+        describe=lambda: f"page shows {_points(run)} points",
+    )
     shown = _trace(run, "series", "batch/loss")
     assert shown["x"][0] == steps[0]
-    assert (len(shown["x"]) == held) if held <= MAX_DRAWN else (MAX_DRAWN // 2 < len(shown["x"]) <= MAX_DRAWN), (len(shown["x"]), held)
-    assert np.float32(max(shown["y"])) == np.float32(max(values)) and np.float32(min(shown["y"])) == np.float32(min(values))
+    assert (len(shown["x"]) == held) if held <= MAX_DRAWN else (MAX_DRAWN // 2 < len(shown["x"]) <= MAX_DRAWN), (
+        len(shown["x"]),
+        held,
+    )
+    assert np.float32(max(shown["y"])) == np.float32(max(values)) and np.float32(min(shown["y"])) == np.float32(
+        min(values)
+    )
     print(f"stop: {epochs} epochs, {step} steps, {held} loss points in the page")
     run.assert_clean()
 
@@ -184,26 +227,38 @@ def test_blocking_fit_ends_finished_with_every_step(notebook_page, jupyter_serve
     """model.fit + LiveMonitor: final state "finished", one point per step, controls explained."""
     notebook_page.add_init_script(_WATCH_CONTROLS_JS)
     path = _notebook(
-        tmp_path, "dashboard_blocking", SETUP,
-        "monitor = nbkeras.LiveMonitor()\n"
-        "model.fit(x, y, epochs=3, batch_size=32, callbacks=[monitor], verbose=0)",
+        tmp_path,
+        "dashboard_blocking",
+        SETUP,
+        "monitor = nbkeras.LiveMonitor()\nmodel.fit(x, y, epochs=3, batch_size=32, callbacks=[monitor], verbose=0)",
     )
     run = run_notebook(notebook_page, jupyter_server, path, timeout=RUN_TIMEOUT)
     page = run.page
     run.wait_for_selector(ROOT)
     assert page.locator(ROOT).count() == 1
     badge = page.locator(f"{ROOT} .nbk-state")
-    _wait_for(run, lambda: badge.inner_text() == "finished", 'the badge to show "finished"', timeout=10,
-              describe=lambda: f"badge: {badge.inner_text()!r}")
+    _wait_for(
+        run,
+        lambda: badge.inner_text() == "finished",
+        'the badge to show "finished"',
+        timeout=10,
+        describe=lambda: f"badge: {badge.inner_text()!r}",
+    )
 
     state, step, per_epoch, held = _python(
-        run, "[monitor.state, monitor.recorder.step, monitor.recorder.steps_per_epoch, len(monitor.batch_history['loss'])]"
+        run,
+        "[monitor.state, monitor.recorder.step, monitor.recorder.steps_per_epoch, len(monitor.batch_history['loss'])]",
     )
     assert state == "finished"
     assert per_epoch == 100 and step == 3 * per_epoch, (step, per_epoch)  # 3200 samples / 32
     assert held == step
-    _wait_for(run, lambda: _points(run) == held, f"{held} loss points (3 epochs × {per_epoch} steps)",
-              timeout=10, describe=lambda: f"page holds {_points(run)}")
+    _wait_for(
+        run,
+        lambda: _points(run) == held,
+        f"{held} loss points (3 epochs × {per_epoch} steps)",
+        timeout=10,
+        describe=lambda: f"page holds {_points(run)}",
+    )
     assert _points(run, "epoch/loss") == 3
 
     # Weight histograms over time: a band per weight, from the initial weights (step 0)
@@ -216,13 +271,21 @@ def test_blocking_fit_ends_finished_with_every_step(notebook_page, jupyter_serve
         plot = run.plotly_traces(f"{ROOT} .nbk-histograms")
         return [r for r in plot["data"][0]["y"] if r.strip()] if plot and plot["data"] else []
 
-    _wait_for(run, lambda: f"{weights[0]} · step {step}" in rows(), "the histograms of the last step",
-              timeout=10, describe=lambda: f"rows: {rows()[:4]}")
+    _wait_for(
+        run,
+        lambda: f"{weights[0]} · step {step}" in rows(),
+        "the histograms of the last step",
+        timeout=10,
+        describe=lambda: f"rows: {rows()[:4]}",
+    )
     heatmap = run.plotly_traces(f"{ROOT} .nbk-histograms")["data"][0]
     rows = rows()
     for path in weights:
         assert f"{path} · step 0" in rows and f"{path} · step {step}" in rows, (path, rows[:6])
-    shape = run.page.evaluate(f"() => {{ const z = document.querySelector('{ROOT} .nbk-histograms').data[0].z; return [z.length, z[0].length]; }}")
+    shape = run.page.evaluate(
+        f"() => {{ const z = document.querySelector('{ROOT} .nbk-histograms').data[0].z; "
+        "return [z.length, z[0].length]; }"
+    )
     assert shape == [len(heatmap["y"]), 32], shape
 
     # During a blocking fit the kernel cannot hear the buttons: the page must say so and
@@ -260,8 +323,10 @@ def _assert_same_smoothing(run: NotebookRun) -> float:
     # The page receives the values as float32; both sides must smooth the same values.
     np.testing.assert_allclose(np.float32(raw["y"]), np.float32(kernel["values"]), rtol=1e-6)
     np.testing.assert_allclose(
-        np.asarray(smoothed["y"], dtype=np.float32), np.asarray(kernel["smoothed"], dtype=np.float32),
-        rtol=1e-4, atol=1e-7,
+        np.asarray(smoothed["y"], dtype=np.float32),
+        np.asarray(kernel["smoothed"], dtype=np.float32),
+        rtol=1e-4,
+        atol=1e-7,
         err_msg=f"the page's smoothing (alpha={kernel['alpha']}) differs from nbkeras.training.recorder.smooth",
     )
     # And it is a real smoothing, not the raw curve drawn twice.
@@ -272,15 +337,21 @@ def _assert_same_smoothing(run: NotebookRun) -> float:
 def test_browser_smoothing_matches_kernel_smoothing(notebook_page, jupyter_server, tmp_path):
     """The smoothed curve in the page equals recorder.smooth(values, alpha), at two alphas."""
     path = _notebook(
-        tmp_path, "dashboard_smoothing", SETUP,
-        "monitor = nbkeras.LiveMonitor()\n"
-        "model.fit(x, y, epochs=2, batch_size=32, callbacks=[monitor], verbose=0)",
+        tmp_path,
+        "dashboard_smoothing",
+        SETUP,
+        "monitor = nbkeras.LiveMonitor()\nmodel.fit(x, y, epochs=2, batch_size=32, callbacks=[monitor], verbose=0)",
     )
     run = run_notebook(notebook_page, jupyter_server, path, timeout=RUN_TIMEOUT)
     run.wait_for_selector(ROOT)
     held = _python(run, "len(monitor.batch_history['loss'])")
-    _wait_for(run, lambda: _points(run) == held, f"the page to hold all {held} loss points",
-              timeout=10, describe=lambda: f"page holds {_points(run)}")
+    _wait_for(
+        run,
+        lambda: _points(run) == held,
+        f"the page to hold all {held} loss points",
+        timeout=10,
+        describe=lambda: f"page holds {_points(run)}",
+    )
 
     assert _assert_same_smoothing(run) == 0.6  # TensorBoard's default
 
