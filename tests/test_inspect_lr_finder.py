@@ -152,6 +152,9 @@ def test_suggest_rate_is_steepest_descent_before_the_minimum():
     assert suggest_rate(rates[:4], np.array([1.0, 0.5, 2.0, 3.0])) == (pytest.approx(1e-6), pytest.approx(1e-6))
     assert suggest_rate([1e-3], [1.0]) == (None, None)
     assert suggest_rate(rates, np.full(8, np.nan)) == (None, None)
+    # A flat, noisy curve whose steepest point sits just before divergence: capped at the minimum's rate / 10.
+    late = np.array([0.70, 0.70, 0.70, 0.70, 0.70, 0.69, 0.60, 5.0])
+    assert suggest_rate(rates, late) == (pytest.approx(1e-1), pytest.approx(1e-1))
 
 
 def test_bad_input_gets_a_clear_error(k, spirals):

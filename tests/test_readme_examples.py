@@ -118,11 +118,29 @@ def check_data_sets(blocks: list[str]) -> None:
     assert x_digits.shape[1:] == (8, 8, 1)  # "(n, 8, 8, 1)"
 
 
+def check_look_inside(blocks: list[str]) -> None:
+    ns, f1 = run_example(blocks[0])
+    model, found = ns["model"], ns["found"]
+    assert found.stopped == "diverged" and found.suggestion <= found.minimum_rate
+    assert 0.005 <= found.suggestion <= 0.1  # "about 0.035"
+    accuracy = model.evaluate(ns["x_val"], ns["y_val"], verbose=0)[1]
+    assert accuracy >= 0.95, f"the README promises 0.95 or more after the suggested rate; got {accuracy:.3f}"
+    matrix = ns["matrix"]
+    assert matrix.sum() == len(ns["y_val"]) and np.trace(matrix) / matrix.sum() == pytest.approx(accuracy, abs=1e-6)
+    worst = ns["worst"]
+    assert len(worst.indices) == 5 and np.all(np.diff(worst.losses) <= 0)  # highest first
+    surface = ns["surface"]
+    assert surface.probabilities.shape == (100, 100, 2)
+    np.testing.assert_allclose(surface.probabilities.sum(axis=-1), 1.0, atol=1e-5)
+    assert np.all(f1 > 0.9)
+
+
 # heading: (number of python blocks under it, check)
 CHECKS = {
     "Explore activations": (1, check_explore_activations),
     "Train and watch": (2, check_train_and_watch),
     "Build a model by stacking layers": (2, check_build_a_model),
+    "Look inside a model": (1, check_look_inside),
     "Data sets, offline": (1, check_data_sets),
 }
 

@@ -14,9 +14,11 @@ Rules (documented, tested):
   ``smoothing`` on the past (:func:`nbkeras.training.recorder.smooth`, TensorBoard's rule).
 - **Suggestion**: the rate where the smoothed loss falls fastest, i.e. the most negative
   slope of the smoothed loss against log10(rate), among the points up to the smoothed
-  minimum. When the minimum comes within the first 3 points (no descent to measure), a
-  tenth of the minimum's rate. :attr:`LRFinderResult.minimum_rate` keeps the other
-  classic rule (the minimum's rate / 10) for comparison.
+  minimum, never above a tenth of the minimum's rate (on a flat, noisy curve the steepest
+  point can sit just before divergence: on the spirals of the README it was 0.29 with Adam,
+  which does not train; the cap gave 0.035, which does). When the minimum comes within the
+  first 3 points (no descent to measure), a tenth of the minimum's rate.
+  :attr:`LRFinderResult.minimum_rate` keeps the other classic rule (the minimum's rate / 10).
 - **Restoring**: every model variable (weights, non-trainable state such as batch-norm
   statistics and dropout seeds), every optimizer variable (iterations, learning rate,
   moments: an optimizer not yet built is built first, with its zero moments), every metric
@@ -57,7 +59,8 @@ class LRFinderResult:
         learning_rates: The rate of each recorded batch (float64), increasing.
         losses: Each batch's own loss (not Keras's running mean).
         smoothed: The losses smoothed (see the module's rules).
-        suggestion: The suggested rate (steepest descent of the smoothed curve), or None when
+        suggestion: The suggested rate (steepest descent of the smoothed curve, at most
+            ``minimum_rate``), or None when
             fewer than 2 finite points were recorded.
         minimum_rate: A tenth of the rate at the smoothed minimum (the other classic rule),
             or None likewise.
@@ -83,8 +86,9 @@ def suggest_rate(learning_rates: Any, smoothed: Any) -> tuple[float | None, floa
         smoothed: Smoothed loss at each rate; non-finite points are ignored.
 
     Returns:
-        The rate of steepest descent before the minimum (a tenth of the minimum's rate when
-        the minimum is among the first 3 finite points), and a tenth of the minimum's rate;
+        The rate of steepest descent before the minimum, capped at a tenth of the minimum's
+        rate (that tenth when the minimum is among the first 3 finite points), and a tenth of
+        the minimum's rate;
         ``(None, None)`` with fewer than 2 finite points.
 
     Example:
@@ -103,7 +107,9 @@ def suggest_rate(learning_rates: Any, smoothed: Any) -> tuple[float | None, floa
     if best < 3:
         return minimum_rate, minimum_rate
     slope = np.gradient(values[: best + 1], np.log10(rates[: best + 1]))
-    return float(rates[int(np.argmin(slope))]), minimum_rate
+    # On a flat, noisy curve the steepest point can sit just before divergence: never above
+    # a tenth of the minimum's rate (Smith's bound), which is where training stays stable.
+    return min(float(rates[int(np.argmin(slope))]), minimum_rate), minimum_rate
 
 
 class _Ramp:
