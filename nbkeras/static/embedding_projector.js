@@ -1,0 +1,445 @@
+// src/lib/dom.js
+function h(tag, props = {}, children = []) {
+  const el = document.createElement(tag);
+  if (props.class) el.className = props.class;
+  if (props.text !== void 0) el.textContent = String(props.text);
+  if (props.title) el.title = props.title;
+  for (const [k, v] of Object.entries(props.attrs ?? {})) el.setAttribute(k, String(v));
+  for (const [k, v] of Object.entries(props.on ?? {})) el.addEventListener(k, v);
+  for (const child of children) {
+    if (child === null || child === void 0 || child === false) continue;
+    el.append(typeof child === "string" ? document.createTextNode(child) : child);
+  }
+  return el;
+}
+function clear(el) {
+  while (el.firstChild) el.removeChild(el.firstChild);
+}
+function errorBanner(model) {
+  const banner = h("div", { class: "nbk-error", attrs: { role: "alert" } });
+  const update = () => {
+    const message = model.get("error") || "";
+    banner.textContent = message;
+    banner.hidden = message === "";
+  };
+  update();
+  model.on("change:error", update);
+  return banner;
+}
+function fmt(v) {
+  if (v === null || v === void 0) return "—";
+  if (!Number.isFinite(v)) return String(v);
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(3);
+  return String(Number(v.toPrecision(4)));
+}
+
+// src/lib/plotly.js
+var CACHE = Symbol.for("nbkeras.plotly");
+async function loadPlotly(model) {
+  const ref = model.get("_plotly");
+  const runtime = await model.widget_manager.get_model(String(ref).replace(/^IPY_MODEL_/, ""));
+  const version = runtime.get("version");
+  const cache = globalThis[CACHE] ??= /* @__PURE__ */ new Map();
+  if (!cache.has(version)) cache.set(version, injectScript(runtime.get("source")));
+  return cache.get(version);
+}
+function injectScript(source) {
+  const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+  const saved = { Plotly: globalThis.Plotly, define: globalThis.define };
+  globalThis.define = void 0;
+  return new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = url;
+    script.onload = () => {
+      const plotly = globalThis.Plotly;
+      restore();
+      resolve(plotly);
+    };
+    script.onerror = () => {
+      restore();
+      reject(new Error("nbkeras: plotly.js failed to load from the kernel's PlotlyRuntime"));
+    };
+    document.head.appendChild(script);
+  });
+  function restore() {
+    globalThis.define = saved.define;
+    if (saved.Plotly === void 0) delete globalThis.Plotly;
+    else globalThis.Plotly = saved.Plotly;
+    URL.revokeObjectURL(url);
+  }
+}
+function float32Points(view) {
+  const arr = new Float32Array(view.buffer, view.byteOffset, view.byteLength / 4);
+  return Array.from(arr, (v) => Number.isFinite(v) ? v : null);
+}
+function fromWire(spec) {
+  if (spec instanceof DataView) return float32Points(spec);
+  if (Array.isArray(spec)) return spec.map(fromWire);
+  if (spec && typeof spec === "object") {
+    if (spec.f32 instanceof DataView && Array.isArray(spec.shape) && spec.shape.length === 2) {
+      const flat = float32Points(spec.f32);
+      const [rows, cols] = spec.shape;
+      return Array.from({ length: rows }, (_, r) => flat.slice(r * cols, (r + 1) * cols));
+    }
+    return Object.fromEntries(Object.entries(spec).map(([k, v]) => [k, fromWire(v)]));
+  }
+  return spec;
+}
+
+// src/lib/channel.js
+function channel(model, options = {}) {
+  const SETTLE_KEY = "\0settle";
+  const pending = /* @__PURE__ */ new Map();
+  let inFlight = 0;
+  let inFlightKey = null;
+  let settling = false;
+  let seq = model.get("_ack") || 0;
+  const listeners = /* @__PURE__ */ new Set();
+  let last = "";
+  function activity() {
+    const waiting = [...pending.keys()];
+    if (inFlightKey !== null && inFlightKey !== SETTLE_KEY) waiting.unshift(inFlightKey);
+    return { waiting: waiting.filter((k) => k !== SETTLE_KEY), settling };
+  }
+  function notify() {
+    if (listeners.size === 0) return;
+    const now = activity();
+    const text = JSON.stringify(now);
+    if (text === last) return;
+    last = text;
+    for (const fn of listeners) fn(now);
+  }
+  function pump() {
+    if (inFlight !== 0 || pending.size === 0) return;
+    const [key, req] = pending.entries().next().value;
+    pending.delete(key);
+    seq += 1;
+    inFlight = seq;
+    inFlightKey = key;
+    model.send({ type: "request", seq, action: req.action, args: req.args });
+  }
+  function onAck() {
+    if (inFlight === 0 || model.get("_ack") < inFlight) return;
+    const answered = inFlightKey;
+    inFlight = 0;
+    inFlightKey = null;
+    if (options.settle) {
+      settling = answered !== SETTLE_KEY;
+      if (settling && pending.size === 0) pending.set(SETTLE_KEY, { action: options.settle, args: {} });
+    }
+    pump();
+    notify();
+  }
+  model.on("change:_ack", onAck);
+  return {
+    request(action, args, key = action) {
+      pending.delete(key);
+      pending.set(key, { action, args });
+      pump();
+      notify();
+    },
+    set(name, value) {
+      this.request("set", { name, value }, `set:${name}`);
+    },
+    /** Whether a value for `key` waits to be sent (a newer one than any shown). */
+    queued(key) {
+      return pending.has(key);
+    },
+    activity,
+    onActivity(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    dispose() {
+      model.off("change:_ack", onAck);
+      pending.clear();
+      listeners.clear();
+    }
+  };
+}
+
+// src/lib/fields.js
+function bindField(input, { apply, current }) {
+  const settled = () => input.dataset.nbkSettled;
+  const markDirty = () => input.toggleAttribute("data-lm-suppress-shortcuts", input.value !== settled());
+  const settle = (text) => {
+    input.dataset.nbkSettled = text;
+    markDirty();
+  };
+  input.value = current();
+  settle(input.value);
+  const commit = () => {
+    if (input.value === settled()) return;
+    settle(input.value);
+    apply(input.value);
+  };
+  const revert = () => {
+    input.value = current();
+    settle(input.value);
+  };
+  input.addEventListener("input", markDirty);
+  input.addEventListener("change", commit);
+  input.addEventListener("keydown", (event) => {
+    if (event.isComposing) return;
+    if (event.key === "Enter") {
+      commit();
+      handled(event);
+    } else if (event.key === "Escape") {
+      const changed = input.value !== current();
+      revert();
+      if (changed) handled(event);
+    }
+  });
+  return {
+    refresh() {
+      if (input.value !== settled() && document.activeElement === input) return;
+      revert();
+    },
+    show(text) {
+      input.value = text;
+      settle(text);
+    },
+    dirty: () => input.value !== settled()
+  };
+}
+function handled(event) {
+  event.preventDefault();
+  event.stopPropagation();
+}
+
+// src/lib/redraw.js
+var LONG_TASK_MS = 50;
+var SHARE_SHORT = 0.15;
+var SHARE_LONG = 0.04;
+var MIN_INTERVAL_MS = 100;
+var MAX_WAIT_MS = 2e3;
+var SHARED = Symbol.for("nbkeras.redraw");
+function scheduler() {
+  return globalThis[SHARED] ??= createScheduler();
+}
+function redrawLoop() {
+  const shared = scheduler();
+  const own = [];
+  return {
+    panel(draw, node) {
+      const p = shared.panel(draw, node);
+      own.push(p);
+      return p;
+    },
+    mark: shared.mark,
+    remove(p) {
+      own.splice(own.indexOf(p), 1);
+      shared.remove(p);
+    },
+    stats() {
+      return Object.fromEntries(own.map((p, i) => [p.node?.dataset?.panel ?? String(i), { draws: p.draws, cost: p.cost }]));
+    },
+    dispose() {
+      for (const p of own.splice(0)) shared.remove(p);
+    }
+  };
+}
+function createScheduler() {
+  const panels = [];
+  let frame = 0;
+  let timer = 0;
+  let nextDraw = 0;
+  const io = typeof IntersectionObserver === "function" ? new IntersectionObserver((entries) => {
+    for (const e of entries) {
+      const p = panels.find((q) => q.node === e.target);
+      if (p) p.visible = e.isIntersecting;
+    }
+    wake();
+  }) : null;
+  document.addEventListener("visibilitychange", () => wake());
+  function wake() {
+    if (frame) return;
+    frame = requestAnimationFrame(tick);
+  }
+  function later(ms) {
+    if (timer) return;
+    timer = setTimeout(() => {
+      timer = 0;
+      wake();
+    }, Math.max(0, ms));
+  }
+  function tick() {
+    frame = 0;
+    if (document.hidden) return;
+    const now = performance.now();
+    const waiting = panels.filter((p2) => p2.dirty && p2.visible);
+    if (!waiting.length) return;
+    const urgent = waiting.find((p2) => p2.urgent);
+    const ready = waiting.filter((p2) => now - p2.last >= MIN_INTERVAL_MS).sort((a, b) => a.last - b.last);
+    const p = urgent ?? (now >= nextDraw ? ready[0] : void 0);
+    if (!p) {
+      const soonest = Math.min(...waiting.map((q) => q.last + MIN_INTERVAL_MS));
+      later(Math.max(nextDraw, soonest) - now);
+      return;
+    }
+    p.dirty = false;
+    p.urgent = false;
+    const t0 = performance.now();
+    try {
+      p.draw();
+    } catch (error) {
+      reportError(error);
+    }
+    const t1 = performance.now();
+    const took = t1 - t0;
+    p.cost = p.draws === 0 ? took : 0.7 * p.cost + 0.3 * took;
+    p.last = t1;
+    p.draws += 1;
+    const share = took < LONG_TASK_MS ? SHARE_SHORT : SHARE_LONG;
+    nextDraw = Math.max(nextDraw, t1 + Math.min(MAX_WAIT_MS, took * (1 - share) / share));
+    if (panels.some((q) => q.dirty && q.visible)) wake();
+  }
+  return {
+    panel(draw, node) {
+      const p = { draw, node, dirty: false, urgent: false, cost: 0, last: -Infinity, visible: true, draws: 0 };
+      panels.push(p);
+      if (node && io) io.observe(node);
+      return p;
+    },
+    /** Stop drawing a panel (its node left the view). */
+    remove(p) {
+      const i = panels.indexOf(p);
+      if (i >= 0) panels.splice(i, 1);
+      if (p.node && io) io.unobserve(p.node);
+    },
+    /** Mark a panel stale; `urgent` (a user's own action) draws it at the next frame. */
+    mark(p, urgent = false) {
+      p.dirty = true;
+      if (urgent) p.urgent = true;
+      wake();
+    }
+  };
+}
+
+// src/embedding_projector.js
+var PLOT_CONFIG = { responsive: true, displaylogo: false };
+function render({ model, el }) {
+  const rpc = channel(model);
+  const search = h("input", {
+    class: "nbk-projector-search",
+    attrs: { type: "search", placeholder: "search a word", "aria-label": "search a word", size: "18" }
+  });
+  const field = bindField(search, { apply: (text) => rpc.set("query", text), current: () => model.get("query") });
+  const dimButtons = [2, 3].map(
+    (d) => h("button", {
+      class: "nbk-button nbk-projector-dims",
+      text: `${d}-D`,
+      attrs: { "data-dims": String(d), type: "button" },
+      on: { click: () => rpc.set("dims", d) }
+    })
+  );
+  const status = h("span", { class: "nbk-note nbk-projector-status", attrs: { "aria-live": "polite" } });
+  const plot = h("div", { class: "nbk-plot nbk-projector-plot" });
+  plot.dataset.panel = "projection";
+  const pickedTitle = h("div", { class: "nbk-projector-picked", attrs: { style: "font-weight: 600; margin-bottom: 4px" } });
+  const list = h("ol", { class: "nbk-projector-neighbours", attrs: { style: "margin: 0; padding-left: 1.8em" } });
+  const side = h("div", { class: "nbk-projector-side", attrs: { style: "flex: 0 0 15em; min-width: 12em; font-size: 0.92em" } }, [
+    pickedTitle,
+    list
+  ]);
+  const root = h("div", { class: "nbkeras-widget nbkeras-embedding-projector" }, [
+    errorBanner(model),
+    h("div", { class: "nbk-row nbk-controls", attrs: { style: "display: flex; gap: 8px; align-items: center; flex-wrap: wrap" } }, [
+      h("label", { class: "nbk-control" }, [h("span", { class: "nbk-control-name", text: "search " }), search]),
+      ...dimButtons,
+      status
+    ]),
+    h("div", { class: "nbk-projector-body", attrs: { style: "display: flex; gap: 12px; align-items: flex-start" } }, [
+      h("div", { attrs: { style: "flex: 1 1 auto; min-width: 0" } }, [plot]),
+      side
+    ])
+  ]);
+  el.appendChild(root);
+  function drawControls() {
+    const dims = model.get("dims");
+    for (const b of dimButtons) {
+      const on = Number(b.dataset.dims) === dims;
+      b.setAttribute("aria-pressed", String(on));
+      b.style.fontWeight = on ? "700" : "400";
+    }
+    field.refresh();
+    const query = model.get("query").trim();
+    const matches = model.get("matches") || [];
+    status.textContent = query === "" ? "click a point to list its nearest neighbours" : matches.length === 0 ? `no word contains “${query}”` : `${matches.length} word${matches.length === 1 ? "" : "s"} contain “${query}”`;
+  }
+  function drawNeighbours() {
+    const picked = model.get("picked");
+    const neighbours = model.get("neighbours") || [];
+    clear(list);
+    if (picked === null || picked === void 0) {
+      pickedTitle.textContent = "No word picked";
+      return;
+    }
+    pickedTitle.textContent = `Nearest to “${model.get("picked_word")}” (cosine similarity)`;
+    for (const n of neighbours) {
+      const item = h("li", { class: "nbk-projector-neighbour" }, [
+        h("button", {
+          class: "nbk-button nbk-projector-pick",
+          text: n.word,
+          attrs: { type: "button", "data-row": String(n.row) },
+          on: { click: () => rpc.request("pick", { word: n.row }) }
+        }),
+        h("span", { class: "nbk-projector-similarity", text: ` ${fmt(n.similarity)}` })
+      ]);
+      list.append(item);
+    }
+  }
+  let Plotly = null;
+  let clickBound = false;
+  let spec = null;
+  let overlay = [];
+  const loop = redrawLoop();
+  const panel = loop.panel(draw, plot);
+  root.__nbkRedrawStats = loop.stats;
+  function decode() {
+    const f = model.get("figure");
+    spec = f && f.data ? fromWire(f) : null;
+    overlay = fromWire(model.get("overlay") || []);
+    loop.mark(panel, true);
+  }
+  function draw() {
+    if (!Plotly || !spec) return;
+    Plotly.react(plot, [...spec.data, ...overlay], spec.layout, PLOT_CONFIG);
+    if (!clickBound) {
+      plot.on("plotly_click", (event) => {
+        const point = event?.points?.[0];
+        const row = Array.isArray(point?.customdata) ? point.customdata[0] : point?.customdata;
+        if (Number.isFinite(row)) rpc.request("pick", { word: Math.round(row) });
+      });
+      clickBound = true;
+    }
+  }
+  const listeners = [
+    ["change:figure", decode],
+    ["change:overlay", decode],
+    ["change:dims", drawControls],
+    ["change:query", drawControls],
+    ["change:matches", drawControls],
+    ["change:neighbours", drawNeighbours],
+    ["change:picked", drawNeighbours]
+  ];
+  for (const [event, fn] of listeners) model.on(event, fn);
+  drawControls();
+  drawNeighbours();
+  decode();
+  loadPlotly(model).then((p) => {
+    Plotly = p;
+    loop.mark(panel, true);
+  });
+  return () => {
+    for (const [event, fn] of listeners) model.off(event, fn);
+    loop.dispose();
+    rpc.dispose();
+    if (Plotly) Plotly.purge(plot);
+  };
+}
+var embedding_projector_default = { render };
+export {
+  embedding_projector_default as default
+};
