@@ -425,6 +425,7 @@ function render({ model, el }) {
   const smoothingOut = h("output");
   const logScale = h("input", { attrs: { type: "checkbox", "aria-label": "log scale" } });
   const metricsBox = h("div", { class: "nbk-metrics" });
+  const surfacePlot = h("div", { class: "nbk-plot nbk-surface" });
   const histPlot = h("div", { class: "nbk-plot nbk-histograms" });
   const healthPlot = h("div", { class: "nbk-plot nbk-health" });
   const root = h("div", { class: "nbkeras-widget nbkeras-training-dashboard" }, [
@@ -438,6 +439,7 @@ function render({ model, el }) {
     ]),
     notices,
     metricsBox,
+    surfacePlot,
     histPlot,
     healthPlot
   ]);
@@ -467,8 +469,10 @@ function render({ model, el }) {
   const loop = redrawLoop();
   histPlot.dataset.panel = "histograms";
   healthPlot.dataset.panel = "health";
+  surfacePlot.dataset.panel = "surface";
   const statusPanel = loop.panel(drawStatus);
-  const figurePanels = [["histogram_figure", histPlot], ["health_figure", healthPlot]].map(([trait, node]) => {
+  const figures = [["histogram_figure", histPlot], ["health_figure", healthPlot], ["surface_figure", surfacePlot]];
+  const figurePanels = figures.map(([trait, node]) => {
     const panel = loop.panel(() => drawFigure(node, panel), node);
     panel.spec = null;
     panel.decode = () => {
@@ -573,8 +577,11 @@ function render({ model, el }) {
   }
   function drawFigure(node, panel) {
     if (!Plotly) return;
-    if (panel.spec) Plotly.react(node, panel.spec.data, width ? { ...panel.spec.layout, width } : panel.spec.layout, PLOT_CONFIG);
-    else if (node.data) Plotly.purge(node);
+    if (panel.spec) {
+      const own = panel.spec.layout.width;
+      const layout = width ? { ...panel.spec.layout, width: own ? Math.min(own, width) : width } : panel.spec.layout;
+      Plotly.react(node, panel.spec.data, layout, PLOT_CONFIG);
+    } else if (node.data) Plotly.purge(node);
   }
   let shownStatus = "";
   let shownNotices = "";
@@ -604,7 +611,8 @@ function render({ model, el }) {
     ["change:title", () => loop.mark(statusPanel, true)],
     ["change:metric_panels", buildMetricPanels],
     ["change:histogram_figure", figurePanels[0].decode],
-    ["change:health_figure", figurePanels[1].decode]
+    ["change:health_figure", figurePanels[1].decode],
+    ["change:surface_figure", figurePanels[2].decode]
   ];
   for (const [event, fn] of listeners) model.on(event, fn);
   store.listeners.add(onData);
@@ -622,7 +630,7 @@ function render({ model, el }) {
     loop.dispose();
     resize.disconnect();
     rpc.dispose();
-    for (const node of [...metricPanels.map((m) => m.node), histPlot, healthPlot]) if (Plotly) Plotly.purge(node);
+    for (const node of [...metricPanels.map((m) => m.node), surfacePlot, histPlot, healthPlot]) if (Plotly) Plotly.purge(node);
   };
 }
 var training_dashboard_default = {

@@ -46,6 +46,9 @@ class TrainingDashboard(NbKerasWidget):
     status = traitlets.Dict(help="state, epoch/step, ETA, throughput, device, notices").tag(sync=True)
     histogram_figure = traitlets.Dict().tag(sync=True)
     health_figure = traitlets.Dict().tag(sync=True)
+    surface_figure = traitlets.Dict(help="the decision surface of a 2-input model ({} when there is none)").tag(
+        sync=True
+    )
     controls = traitlets.Dict(help="{enabled: bool, reason: str}: whether Stop/LR/checkpoint act mid-run").tag(
         sync=True
     )
@@ -101,6 +104,7 @@ class TrainingDashboard(NbKerasWidget):
             self.snapshot = {"seq": 0, "series": {}}
             self.histogram_figure = {}
             self.health_figure = {}
+            self.surface_figure = {}
             self.error = ""
 
     def push(self, series: Mapping[str, DecimatedSeries], status: Mapping[str, Any]) -> None:
@@ -130,6 +134,9 @@ class TrainingDashboard(NbKerasWidget):
 
     def set_health(self, spec: Mapping[str, Any]) -> None:
         self.health_figure = to_wire(dict(spec))
+
+    def set_surface(self, spec: Mapping[str, Any]) -> None:
+        self.surface_figure = to_wire(dict(spec))
 
     def static_figures(self) -> list[tuple[str, dict[str, Any]]]:
         """The run's charts with their data (from its presenter), for standalone reports."""

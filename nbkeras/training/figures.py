@@ -296,3 +296,112 @@ def histogram_history_figure(
             "uirevision": "histograms",
         },
     }
+
+
+#: Class colors of the decision surface: class 0 orange and class 1 blue, as TensorFlow Playground.
+CLASS_COLORS = ("#f58518", "#4c78a8", "#54a24b", "#e45756", "#72b7b2", "#b279a2", "#eeca3b", "#9d755d", "#bab0ac")
+SURFACE_TINT = 0.55  # how far the surface's colors are mixed towards white (the points stay in full color)
+
+
+def _tint(color: str, amount: float) -> str:
+    """``color`` (``#rrggbb``) mixed with white: 0 keeps it, 1 is white."""
+    rgb = [int(color[i : i + 2], 16) for i in (1, 3, 5)]
+    r, g, b = (round(c + (255 - c) * amount) for c in rgb)
+    return f"rgb({r},{g},{b})"
+
+
+def surface_z(probabilities: np.ndarray) -> tuple[np.ndarray, list[list[Any]]]:
+    """What the surface's heatmap shows, and its colorscale (the value range is [0, 1]).
+
+    Two classes: ``P(class 1)``, from class 0's color through white (0.5, the boundary) to
+    class 1's. More: each class gets a band of the range, ``(k + confidence) / K`` with
+    ``confidence`` the top probability rescaled from ``[1/K, 1]`` to ``[0, 1]``: the predicted
+    class's color, pale where the model hesitates.
+
+    Example:
+        >>> z, scale = surface_z(np.array([[[0.2, 0.8]]]))
+        >>> z.tolist(), scale[1]
+        ([[0.800000011920929]], [0.5, 'rgb(255,255,255)'])
+    """
+    probabilities = np.asarray(probabilities, dtype=np.float32)
+    k = probabilities.shape[-1]
+    if k <= 2:
+        low, high = (_tint(c, SURFACE_TINT) for c in CLASS_COLORS[:2])
+        return probabilities[..., -1], [[0.0, low], [0.5, "rgb(255,255,255)"], [1.0, high]]
+    top = probabilities.argmax(axis=-1)
+    confidence = np.clip((probabilities.max(axis=-1) - 1.0 / k) / (1.0 - 1.0 / k), 0.0, 1.0)
+    z = ((top + 0.999 * confidence) / k).astype(np.float32)
+    scale: list[list[Any]] = []
+    for c in range(k):
+        color = CLASS_COLORS[c % len(CLASS_COLORS)]
+        scale += [[c / k, _tint(color, 0.92)], [(c + 0.999) / k, _tint(color, SURFACE_TINT * 0.6)]]
+    scale[-1][0] = 1.0
+    return z, scale
+
+
+def surface_figure(snapshot: Any) -> dict[str, Any]:
+    """A :class:`~nbkeras.training.surface.SurfaceSnapshot` as TensorFlow Playground draws it.
+
+    The class probabilities as a heatmap over the grid (:func:`surface_z`), the sampled
+    training points on top in their class's color. The layout says what it is in ``meta``
+    (``panel: "surface"``) and keeps its own width (the view draws it at most that wide).
+    """
+    data = snapshot.data
+    probabilities = snapshot.probabilities
+    k = max(probabilities.shape[-1], 2)
+    z, colorscale = surface_z(probabilities)
+    heatmap: dict[str, Any] = {
+        "type": "heatmap",
+        "x": np.asarray(data.xs, dtype=float),
+        "y": np.asarray(data.ys, dtype=float),
+        "z": z,
+        "zmin": 0.0,
+        "zmax": 1.0,
+        "zsmooth": "best",
+        "colorscale": colorscale,
+        "showscale": False,
+        "name": "surface",
+        "meta": {"surface": True},
+    }
+    if k == 2:
+        heatmap["hovertemplate"] = "(%{x:.2f}, %{y:.2f})<br>P(class 1) %{z:.2f}<extra></extra>"
+    else:
+        heatmap["hoverinfo"] = "skip"
+    traces = [heatmap]
+    labels = data.labels
+    groups = [(None, np.ones(len(data.points), dtype=bool))] if labels is None else []
+    if labels is not None:
+        groups = [(int(c), labels == c) for c in np.unique(labels)]
+    for c, mask in groups:
+        name = "points" if c is None else f"class {c}"
+        color = "#555555" if c is None else CLASS_COLORS[c % len(CLASS_COLORS)]
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": name,
+                "x": data.points[mask, 0].astype(float),
+                "y": data.points[mask, 1].astype(float),
+                "marker": {"color": color, "size": 5, "line": {"color": "white", "width": 0.6}},
+                "hovertemplate": f"{name}<br>(%{{x:.2f}}, %{{y:.2f}})<extra></extra>",
+            }
+        )
+    x_range = [float(data.xs[0]), float(data.xs[-1])]
+    y_range = [float(data.ys[0]), float(data.ys[-1])]
+    return {
+        "data": traces,
+        "layout": {
+            "width": 460,
+            "height": 440,
+            "margin": {"l": 50, "r": 10, "t": 40, "b": 70},
+            "title": {
+                "text": f"decision surface after step {snapshot.step} (epoch {snapshot.epoch + 1})",
+                "font": {"size": 13},
+            },
+            "xaxis": {"title": {"text": "input 1"}, "range": x_range, "showgrid": False, "zeroline": False},
+            "yaxis": {"title": {"text": "input 2"}, "range": y_range, "showgrid": False, "zeroline": False},
+            "legend": {"orientation": "h", "y": -0.16, "yanchor": "top"},
+            "uirevision": "surface",
+            "meta": {"panel": "surface"},
+        },
+    }

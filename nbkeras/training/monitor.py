@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from nbkeras._keras import keras
-from nbkeras._validate import check_choice, invalid_value, is_number
+from nbkeras._validate import check_bool, check_choice, invalid_value, is_number
 from nbkeras.training.controls import Checkpoint, Command, LearningRate, RunControls, SetLearningRate, Stop
 from nbkeras.training.device import training_device
 from nbkeras.training.health import HealthProbe, num_samples, probe_batch
@@ -36,6 +36,7 @@ from nbkeras.training.histograms import HistogramScheduler, weight_histograms
 from nbkeras.training.presenter import RunPresenter
 from nbkeras.training.recorder import TrainingRecorder
 from nbkeras.training.series import DecimatedSeries
+from nbkeras.training.surface import SURFACE_RESOLUTION, LiveSurface, SurfaceSnapshot
 
 log = logging.getLogger("nbkeras")
 
@@ -90,6 +91,7 @@ def _ends_runs(original: Any) -> Any:
         for monitor in monitors:
             monitor.controls.arm()
             monitor._probe_from(x, y)
+            monitor._surface.take_data(x, y)
         try:
             return original(self, *args, **kwargs)
         except BaseException as exc:
@@ -126,6 +128,14 @@ class LiveMonitor(keras().callbacks.Callback):
             are measured after each epoch: ``"auto"`` (the first 64 samples of the data
             ``fit`` is given; with a dataset or generator, health is skipped with a
             notice), a tuple ``(x_batch, y_batch)``, or None (no health panel).
+        surface: A live decision-surface panel when the model has one input of shape
+            ``(batch, 2)`` (spirals, moons, circles, xor): its class probabilities on a grid
+            covering the data, under a fixed sample of at most 500 training points, as
+            TensorFlow Playground draws it. Evaluated on the model's device in one traced
+            pass (only the grid's probabilities reach the host) at train begin, at most once
+            a second and within 1 % of training time, and at train end; the saved picture
+            shows the final one. False: no panel.
+        surface_resolution: Grid points per axis of the surface (60: 3,600 points).
         update_rate: Most dashboard updates per second.
         display: ``"auto"`` (a dashboard in a notebook, a text line per epoch in a
             script), ``"widget"``, ``"text"`` or ``"none"``.
@@ -139,6 +149,8 @@ class LiveMonitor(keras().callbacks.Callback):
             :class:`DecimatedSeries` (bounded memory).
         weight_histograms: Per weight: ``[(step, epoch, edges, counts), ...]``.
         health: ``[(epoch, HealthReport), ...]``.
+        surface: The last decision surface (:class:`~nbkeras.training.surface.SurfaceSnapshot`:
+            ``probabilities`` as :func:`nbkeras.decision_surface` returns them), or None.
         state: ``"idle"``, ``"running"``, ``"stopped"``, ``"finished"``,
             ``"interrupted"`` or ``"failed"``. Every end is recorded, also when another
             callback or the user ends ``fit`` (Keras then calls no callback): creating
@@ -162,6 +174,8 @@ class LiveMonitor(keras().callbacks.Callback):
         histogram_bins: int = 32,
         histogram_budget: float = 0.01,
         probe: tuple[Any, Any] | str | None = "auto",
+        surface: bool = True,
+        surface_resolution: int = SURFACE_RESOLUTION,
         update_rate: float = 10.0,
         display: str = "auto",
         title: str = "",
@@ -196,6 +210,7 @@ class LiveMonitor(keras().callbacks.Callback):
         self.probe_missing = ""
         self._learning_rate = LearningRate()
         self._scheduler = HistogramScheduler(self.histogram_budget)
+        self._surface = LiveSurface(enabled=check_bool("surface", surface), resolution=surface_resolution)
         self._probe: HealthProbe | None = None
         self._epoch = 0
         self._stop_asked: Stop | None = None  # the Stop this run heard, if any
@@ -212,6 +227,7 @@ class LiveMonitor(keras().callbacks.Callback):
     notices = property(lambda self: self.presenter.notices, doc="What the run said (stops, NaN, skipped health).")
     checkpoints = property(lambda self: self.presenter.checkpoints, doc="Checkpoints saved, oldest first.")
     health = property(lambda self: self.presenter.health, doc="``[(epoch, HealthReport), ...]``.")
+    surface = property(lambda self: self.presenter.surface, doc="The last decision surface, or None.")
     epoch_series = property(lambda self: self.presenter.epoch_series, doc="``epoch/<key>`` series, per epoch end.")
     device = property(lambda self: self.presenter.device, doc="Where the run trains.")
     title = property(lambda self: self.presenter.title, lambda self, v: setattr(self.presenter, "title", v))
@@ -321,6 +337,7 @@ class LiveMonitor(keras().callbacks.Callback):
         elif self.probe_missing:
             self.presenter.notice(f"Training health skipped: {self.probe_missing}")
         self._guard("dashboard", self.presenter.begin)
+        self._guard("decision surface", lambda: self._begin_surface(now))
         # A snapshot before the first step: how the weights were initialised.
         self._guard("weight histograms", lambda: self._histograms(step=0, now=now, force=True))
 
@@ -341,6 +358,8 @@ class LiveMonitor(keras().callbacks.Callback):
         record = self.recorder.batch_end(self._epoch, batch, logs or {}, now=now, learning_rate=learning_rate)
         if self.histograms_enabled and self._scheduler.due(record.step, now):
             self._guard("weight histograms", lambda: self._histograms(step=record.step, now=now))
+        if self._surface.due(record.step, now):
+            self._guard("decision surface", lambda: self._measure_surface(record.step, now))
         self._guard("dashboard", lambda: self.presenter.batch(record, now))
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
@@ -367,6 +386,9 @@ class LiveMonitor(keras().callbacks.Callback):
         if self.histograms_enabled and (not snapshots or snapshots[-1].step != self.recorder.step):
             now = time.perf_counter()
             self._guard("weight histograms", lambda: self._histograms(step=self.recorder.step, now=now, force=True))
+        last = self.presenter.surface
+        if self._surface.probe is not None and (last is None or last.step != self.recorder.step):  # the final one
+            self._guard("decision surface", lambda: self._measure_surface(self.recorder.step, time.perf_counter()))
         if self.state == "running":
             self.state = self._end_state()
         self._finish()
@@ -431,6 +453,18 @@ class LiveMonitor(keras().callbacks.Callback):
         snap = weight_histograms(self.model.trainable_weights, bins=self.histogram_bins, step=step, epoch=self._epoch)
         self._scheduler.record(snap.seconds, now)
         self.presenter.histograms(snap, now, force=force)
+
+    def _begin_surface(self, now: float) -> None:
+        why = self._surface.begin(self.model, now)
+        if why:
+            self.presenter.notice(f"Decision surface skipped: {why}")
+        elif self._surface.probe is not None:
+            self._measure_surface(0, now)  # the initial weights
+
+    def _measure_surface(self, step: int, now: float) -> SurfaceSnapshot:
+        snapshot = self._surface.measure(step=step, epoch=self._epoch, now=now)
+        self.presenter.surface_snapshot(snapshot, now, force=step == 0)
+        return snapshot
 
     # -- controls ----------------------------------------------------------------------------
     def command(self, name: str, value: Any = None) -> None:

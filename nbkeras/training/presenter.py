@@ -2,8 +2,8 @@
 
 :class:`RunPresenter` is told what the run recorded (a batch, an epoch end, a histogram
 snapshot, a health report, a notice) and decides what to show and when: at most
-``update_rate`` dashboard updates per second, health and histogram figures at most once per
-:data:`HEALTH_SECONDS`, a full snapshot every :data:`SNAPSHOT_SECONDS` (late views resync
+``update_rate`` dashboard updates per second, health, histogram and decision-surface figures at
+most once per :data:`HEALTH_SECONDS`, a full snapshot every :data:`SNAPSHOT_SECONDS` (late views resync
 from it). It keeps what it shows bounded (:func:`thin`) and draws the same figure specs for
 the live view, the saved picture and the HTML report. It never touches the model.
 """
@@ -28,6 +28,7 @@ from nbkeras.training.figures import (
     learning_rate_ticks,
     metric_names,
     metric_panels,
+    surface_figure,
 )
 from nbkeras.training.histograms import HistogramSnapshot, histogram_history
 from nbkeras.training.recorder import BatchRecord, EpochRecord, TrainingRecorder
@@ -104,6 +105,8 @@ class RunPresenter:
         chief: False on the non-chief workers of a multi-worker run: they show nothing.
         controls_live: The kernel is free while this run trains: the buttons act.
         notices, health, snapshots, checkpoints, epoch_series: what the run showed so far.
+        surface: The last :class:`~nbkeras.training.surface.SurfaceSnapshot` (the decision
+            surface of a 2-input model), or None.
     """
 
     def __init__(
@@ -138,6 +141,8 @@ class RunPresenter:
         self.health: list[tuple[int, Any]] = []
         self.notices: list[str] = []
         self.nonfinite_steps: list[float] = []
+        self.surface: Any = None
+        self._pending_surface = False
         self._last_record: BatchRecord | None = None
         self._pending_health: tuple[Any, int] | None = None
         self._pending_histograms = False
@@ -147,6 +152,7 @@ class RunPresenter:
         self._snapshot_throttle = Throttle(SNAPSHOT_SECONDS)
         self._health_throttle = Throttle(HEALTH_SECONDS)
         self._histogram_throttle = Throttle(HEALTH_SECONDS)
+        self._surface_throttle = Throttle(HEALTH_SECONDS)
 
     # -- what is on screen ------------------------------------------------------------------
     @property
@@ -226,12 +232,19 @@ class RunPresenter:
         self._pending_health = (report, epoch)
         self._draw_health(now)
 
+    def surface_snapshot(self, snapshot: Any, now: float, *, force: bool = False) -> None:
+        """A new decision surface (:class:`~nbkeras.training.surface.SurfaceSnapshot`): only the last is kept."""
+        self.surface = snapshot
+        self._pending_surface = True
+        self._draw_surface(now, force=force)
+
     def finish(self) -> None:
         """The run ended (``state`` says how): final charts, controls off, the picture redrawn."""
         if self.dashboard is not None:
             now = time.perf_counter()
             self._draw_health(now, force=True)
             self._draw_histograms(now, force=True)
+            self._draw_surface(now, force=True)
             self.dashboard.set_metric_panels(self._panels())
             self.dashboard.controls = {"enabled": False, "reason": f"Run {self.state}."}
             self.dashboard.send_snapshot(self.series(), self.status())
@@ -254,6 +267,7 @@ class RunPresenter:
             return
         self._draw_health(now)
         self._draw_histograms(now)
+        self._draw_surface(now)
         lr_axis = self._learning_rate_axis()
         shown = (tuple(self.recorder.batch_history), len(self.nonfinite_steps), tuple(lr_axis.get("tickvals", ())))
         if shown != self._shown_panels:  # new metrics, a NaN line, other learning-rate ticks
@@ -285,6 +299,12 @@ class RunPresenter:
             return
         self._pending_histograms = False
         self.dashboard.set_histograms(self._histogram_figure())
+
+    def _draw_surface(self, now: float, *, force: bool = False) -> None:
+        if self.dashboard is None or not self._pending_surface or not self._surface_throttle.due(now, force=force):
+            return
+        self._pending_surface = False
+        self.dashboard.set_surface(surface_figure(self.surface))
 
     def status(self) -> dict[str, Any]:
         """The status line's facts (state, epoch, step, ETA, throughput, device, notices)."""
@@ -357,6 +377,8 @@ class RunPresenter:
             (panel["name"].replace("_", " "), fill_metric_figure(panel, self.series(), smoothing=smoothing))
             for panel in self._panels(log_scale=False)
         ]
+        if self.surface is not None:
+            out.append(("decision surface", surface_figure(self.surface)))
         if self.snapshots:
             out.append(("weight histograms over time", self._histogram_figure()))
         if self.health:
