@@ -35,6 +35,7 @@ from nbkeras.training.health import HealthProbe, num_samples, probe_batch
 from nbkeras.training.histograms import HistogramScheduler, weight_histograms
 from nbkeras.training.presenter import RunPresenter
 from nbkeras.training.recorder import TrainingRecorder
+from nbkeras.training.registry import registry
 from nbkeras.training.series import DecimatedSeries
 from nbkeras.training.surface import SURFACE_RESOLUTION, LiveSurface, SurfaceSnapshot
 
@@ -216,6 +217,7 @@ class LiveMonitor(keras().callbacks.Callback):
         self._stop_asked: Stop | None = None  # the Stop this run heard, if any
         self._failures: set[str] = set()
         install_fit_hook()
+        registry.register(self)  # the runs sidebar lists it (weakly)
 
     # -- what the presenter shows, under the monitor's names --------------------------------
     state = property(
@@ -285,6 +287,7 @@ class LiveMonitor(keras().callbacks.Callback):
         a plain ``model.fit`` reaches it from ``on_train_begin``.
         """
         self.presenter.chief = self.is_chief
+        registry.note_cell(self)
         return self._guard("dashboard", self.presenter.show)
 
     # -- failures never stop training ------------------------------------------------------
@@ -340,6 +343,7 @@ class LiveMonitor(keras().callbacks.Callback):
         self._guard("decision surface", lambda: self._begin_surface(now))
         # A snapshot before the first step: how the weights were initialised.
         self._guard("weight histograms", lambda: self._histograms(step=0, now=now, force=True))
+        self._guard("runs sidebar", lambda: registry.began(self))
 
     def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         self._epoch = self.presenter.epoch = epoch
@@ -361,6 +365,7 @@ class LiveMonitor(keras().callbacks.Callback):
         if self._surface.due(record.step, now):
             self._guard("decision surface", lambda: self._measure_surface(record.step, now))
         self._guard("dashboard", lambda: self.presenter.batch(record, now))
+        self._guard("runs sidebar", lambda: registry.changed(self))
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         now = time.perf_counter()
@@ -408,6 +413,7 @@ class LiveMonitor(keras().callbacks.Callback):
         for listener in self.epoch_listeners:  # a last redraw with the final state
             self._guard("epoch listener", lambda listener=listener: listener(self))
         self.controls_live = False  # the next fit says again whether the kernel is free
+        self._guard("runs sidebar", lambda: registry.changed(self, force=True))
 
     def mark(self, state: str, exception: BaseException | None = None) -> None:
         """Record how a run ended when Keras could not say (interrupt, exception).
