@@ -67,6 +67,8 @@ _LAZY: dict[str, str] = {
             "lr_find",
         )
     },
+    # inspect widgets (#13)
+    "ModelInspector": "nbkeras.inspect.inspector",
     # plots
     "FigureView": "nbkeras.plots",
     "show_figure": "nbkeras.plots",
