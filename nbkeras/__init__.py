@@ -68,6 +68,8 @@ _LAZY: dict[str, str] = {
         )
     },
     # inspect widgets (#13)
+    "EmbeddingProjector": "nbkeras.inspect.projector",
+    "LRFinder": "nbkeras.inspect.lr_widget",
     "ModelInspector": "nbkeras.inspect.inspector",
     # plots
     "FigureView": "nbkeras.plots",

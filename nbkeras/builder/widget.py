@@ -50,6 +50,7 @@ from nbkeras.builder.from_model import spec_from_model
 from nbkeras.builder.spec import INPUT_DTYPES, check_form, check_layer, dump_spec, insert_position, load_spec
 from nbkeras.builder.templates import template as make_template
 from nbkeras.builder.templates import template_names
+from nbkeras.inspect.lr_widget import LRFinder
 from nbkeras.widgets.base import NbKerasWidget, command
 from nbkeras.widgets.static import bundle
 
@@ -575,6 +576,27 @@ class ModelBuilder(NbKerasWidget):
             SpecError: With the report's errors, when the spec is not valid.
         """
         return build_model(self.spec)
+
+    def find_learning_rate(self, x: Any, y: Any, **find_kwargs: Any) -> LRFinder:
+        """Build the model and run the learning-rate finder on ``(x, y)`` (a cell ending in it shows it).
+
+        Its "apply" sets this builder's compile ``learning_rate`` field (through
+        :meth:`set_compile`, so the builder's checks and undo apply) as well as the built
+        model's optimizer.
+
+        Args:
+            x: Training examples.
+            y: Their targets.
+            **find_kwargs: :class:`~nbkeras.LRFinder`'s options (``steps``, ``start_lr``, ...).
+
+        Returns:
+            The :class:`~nbkeras.LRFinder`; ``finder.model`` is the model it searched on.
+
+        Raises:
+            SpecError: The spec is not valid.
+            ValueError: The spec has no ``compile`` settings (the finder needs a compiled model).
+        """
+        return LRFinder(self.model, x, y, builder=self, **find_kwargs)
 
     def check(self) -> SpecReport:
         """The :class:`~nbkeras.builder.SpecReport` of the current spec."""
