@@ -41,7 +41,10 @@ FigureWidget bundle), style/layout and render time, and ``Plotly.react`` time pe
 Configurations (row names):
 
 * ``nbkeras.fit``: ``run = nbkeras.fit(model, x, y, epochs=40, batch_size=32,
-  validation_data=(x_val, y_val), verbose=0)``: 25 steps/epoch, 1,000 steps.
+  validation_data=(x_val, y_val), verbose=0)``: 25 steps/epoch, 1,000 steps. Its inputs are
+  2-D points, so the dashboard draws the live decision surface (on by default), as in every
+  row of nbkeras here.
+* ``nbkeras.fit, no decision surface``: the same with ``monitor=nbkeras.LiveMonitor(surface=False)``.
 * ``LiveMonitor (blocking cell)``: ``model.fit(..., callbacks=[nbkeras.LiveMonitor()])``.
 * ``two dashboards``: two models, two ``nbkeras.fit`` calls in one cell (2 x 1,000 steps).
 * ``long run (nbkeras.fit)``: batch_size 8 (100 steps/epoch), 200 epochs: 20,000 steps
@@ -68,7 +71,7 @@ the next animation frame after it. Median and p95 over the changes.
 
 Chromium shares the cores with TensorFlow, Jupyter and (here) other people's work: absolute
 numbers are noisy; compare rows of one run. Options: ``--only`` (keys or row names,
-comma-separated: fit, fit-cold, monitor, two, long, livelossplot, figurewidget, baseline,
+comma-separated: fit, fit-nosurface, fit-cold, monitor, two, long, livelossplot, figurewidget, baseline,
 explorer), ``--epochs-scale`` (scales the 40 epochs of the 1,000-step rows),
 ``--long-steps``, ``--explorer-changes``, ``--screenshots DIR`` (a full-page PNG and the
 console log of each configuration at the end of its run), ``--json PATH``,
@@ -191,6 +194,15 @@ def cell_fit(epochs: int) -> str:
     )
 
 
+def cell_fit_no_surface(epochs: int) -> str:
+    return (
+        '_bench["start"] = time.time()\n'
+        f"run = nbkeras.fit(model, {FIT_ARGS.format(epochs=epochs, batch=32)}, "
+        "monitor=nbkeras.LiveMonitor(surface=False))\n"
+        "_bench_watch([run])\n"
+    )
+
+
 def cell_two(epochs: int) -> str:
     args = FIT_ARGS.format(epochs=epochs, batch=32)
     return (
@@ -281,6 +293,7 @@ WARM_FIGUREWIDGET = "\ndisplay(go.FigureWidget(data=[go.Scatter(y=[0, 1])], layo
 
 CONFIGS: tuple[Config, ...] = (
     Config("fit", "nbkeras.fit", cell_fit, warm=WARM_NBKERAS),
+    Config("fit-nosurface", "nbkeras.fit, no decision surface", cell_fit_no_surface, warm=WARM_NBKERAS),
     Config("fit-cold", "nbkeras.fit, first chart of the page (plotly.js loads)", cell_fit),
     Config("monitor", "LiveMonitor (blocking cell)", cell_monitor, warm=WARM_NBKERAS),
     Config("two", "two dashboards (2 x nbkeras.fit)", cell_two, models=2, warm=WARM_NBKERAS),

@@ -301,7 +301,14 @@ def test_save_html_writes_a_standalone_report(tmp_path):
     _model().fit(X, Y, epochs=2, validation_data=(XT, YT), callbacks=[mon], verbose=0)
     page = mon.save_html(tmp_path / "run.html").read_text(encoding="utf-8")
     titles = [title for title, _ in mon.figures()]
-    assert titles == ["loss", "accuracy", "learning rate", "weight histograms over time", "training health"]
+    assert titles == [
+        "loss",
+        "accuracy",
+        "learning rate",
+        "decision surface",
+        "weight histograms over time",
+        "training health",
+    ]
     assert page.count('class="nbk-report-figure"') == len(titles)
     assert "state: finished" in page and '"name": "epoch (validation)"' in page
 
