@@ -130,6 +130,7 @@ def _grid(n: int, cols: int, *, title_of: list[str], gap: float = 0.02, top: flo
             "showticklabels": False,
             "showgrid": False,
             "zeroline": False,
+            "ticks": "",
             "constrain": "domain",
         }
         layout[f"yaxis{suffix}"] = {
@@ -138,6 +139,7 @@ def _grid(n: int, cols: int, *, title_of: list[str], gap: float = 0.02, top: flo
             "showticklabels": False,
             "showgrid": False,
             "zeroline": False,
+            "ticks": "",
             "autorange": "reversed",
             "scaleanchor": f"x{suffix}",
         }
@@ -518,16 +520,21 @@ class ModelInspector(NbKerasWidget):
         scaled = (np.nan_to_num(images.astype(np.float64), nan=lo) - lo) * (255.0 / (hi - lo))
         return np.clip(np.rint(scaled), 0, 255).astype(np.uint8)
 
-    def _caption(self, i: int) -> str:
+    def _caption_parts(self, i: int) -> tuple[str, str]:
+        """``(what, detail)``: ``("8 → 1", "#12 · loss 3.2")``; a correct example shows its class alone."""
         errors = self._errors
-        loss = None if errors.losses is None else float(errors.losses[i])
-        shown_loss = "" if loss is None else f" · loss {loss:.3g}"
+        detail = f"#{i}" if errors.losses is None else f"#{i} · loss {float(errors.losses[i]):.3g}"
         if isinstance(errors, ClassificationErrors):
             t, p = self._labels[errors.y_true[i]], self._labels[errors.y_pred[i]]
-            return f"#{i} · {t} → {p}{shown_loss}" if t != p else f"#{i} · {t}{shown_loss}"
+            return (f"{t} → {p}" if t != p else t), detail
         t = ", ".join(f"{v:.3g}" for v in errors.y_true[i][:3])
         p = ", ".join(f"{v:.3g}" for v in errors.y_pred[i][:3])
-        return f"#{i} · true {t}, predicted {p}{shown_loss}"
+        return f"true {t}, predicted {p}", detail
+
+    def _caption(self, i: int) -> str:
+        what, detail = self._caption_parts(i)
+        index, _, loss = detail.partition(" · ")
+        return f"{index} · {what}" + (f" · {loss}" if loss else "")
 
     def decode(self, i: int) -> str:
         """Example ``i`` as text: words of a token sequence (padding 0 left out), or its first values."""
@@ -550,6 +557,8 @@ class ModelInspector(NbKerasWidget):
             "total": int(total),
             "indices": [int(i) for i in shown],
             "captions": [self._caption(int(i)) for i in shown],
+            "labels": [self._caption_parts(int(i))[0] for i in shown],
+            "details": [self._caption_parts(int(i))[1] for i in shown],
         }
         if self._kind == "image":
             thumbs = self.thumbnails(shown) if len(shown) else np.zeros((0, 1, 1, 1), np.uint8)
@@ -817,7 +826,7 @@ class ModelInspector(NbKerasWidget):
         grey = thumbs.astype(np.float64).mean(axis=-1)
         n = len(grey)
         cols = min(8, n)
-        layout = _grid(n, cols, title_of=[c.split(" · ")[1] for c in gallery["captions"][:n]], top=0.05)
+        layout = _grid(n, cols, title_of=gallery["labels"][:n], top=0.05)
         data = []
         for k in range(n):
             xa, ya = _axis_ref(k)

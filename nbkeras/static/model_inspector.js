@@ -558,7 +558,6 @@ var CSS = `
 .nbkeras-model-inspector table.nbk-mi-metrics th, .nbkeras-model-inspector table.nbk-mi-metrics td { padding: 1px 8px; text-align: right; }
 .nbkeras-model-inspector table.nbk-mi-metrics th { font-weight: 600; border-bottom: 1px solid var(--jp-border-color2, #ddd); }
 .nbkeras-model-inspector table.nbk-mi-metrics th:first-child, .nbkeras-model-inspector table.nbk-mi-metrics td:first-child { text-align: left; }
-.nbkeras-model-inspector table.nbk-mi-metrics tr.nbk-mi-weak td { color: var(--jp-error-color1, #b71c1c); }
 .nbkeras-model-inspector .nbk-mi-gallery { margin-top: 6px; }
 .nbkeras-model-inspector .nbk-mi-items { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 4px; }
 .nbkeras-model-inspector .nbk-mi-item { display: flex; flex-direction: column; align-items: center; gap: 2px;
@@ -566,9 +565,11 @@ var CSS = `
   color: inherit; font: inherit; cursor: pointer; }
 .nbkeras-model-inspector .nbk-mi-item:hover { background: var(--jp-layout-color2, #eef1f5); }
 .nbkeras-model-inspector .nbk-mi-item canvas { width: 64px; height: auto; image-rendering: pixelated; background: #000; }
-.nbkeras-model-inspector .nbk-mi-caption { font-size: 0.8em; max-width: 96px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.nbkeras-model-inspector .nbk-mi-caption { display: flex; flex-direction: column; align-items: center; font-size: 0.8em; line-height: 1.25; }
+.nbkeras-model-inspector .nbk-mi-label { font-weight: 600; }
+.nbkeras-model-inspector .nbk-mi-detail { color: var(--jp-ui-font-color2, #666); white-space: nowrap; }
 .nbkeras-model-inspector .nbk-mi-item.nbk-mi-text { align-items: flex-start; text-align: left; max-width: 100%; }
-.nbkeras-model-inspector .nbk-mi-item.nbk-mi-text .nbk-mi-caption { max-width: none; font-weight: 600; }
+.nbkeras-model-inspector .nbk-mi-item.nbk-mi-text .nbk-mi-caption { flex-direction: row; gap: 8px; }
 .nbkeras-model-inspector .nbk-mi-controls { margin-bottom: 4px; }
 .nbkeras-model-inspector .nbk-mi-controls select { max-width: 16em; }
 `;
@@ -610,10 +611,11 @@ function render({ model, el }) {
     const node = h("div", { class: `nbk-plot ${cls}`, attrs: { "data-panel": name } });
     let hooked = false;
     const draw = () => {
-      const spec = trait();
-      node.hidden = !spec || !spec.data;
+      const spec2 = trait();
+      node.hidden = !spec2 || !spec2.data;
       if (!plotly || node.hidden) return;
-      const { data, layout } = fromWire(spec);
+      node.style.minHeight = "";
+      const { data, layout } = fromWire(spec2);
       plotly.react(node, data, layout, { responsive: true, displaylogo: false });
       if (!hooked && onFirstDraw) {
         hooked = true;
@@ -622,7 +624,9 @@ function render({ model, el }) {
     };
     const panel = loop.panel(draw, node);
     const mark = (urgent = false) => loop.mark(panel, urgent);
-    node.hidden = !trait() || !trait().data;
+    const spec = trait();
+    node.hidden = !spec || !spec.data;
+    if (!node.hidden && spec.layout?.height) node.style.minHeight = `${spec.layout.height}px`;
     return { node, mark };
   }
   const errorsTab = h("button", { class: "nbk-mi-tab", text: "Errors", attrs: { role: "tab", type: "button" } });
@@ -680,7 +684,6 @@ function render({ model, el }) {
         ...[precision, recall, f1].map((v) => h("td", { text: v === null ? "n/a" : v.toFixed(3) })),
         h("td", { text: String(support) })
       ]);
-      if (f1 !== null && f1 < 0.8) tr.classList.add("nbk-mi-weak");
       metrics.append(tr);
     }
   };
@@ -696,7 +699,10 @@ function render({ model, el }) {
       title.textContent = g.title === void 0 ? "" : `${g.title}: ${g.total} example${g.total === 1 ? "" : "s"}` + (shown < g.total ? ` (the first ${shown}, highest loss first)` : "");
       clear(items);
       (g.indices || []).forEach((index, k) => {
-        const caption2 = h("span", { class: "nbk-mi-caption", text: g.captions[k], title: g.captions[k] });
+        const caption2 = h("span", { class: "nbk-mi-caption" }, [
+          h("span", { class: "nbk-mi-label", text: g.labels[k] }),
+          h("span", { class: "nbk-mi-detail", text: g.details[k] })
+        ]);
         const item = h("button", {
           class: "nbk-mi-item",
           title: `${g.captions[k]}: click to look at it in Layers`,
