@@ -289,3 +289,33 @@ def test_registry_in_a_real_kernel():
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+
+
+# -- the lab extension's other half ----------------------------------------------------------------
+
+
+def test_shared_copies_never_take_an_existing_name():
+    from nbkeras.lab.handlers import shared_names
+
+    names = shared_names("course/01 intro.ipynb")
+    assert [next(names) for _ in range(3)] == [
+        "course/01 intro.shared.ipynb",
+        "course/01 intro.shared-2.ipynb",
+        "course/01 intro.shared-3.ipynb",
+    ]
+    assert next(shared_names("top.ipynb")) == "top.shared.ipynb"
+
+
+def test_runs_front_end_writes_no_html_and_fetches_nothing():
+    """Nothing a kernel sends is read as HTML: the sidebar and status item build text nodes."""
+    import re
+    from pathlib import Path
+
+    src = Path(__file__).resolve().parents[1] / "labextension" / "src"
+    files = sorted(src.rglob("*.js"))
+    assert {"runs/connection.js", "runs/sidebar.js", "runs/status.js", "share.js"} <= {
+        str(p.relative_to(src)) for p in files
+    }
+    for path in files:
+        text = path.read_text()
+        assert not re.search(r"innerHTML|outerHTML|insertAdjacentHTML|DOMParser|eval\(", text), path.name

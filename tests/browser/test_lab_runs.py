@@ -1,0 +1,166 @@
+"""The runs sidebar, the status item, "stop all runs" and "share this notebook" in a real JupyterLab.
+
+One notebook starts two ``nbkeras.fit`` runs. The status item must show them within 2 s of the
+cell's end (the kernel's clock against the page's, one machine); the sidebar lists both with
+Stop enabled; its Stop ends the first "stopped" with its history kept; "go to the cell"
+activates the cell that started it; "nbkeras: stop all runs" stops the second; the status
+item goes. Then "nbkeras: share this notebook" writes ``NAME.shared.ipynb`` beside it, the
+very file ``nbkeras share`` writes from the saved notebook, and a second share never
+overwrites it. The server endpoint's refusals are checked over HTTP.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+
+import harness
+import pytest
+
+from nbkeras.notebook_outputs import WIDGET_VIEW, share_notebook
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+SETUP = (
+    "import time, keras, nbkeras\n"
+    "from nbkeras import datasets\n"
+    "(x, y), _ = datasets.spirals(n_samples=640, seed=1)\n"
+    "def net(name):\n"
+    "    keras.utils.set_random_seed(0)\n"
+    "    m = keras.Sequential([keras.Input((2,)), keras.layers.Dense(16, activation='relu'),\n"
+    "                          keras.layers.Dense(2, activation='softmax')], name=name)\n"
+    "    m.compile(optimizer='adam', loss='sparse_categorical_crossentropy')\n"
+    "    return m"
+)
+FIT = (
+    "first = nbkeras.fit(net('spirals_a'), x, y, epochs=400, batch_size=16)\n"
+    "second = nbkeras.fit(net('spirals_b'), x, y, epochs=400, batch_size=16)\n"
+    "fit_returned = time.time()"
+)
+ROW = ".nbkeras-runs .nbkeras-run"
+STATUS = ".nbkeras-runs-status"
+
+# Installed before each page load: when the status item first showed a run (starting or training).
+_WATCH_STATUS = """
+(() => {
+  const seen = () => {
+    const item = document.querySelector('.nbkeras-runs-status-label');
+    if (item && item.textContent.startsWith('nbkeras: ') && !window.__nbkerasStatusSeen) {
+      window.__nbkerasStatusSeen = Date.now() / 1000;
+    }
+  };
+  new MutationObserver(seen).observe(document, { subtree: true, childList: true, characterData: true });
+})();
+"""
+
+
+def _row(page, model: str):
+    return page.locator(ROW, has=page.locator(".nbkeras-run-model", has_text=model))
+
+
+def _command(page, command: str) -> None:
+    page.evaluate("(c) => window.jupyterapp.commands.execute(c)", command)
+
+
+def test_sidebar_lists_runs_stops_them_and_the_status_item_follows(notebook_page, jupyter_server, tmp_path):
+    page = notebook_page
+    page.add_init_script(_WATCH_STATUS)
+    source = harness.write_notebook(tmp_path / "runs.ipynb", SETUP, FIT)
+    run = harness.run_notebook(page, jupyter_server, source, ui="lab", timeout=240)
+
+    fit_returned = float(run.execute("print(fit_returned)"))
+    harness.wait_until(run, lambda: page.evaluate("window.__nbkerasStatusSeen || 0") > 0, "the status item")
+    seen = page.evaluate("window.__nbkerasStatusSeen")
+    assert seen - fit_returned < 2.0, f"status item {seen - fit_returned:.2f} s after nbkeras.fit returned"
+
+    _command(page, "nbkeras:show-runs")
+    for model in ("spirals_a", "spirals_b"):
+        badge = _row(page, model).locator(".nbkeras-run-state")
+        harness.wait_until(run, lambda b=badge: b.count() == 1 and b.inner_text() == "running", f"{model} running")
+    first = _row(page, "spirals_a")
+    assert first.locator(".nbkeras-run-stop").is_enabled()
+    assert first.locator(".nbkeras-run-progress").inner_text().startswith("epoch ")
+    assert first.locator(".nbkeras-run-loss").inner_text().startswith("loss ")
+    harness.wait_until(run, lambda: first.locator(".nbkeras-run-spark polyline").count() >= 1, "a sparkline")
+    status = page.locator(STATUS)
+    assert status.is_visible() and status.inner_text().endswith("(+1)")
+    assert page.locator(".nbkeras-runs-status-fill").evaluate("e => parseFloat(e.style.width)") > 0
+    page.wait_for_timeout(300)
+    page.locator("#nbkeras-runs").screenshot(path=str(harness.ARTIFACTS_DIR / "lab_runs-sidebar.png"))
+    page.locator(".jp-StatusBar-Widget, #jp-main-statusbar").first.screenshot(
+        path=str(harness.ARTIFACTS_DIR / "lab_runs-statusbar.png")
+    )
+
+    # Go to the cell that started the run: the notebook's active cell becomes the fit cell (index 1).
+    page.evaluate("() => { window.jupyterapp.shell.currentWidget.content.activeCellIndex = 0; }")
+    first.locator(".nbkeras-run-goto").click()
+    harness.wait_until(
+        run,
+        lambda: page.evaluate("() => window.jupyterapp.shell.currentWidget.content.activeCellIndex") == 1,
+        "go to the cell",
+    )
+
+    # Stop from the sidebar: that run ends "stopped", history kept; the other trains on.
+    first.locator(".nbkeras-run-stop").click()
+    harness.wait_until(
+        run, lambda: first.locator(".nbkeras-run-state").inner_text() == "stopped", "stopped", timeout=30
+    )
+    assert _row(page, "spirals_b").locator(".nbkeras-run-state").inner_text() == "running"
+    out = run.execute("print(first.state, 0 < len(first.history['loss']) < 400, first.monitor.recorder.step)")
+    state, kept, step = out.split()
+    assert (state, kept) == ("stopped", "True")
+    assert first.locator(".nbkeras-run-progress").inner_text().endswith(f"step {step}")
+    assert first.locator(".nbkeras-run-stop").is_disabled()
+
+    # "nbkeras: stop all runs" stops the second; the status item goes.
+    _command(page, "nbkeras:stop-all-runs")
+    second = _row(page, "spirals_b")
+    harness.wait_until(
+        run, lambda: second.locator(".nbkeras-run-state").inner_text() == "stopped", "stop all", timeout=30
+    )
+    assert run.execute("print(second.wait().state)").strip() == "stopped"
+    harness.wait_until(run, lambda: not status.is_visible(), "the status item to go")
+
+    # "nbkeras: share this notebook": the cleaned copy beside it, as `nbkeras share` writes it.
+    page.wait_for_timeout(2000)  # the dashboards' final pictures (1.5 s debounce)
+    root = jupyter_server.root_dir
+    _command(page, "nbkeras:share-notebook")
+    shared = root / run.path.replace(".ipynb", ".shared.ipynb")
+    harness.wait_until(run, shared.exists, "the shared copy", timeout=30)
+    expected, report = share_notebook(root / run.path, tmp_path / "expected.ipynb")
+    got = json.loads(shared.read_text())
+    assert got["cells"] == json.loads(expected.read_text())["cells"]
+    assert report.widget_views >= 2 and report.kept >= 2  # the two dashboards became their pictures
+    outputs = [o for c in got["cells"] for o in c.get("outputs", [])]
+    assert not any(WIDGET_VIEW in o.get("data", {}) for o in outputs)
+    assert sum("<img" in "".join(o.get("data", {}).get("text/html", "")) for o in outputs) >= 2
+    assert "widgets" not in got["metadata"]
+    before = shared.read_bytes()
+    _command(page, "nbkeras:share-notebook")
+    again = root / run.path.replace(".ipynb", ".shared-2.ipynb")
+    harness.wait_until(run, again.exists, "a second shared copy", timeout=30)
+    assert shared.read_bytes() == before  # never over an existing file
+    run.assert_clean()
+
+
+def _post(server, body: bytes, token: bool = True) -> tuple[int, str]:
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"token {server.token}"
+    request = urllib.request.Request(f"{server.base_url}/nbkeras/share", data=body, method="POST", headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def test_share_endpoint_refuses_what_it_cannot_do(jupyter_server):
+    assert _post(jupyter_server, b'{"path": "x.ipynb"}', token=False)[0] == 403
+    code, body = _post(jupyter_server, b'{"path": "../etc/passwd"}')
+    assert code == 400 and "Expected {'path': '<notebook>.ipynb'}" in json.loads(body)["message"]
+    code, body = _post(jupyter_server, b'{"path": "no-such-notebook.ipynb"}')
+    assert code == 404 and "No notebook at no-such-notebook.ipynb" in json.loads(body)["message"]
+    code, body = _post(jupyter_server, b'{"path": "../outside.ipynb"}')
+    assert code in (400, 404), body  # the contents manager keeps paths inside its root
