@@ -68,9 +68,10 @@ def test_the_panel_shows_the_models_probabilities_at_that_moment(wire):
         np.testing.assert_allclose(snapshot.probabilities, reference.probabilities, atol=1e-6)
     final = mon.surface
     assert final.step == mon.recorder.step and final.probabilities.shape == (60, 60, 2)
-    np.testing.assert_allclose(
-        final.probabilities, nbkeras.decision_surface(model, X, resolution=60).probabilities, atol=1e-6
-    )
+    after = nbkeras.decision_surface(model, X, resolution=60)
+    np.testing.assert_allclose(final.probabilities, after.probabilities, atol=1e-6)
+    np.testing.assert_array_equal(final.ys, after.ys)
+    np.testing.assert_array_equal(final.predicted_class, after.predicted_class)
     # the view gets the same numbers: P(class 1) as the heatmap's z, float32 on the wire
     spec = mon.dashboard.surface_figure
     heatmap = spec["data"][0]
@@ -206,3 +207,38 @@ def test_more_than_two_classes_band_the_colors_by_predicted_class():
     spec = surface_figure(snapshot)
     assert [t["name"] for t in spec["data"][1:]] == ["class 0", "class 1", "class 2"]
     assert spec["data"][0]["hoverinfo"] == "skip"  # z is an encoding: no misleading hover value
+
+
+def _png_pixels(svg: str) -> np.ndarray:
+    """The (h, w, 4) pixels of the one PNG image in ``svg`` (8-bit RGBA, unfiltered rows)."""
+    import base64
+    import re
+    import struct
+    import zlib
+
+    (data,) = re.findall(r'href="data:image/png;base64,([^"]+)"', svg)
+    png = base64.b64decode(data)
+    w, h = struct.unpack(">II", png[16:24])
+    idat = png[png.index(b"IDAT") + 4 : png.index(b"IEND") - 8]
+    rows = np.frombuffer(zlib.decompress(idat), np.uint8).reshape(h, 1 + 4 * w)
+    assert not rows[:, 0].any()  # no filter
+    return rows[:, 1:].reshape(h, w, 4)
+
+
+def test_the_static_surface_is_one_small_image_of_its_probabilities(wire):
+    from nbkeras.widgets.svg import figures_svg
+
+    mon = nbkeras.LiveMonitor(display="none", histograms=False, probe=None)
+    _model().fit(X, Y, epochs=2, verbose=0, callbacks=[mon])
+    svg = figures_svg([("decision surface", surface_figure(mon.surface))], width=720)
+    assert svg.count("<image") == 1 and "<rect x" not in svg.split("<image")[1]  # not 3,600 rects
+    assert len(svg) < 40_000  # the picture of 60 × 60 probabilities and 500 points
+    pixels = _png_pixels(svg)
+    assert pixels.shape == (60, 60, 4) and (pixels[..., 3] == 255).all()
+    p1 = mon.surface.probabilities[..., 1]
+    _, scale = surface_z(mon.surface.probabilities)
+    stops = np.array([s[0] for s in scale])
+    rgb = np.array([[int(v) for v in s[1][4:-1].split(",")] for s in scale], dtype=float)
+    for row, col in [(0, 0), (0, 59), (59, 0), (30, 30)]:  # the image's top row is the grid's highest y
+        expected = [np.interp(p1[59 - row, col], stops, rgb[:, k]) for k in range(3)]
+        np.testing.assert_allclose(pixels[row, col, :3], expected, atol=1.0)

@@ -360,6 +360,7 @@ def surface_figure(snapshot: Any) -> dict[str, Any]:
         "zsmooth": "best",
         "colorscale": colorscale,
         "showscale": False,
+        "showlegend": False,
         "name": "surface",
         "meta": {"surface": True},
     }

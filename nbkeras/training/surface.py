@@ -133,7 +133,8 @@ class SurfaceSnapshot:
         step, epoch: When it was taken.
         probabilities: (len(ys), len(xs), classes) float32, as
             :func:`nbkeras.decision_surface` returns them (a one-unit output ``p`` becomes ``(1 - p, p)``).
-        data: The grid and points it was drawn over.
+        data: The grid and points it was drawn over (also as ``xs``, ``ys``; ``predicted_class``:
+            the argmax, as :class:`~nbkeras.inspect.surface.DecisionSurface` has them).
         seconds: Wall time of the measurement (transfer included).
     """
 
@@ -142,6 +143,21 @@ class SurfaceSnapshot:
     probabilities: np.ndarray
     data: SurfaceData
     seconds: float
+
+    @property
+    def xs(self) -> np.ndarray:
+        """The grid's coordinates along the first input (as :class:`~nbkeras.inspect.surface.DecisionSurface`)."""
+        return self.data.xs
+
+    @property
+    def ys(self) -> np.ndarray:
+        """Along the second input: ``probabilities[j, i]`` is at ``(xs[i], ys[j])``."""
+        return self.data.ys
+
+    @property
+    def predicted_class(self) -> np.ndarray:
+        """(len(ys), len(xs)) the class the model picks at each grid point."""
+        return np.argmax(self.probabilities, axis=-1)
 
 
 class SurfaceProbe:

@@ -19,6 +19,8 @@ import base64
 import hashlib
 import math
 import re
+import struct
+import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -713,6 +715,10 @@ def _heatmap(
     py = trace.y.px(y_edges[[*range(0, z.shape[0], step), z.shape[0]]])
     fills = cmap.rgb(np.nan_to_num(means))
     template = spec.get("texttemplate") if isinstance(spec.get("texttemplate"), str) and step == 1 else ""
+    if spec.get("zsmooth") in ("best", "fast") and not template:
+        image = _smooth_image(means, fills, px, py)
+        if image:
+            return [image]
     cells, labels = [], []
     for r in range(means.shape[0]):
         y0, y1 = sorted((py[r], py[r + 1]))
@@ -732,6 +738,45 @@ def _heatmap(
                     )
                 )
     return [f'<g shape-rendering="crispEdges">{"".join(cells)}</g>', *labels]
+
+
+def _png(rgba: np.ndarray) -> bytes:
+    """An (h, w, 4) uint8 image as PNG bytes (8-bit RGBA, no filter)."""
+    h, w, _ = rgba.shape
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = np.concatenate([np.zeros((h, 1), np.uint8), rgba.reshape(h, 4 * w)], axis=1)
+    header = struct.pack(">IIBBBBB", w, h, 8, 6, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows.tobytes(), 9))
+        + chunk(b"IEND", b"")
+    )
+
+
+def _smooth_image(values: np.ndarray, fills: np.ndarray, px: np.ndarray, py: np.ndarray) -> str:
+    """A smoothed heatmap (Plotly's ``zsmooth``) as one PNG image the viewer scales smoothly.
+
+    A 60 x 60 decision surface is a few kB this way, against ~270 kB as 3,600 rects. Only for
+    evenly spaced cells (else "": drawn as rects); non-finite cells are transparent.
+    """
+    dx, dy = np.diff(px), np.diff(py)
+    if not (np.allclose(dx, dx[0], rtol=1e-3) and np.allclose(dy, dy[0], rtol=1e-3)) or not (dx[0] and dy[0]):
+        return ""
+    alpha = np.where(np.isfinite(values), 255, 0)[..., None]
+    rgba = np.concatenate([np.clip(np.rint(fills), 0, 255), alpha], axis=-1).astype(np.uint8)
+    rgba = rgba[::-1] if dy[0] < 0 else rgba  # the image's first row is the top one on screen
+    rgba = rgba[:, ::-1] if dx[0] < 0 else rgba
+    x0, x1 = sorted((float(px[0]), float(px[-1])))
+    y0, y1 = sorted((float(py[0]), float(py[-1])))
+    data = base64.b64encode(_png(rgba)).decode("ascii")
+    return (
+        f'<image x="{_n(x0)}" y="{_n(y0)}" width="{_n(x1 - x0)}" height="{_n(y1 - y0)}" '
+        f'preserveAspectRatio="none" href="data:image/png;base64,{data}"/>'
+    )
 
 
 def _block_means(z: np.ndarray, step: int) -> np.ndarray:
