@@ -286,6 +286,27 @@ def test_registry_in_a_real_kernel():
             if m["msg_type"] == "stream":
                 printed += m["content"]["text"]
         assert "stopped True" in printed
+
+        # %load_ext nbkeras: a top-level model.fit the cell awaits is listed, stoppable, from its cell.
+        assert run("%load_ext nbkeras")["content"]["status"] == "ok"
+        fit = kc.session.msg("execute_request", {"code": "h = model.fit(x, y, epochs=500, batch_size=16)"})
+        fit["metadata"]["cellId"] = "cell-load-ext"
+        kc.shell_channel.send(fit)
+        seen, end = [], time.time() + 60
+        while time.time() < end and not any(r["cell_id"] == "cell-load-ext" and r["state"] == "running" for r in seen):
+            for m in comm_data(comm_id, timeout=2):
+                seen += [m["run"]] if "run" in m else []
+        awaited = [r for r in seen if r["cell_id"] == "cell-load-ext" and r["state"] == "running"][-1]
+        assert (awaited["kind"], awaited["stoppable"]) == ("%load_ext", True)
+        data = {"type": "request", "seq": 8, "action": "stop", "args": {"id": awaited["id"]}}
+        kc.shell_channel.send(kc.session.msg("comm_msg", {"comm_id": comm_id, "data": data}))
+        assert kc.get_shell_msg(timeout=60)["content"]["status"] == "ok"  # the cell ends, its History kept
+        while True:
+            m = kc.get_iopub_msg(timeout=30)
+            if m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
+                if m["parent_header"].get("msg_id") == fit["header"]["msg_id"]:
+                    break
+        assert run("assert 0 < len(h.history['loss']) < 500, h.history")["content"]["status"] == "ok"
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
