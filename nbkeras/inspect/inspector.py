@@ -29,7 +29,7 @@ import numpy as np
 import traitlets
 
 from nbkeras._validate import check_int, invalid_value, is_int
-from nbkeras.inspect._common import as_array, check_model, resolve_layer
+from nbkeras.inspect._common import as_array, check_model, resolve_layer, tap_model
 from nbkeras.inspect.errors import (
     ClassificationErrors,
     ClassMetrics,
@@ -38,7 +38,7 @@ from nbkeras.inspect.errors import (
     classification_errors,
     regression_errors,
 )
-from nbkeras.inspect.layers import activation_histograms, conv_filters, feature_maps, grad_cam, spatial_layers
+from nbkeras.inspect.layers import activation_histograms, conv_filters, grad_cam, spatial_layers
 from nbkeras.widgets.base import NbKerasWidget, command
 from nbkeras.widgets.figure import to_wire
 from nbkeras.widgets.static import bundle
@@ -258,6 +258,7 @@ class ModelInspector(NbKerasWidget):
         self._histograms = activation_histograms(model, sample, bins=HISTOGRAM_BINS)
         self._maps: np.ndarray | None = None
         self._cam: np.ndarray | None = None
+        self._taps: dict[str, Any] = {}  # layer name -> sub-model from the input to it, built once
         self.task = kind
         self.example_kind = self._kind
         self.layer_names = [h.layer for h in self._histograms]
@@ -608,7 +609,7 @@ class ModelInspector(NbKerasWidget):
     def _refresh_layers(self, _change: Any = None) -> None:
         example = self.example
         target = resolve_layer(self._model, self.layer)
-        maps = feature_maps(self._model, target, self._x[example])
+        maps = self._layer_output(target, example)
         self._maps = maps
         cam_layer = None
         cam = None
@@ -620,6 +621,18 @@ class ModelInspector(NbKerasWidget):
             self.example_caption = self._caption(example)
             self.layer_figure = to_wire(self._layer_spec(target, maps))
             self.cam_figure = {} if cam is None else to_wire(self._cam_spec(cam, cam_layer))
+
+    def _layer_output(self, target: Any, example: int) -> np.ndarray:
+        """What :func:`~nbkeras.inspect.layers.feature_maps` returns for one example, from a cached sub-model.
+
+        One eager call of the sub-model (a few ms for a small CNN); ``feature_maps`` builds a
+        new sub-model and traces its predict function at every call (70-120 ms, and
+        TensorFlow's retracing warnings after a few picks).
+        """
+        sub = self._taps.get(target.name)
+        if sub is None:
+            sub = self._taps[target.name] = tap_model(self._model, [target])
+        return np.asarray(sub(self._x[example : example + 1], training=False))[0]
 
     def _layer_spec(self, target: Any, maps: np.ndarray) -> dict[str, Any]:
         values = np.asarray(maps, dtype=np.float64)
