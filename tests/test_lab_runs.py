@@ -12,6 +12,8 @@ import gc
 import json
 import math
 import queue
+import shutil
+import subprocess
 import time
 
 import comm
@@ -340,3 +342,14 @@ def test_runs_front_end_writes_no_html_and_fetches_nothing():
     for path in files:
         text = path.read_text()
         assert not re.search(r"innerHTML|outerHTML|insertAdjacentHTML|DOMParser|eval\(", text), path.name
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_sidebar_formatting_under_node():
+    """``labextension/tests/runs_format.test.mjs``: progress, loss, part done, sparkline, status run."""
+    from pathlib import Path
+
+    test = Path(__file__).resolve().parents[1] / "labextension" / "tests" / "runs_format.test.mjs"
+    done = subprocess.run(["node", "--test", str(test)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "# pass 5" in done.stdout
