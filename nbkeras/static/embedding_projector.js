@@ -34,6 +34,295 @@ function fmt(v) {
   return String(Number(v.toPrecision(4)));
 }
 
+// src/lib/theme.js
+var THEME_VARS = Object.freeze([
+  "--jp-layout-color0",
+  // the notebook's background: paper and plot
+  "--jp-ui-font-color1",
+  // text: titles, tick labels, legend
+  "--jp-ui-font-color2",
+  // axis lines and ticks
+  "--jp-border-color1",
+  // zero lines
+  "--jp-border-color2",
+  // grid lines on a dark background
+  "--jp-border-color3"
+  // grid lines on a light background
+]);
+var THEME_ATTRIBUTES = Object.freeze(["data-jp-theme-light", "data-jp-theme-name"]);
+var NAMED = { white: [255, 255, 255, 1], black: [0, 0, 0, 1], transparent: [0, 0, 0, 0] };
+function parseColor(text) {
+  const s = String(text ?? "").trim().toLowerCase();
+  if (!s) return null;
+  if (s in NAMED) return NAMED[s].slice();
+  const hex = /^#([0-9a-f]{3,4}|[0-9a-f]{6}|[0-9a-f]{8})$/.exec(s);
+  if (hex) {
+    let h2 = hex[1];
+    if (h2.length <= 4) h2 = [...h2].map((c) => c + c).join("");
+    const n = (i) => parseInt(h2.slice(2 * i, 2 * i + 2), 16);
+    return [n(0), n(1), n(2), h2.length === 8 ? n(3) / 255 : 1];
+  }
+  const fn = /^rgba?\(([^)]*)\)$/.exec(s);
+  if (!fn) return null;
+  const parts = fn[1].split(/[\s,/]+/).filter(Boolean);
+  if (parts.length < 3 || parts.length > 4) return null;
+  const channel2 = (p) => p.endsWith("%") ? parseFloat(p) * 255 / 100 : parseFloat(p);
+  const rgb = parts.slice(0, 3).map(channel2);
+  const alpha = parts.length === 4 ? parts[3].endsWith("%") ? parseFloat(parts[3]) / 100 : parseFloat(parts[3]) : 1;
+  if ([...rgb, alpha].some((v) => !Number.isFinite(v))) return null;
+  return [...rgb.map((v) => Math.min(255, Math.max(0, v))), Math.min(1, Math.max(0, alpha))];
+}
+function composite(color, background) {
+  const a = color[3];
+  return [0, 1, 2].map((i) => color[i] * a + background[i] * (1 - a)).concat(1);
+}
+function luminance(color) {
+  const lin = (v) => {
+    const c = v / 255;
+    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * lin(color[0]) + 0.7152 * lin(color[1]) + 0.0722 * lin(color[2]);
+}
+function toHex(color) {
+  return `#${color.slice(0, 3).map((v) => Math.round(v).toString(16).padStart(2, "0")).join("")}`;
+}
+function plotlyTheme(vars) {
+  const bg = parseColor(vars["--jp-layout-color0"]);
+  const fg = parseColor(vars["--jp-ui-font-color1"]);
+  if (!bg || !fg || bg[3] === 0) return null;
+  const background = composite(bg, [255, 255, 255, 1]);
+  const dark = luminance(background) < 0.18;
+  const over = (name, fallback) => composite(parseColor(vars[name]) ?? fallback, background);
+  const text = composite(fg, background);
+  const muted = over("--jp-ui-font-color2", text);
+  const grid = over(dark ? "--jp-border-color2" : "--jp-border-color3", muted);
+  const zeroline = over("--jp-border-color1", muted);
+  const colors = {
+    background: toHex(background),
+    text: toHex(text),
+    grid: toHex(grid),
+    zeroline: toHex(zeroline),
+    line: toHex(muted)
+  };
+  const axis = { gridcolor: colors.grid, zerolinecolor: colors.zeroline, linecolor: colors.line, tickcolor: colors.line };
+  const template = {
+    layout: {
+      paper_bgcolor: colors.background,
+      plot_bgcolor: colors.background,
+      font: { color: colors.text },
+      xaxis: axis,
+      yaxis: axis,
+      legend: { bgcolor: colors.background, bordercolor: colors.line, font: { color: colors.text } },
+      // hover boxes of the unified hover (a single trace's box keeps its trace's color)
+      hoverlabel: { bgcolor: colors.background, bordercolor: colors.line, font: { color: colors.text } }
+    }
+  };
+  return { key: Object.values(colors).join(" "), dark, colors, template: deepFreeze(template) };
+}
+var AXIS = /^[xy]axis\d*$/;
+function themeLayout(layout, theme) {
+  if (!theme) return layout;
+  const c = theme.colors;
+  const out = { ...layout, template: layout?.template ?? theme.template };
+  replace(out, { paper_bgcolor: c.background, plot_bgcolor: c.background });
+  fontColor(out, "font", c.text);
+  if (out.title && typeof out.title === "object") out.title = fontColor({ ...out.title }, "font", c.text);
+  for (const key of Object.keys(out)) {
+    if (!AXIS.test(key) || !out[key] || typeof out[key] !== "object") continue;
+    const axis = replace({ ...out[key] }, {
+      gridcolor: c.grid,
+      zerolinecolor: c.zeroline,
+      linecolor: c.line,
+      tickcolor: c.line,
+      color: c.text
+    });
+    fontColor(axis, "tickfont", c.text);
+    if (axis.title && typeof axis.title === "object") axis.title = fontColor({ ...axis.title }, "font", c.text);
+    out[key] = axis;
+  }
+  for (const key of ["legend", "hoverlabel"]) {
+    if (!out[key] || typeof out[key] !== "object") continue;
+    out[key] = fontColor(replace({ ...out[key] }, { bgcolor: c.background, bordercolor: c.line }), "font", c.text);
+  }
+  return out;
+}
+function replace(obj, colors) {
+  for (const [k, v] of Object.entries(colors)) if (obj[k] !== void 0) obj[k] = v;
+  return obj;
+}
+function fontColor(obj, key, color) {
+  if (obj[key] && typeof obj[key] === "object" && obj[key].color !== void 0) obj[key] = { ...obj[key], color };
+  return obj;
+}
+function deepFreeze(obj) {
+  for (const v of Object.values(obj)) if (v && typeof v === "object") deepFreeze(v);
+  return Object.freeze(obj);
+}
+var SHARED = Symbol.for("nbkeras.theme");
+var RECHECK_MS = 400;
+function shared() {
+  return globalThis[SHARED] ??= { theme: void 0, listeners: /* @__PURE__ */ new Set(), observer: null };
+}
+function readThemeVars(el) {
+  const style = getComputedStyle(el);
+  const ctx = document.createElement("canvas").getContext("2d");
+  const vars = {};
+  for (const name of THEME_VARS) {
+    const raw = style.getPropertyValue(name).trim();
+    if (!raw || !ctx) {
+      vars[name] = raw;
+      continue;
+    }
+    ctx.fillStyle = "#000001";
+    ctx.fillStyle = raw;
+    vars[name] = ctx.fillStyle === "#000001" ? "" : ctx.fillStyle;
+  }
+  return vars;
+}
+function currentTheme() {
+  const s = shared();
+  if (s.theme === void 0) {
+    s.theme = typeof document === "undefined" || !document.body ? null : plotlyTheme(readThemeVars(document.body));
+  }
+  return s.theme;
+}
+function onThemeChange(fn) {
+  const s = shared();
+  s.listeners.add(fn);
+  if (!s.observer && typeof MutationObserver === "function" && typeof document !== "undefined" && document.body) {
+    const check = () => {
+      const before = s.theme?.key;
+      s.theme = void 0;
+      if (currentTheme()?.key === before) return;
+      for (const listener of [...s.listeners]) {
+        try {
+          listener();
+        } catch (error) {
+          reportError(error);
+        }
+      }
+    };
+    s.observer = new MutationObserver(() => {
+      check();
+      setTimeout(check, RECHECK_MS);
+    });
+    s.observer.observe(document.body, { attributes: true, attributeFilter: [...THEME_ATTRIBUTES] });
+  }
+  return () => s.listeners.delete(fn);
+}
+
+// src/lib/redraw.js
+var LONG_TASK_MS = 50;
+var SHARE_SHORT = 0.15;
+var SHARE_LONG = 0.04;
+var MIN_INTERVAL_MS = 100;
+var MAX_WAIT_MS = 2e3;
+var SHARED2 = Symbol.for("nbkeras.redraw");
+function scheduler() {
+  return globalThis[SHARED2] ??= createScheduler();
+}
+function redrawLoop() {
+  const shared2 = scheduler();
+  const own = [];
+  return {
+    panel(draw, node) {
+      const p = shared2.panel(draw, node);
+      own.push(p);
+      return p;
+    },
+    mark: shared2.mark,
+    remove(p) {
+      own.splice(own.indexOf(p), 1);
+      shared2.remove(p);
+    },
+    stats() {
+      return Object.fromEntries(own.map((p, i) => [p.node?.dataset?.panel ?? String(i), { draws: p.draws, cost: p.cost }]));
+    },
+    dispose() {
+      for (const p of own.splice(0)) shared2.remove(p);
+    }
+  };
+}
+function createScheduler() {
+  const panels = [];
+  let frame = 0;
+  let timer = 0;
+  let nextDraw = 0;
+  const io = typeof IntersectionObserver === "function" ? new IntersectionObserver((entries) => {
+    for (const e of entries) {
+      const p = panels.find((q) => q.node === e.target);
+      if (p) p.visible = e.isIntersecting;
+    }
+    wake();
+  }) : null;
+  document.addEventListener("visibilitychange", () => wake());
+  onThemeChange(() => {
+    for (const p of panels) mark(p, true);
+  });
+  function mark(p, urgent = false) {
+    p.dirty = true;
+    if (urgent) p.urgent = true;
+    wake();
+  }
+  function wake() {
+    if (frame) return;
+    frame = requestAnimationFrame(tick);
+  }
+  function later(ms) {
+    if (timer) return;
+    timer = setTimeout(() => {
+      timer = 0;
+      wake();
+    }, Math.max(0, ms));
+  }
+  function tick() {
+    frame = 0;
+    if (document.hidden) return;
+    const now = performance.now();
+    const waiting = panels.filter((p2) => p2.dirty && p2.visible);
+    if (!waiting.length) return;
+    const urgent = waiting.find((p2) => p2.urgent);
+    const ready = waiting.filter((p2) => now - p2.last >= MIN_INTERVAL_MS).sort((a, b) => a.last - b.last);
+    const p = urgent ?? (now >= nextDraw ? ready[0] : void 0);
+    if (!p) {
+      const soonest = Math.min(...waiting.map((q) => q.last + MIN_INTERVAL_MS));
+      later(Math.max(nextDraw, soonest) - now);
+      return;
+    }
+    p.dirty = false;
+    p.urgent = false;
+    const t0 = performance.now();
+    try {
+      p.draw();
+    } catch (error) {
+      reportError(error);
+    }
+    const t1 = performance.now();
+    const took = t1 - t0;
+    p.cost = p.draws === 0 ? took : 0.7 * p.cost + 0.3 * took;
+    p.last = t1;
+    p.draws += 1;
+    const share = took < LONG_TASK_MS ? SHARE_SHORT : SHARE_LONG;
+    nextDraw = Math.max(nextDraw, t1 + Math.min(MAX_WAIT_MS, took * (1 - share) / share));
+    if (panels.some((q) => q.dirty && q.visible)) wake();
+  }
+  return {
+    panel(draw, node) {
+      const p = { draw, node, dirty: false, urgent: false, cost: 0, last: -Infinity, visible: true, draws: 0 };
+      panels.push(p);
+      if (node && io) io.observe(node);
+      return p;
+    },
+    /** Stop drawing a panel (its node left the view). */
+    remove(p) {
+      const i = panels.indexOf(p);
+      if (i >= 0) panels.splice(i, 1);
+      if (p.node && io) io.unobserve(p.node);
+    },
+    mark
+  };
+}
+
 // src/lib/plotly.js
 var CACHE = Symbol.for("nbkeras.plotly");
 async function loadPlotly(model) {
@@ -42,7 +331,23 @@ async function loadPlotly(model) {
   const version = runtime.get("version");
   const cache = globalThis[CACHE] ??= /* @__PURE__ */ new Map();
   if (!cache.has(version)) cache.set(version, injectScript(runtime.get("source")));
-  return cache.get(version);
+  return themedPlotly(await cache.get(version));
+}
+var THEMED = /* @__PURE__ */ new WeakMap();
+function themedPlotly(Plotly) {
+  if (!THEMED.has(Plotly)) {
+    const draw = (fn) => (gd, data, layout, config) => {
+      if (data && !Array.isArray(data) && typeof data === "object") {
+        return fn(gd, { ...data, layout: themeLayout(data.layout ?? {}, currentTheme()) });
+      }
+      return fn(gd, data, themeLayout(layout ?? {}, currentTheme()), config);
+    };
+    THEMED.set(Plotly, Object.freeze(Object.create(Plotly, {
+      react: { value: draw(Plotly.react) },
+      newPlot: { value: draw(Plotly.newPlot) }
+    })));
+  }
+  return THEMED.get(Plotly);
 }
 function injectScript(source) {
   const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
@@ -206,115 +511,6 @@ function bindField(input, { apply, current }) {
 function handled(event) {
   event.preventDefault();
   event.stopPropagation();
-}
-
-// src/lib/redraw.js
-var LONG_TASK_MS = 50;
-var SHARE_SHORT = 0.15;
-var SHARE_LONG = 0.04;
-var MIN_INTERVAL_MS = 100;
-var MAX_WAIT_MS = 2e3;
-var SHARED = Symbol.for("nbkeras.redraw");
-function scheduler() {
-  return globalThis[SHARED] ??= createScheduler();
-}
-function redrawLoop() {
-  const shared = scheduler();
-  const own = [];
-  return {
-    panel(draw, node) {
-      const p = shared.panel(draw, node);
-      own.push(p);
-      return p;
-    },
-    mark: shared.mark,
-    remove(p) {
-      own.splice(own.indexOf(p), 1);
-      shared.remove(p);
-    },
-    stats() {
-      return Object.fromEntries(own.map((p, i) => [p.node?.dataset?.panel ?? String(i), { draws: p.draws, cost: p.cost }]));
-    },
-    dispose() {
-      for (const p of own.splice(0)) shared.remove(p);
-    }
-  };
-}
-function createScheduler() {
-  const panels = [];
-  let frame = 0;
-  let timer = 0;
-  let nextDraw = 0;
-  const io = typeof IntersectionObserver === "function" ? new IntersectionObserver((entries) => {
-    for (const e of entries) {
-      const p = panels.find((q) => q.node === e.target);
-      if (p) p.visible = e.isIntersecting;
-    }
-    wake();
-  }) : null;
-  document.addEventListener("visibilitychange", () => wake());
-  function wake() {
-    if (frame) return;
-    frame = requestAnimationFrame(tick);
-  }
-  function later(ms) {
-    if (timer) return;
-    timer = setTimeout(() => {
-      timer = 0;
-      wake();
-    }, Math.max(0, ms));
-  }
-  function tick() {
-    frame = 0;
-    if (document.hidden) return;
-    const now = performance.now();
-    const waiting = panels.filter((p2) => p2.dirty && p2.visible);
-    if (!waiting.length) return;
-    const urgent = waiting.find((p2) => p2.urgent);
-    const ready = waiting.filter((p2) => now - p2.last >= MIN_INTERVAL_MS).sort((a, b) => a.last - b.last);
-    const p = urgent ?? (now >= nextDraw ? ready[0] : void 0);
-    if (!p) {
-      const soonest = Math.min(...waiting.map((q) => q.last + MIN_INTERVAL_MS));
-      later(Math.max(nextDraw, soonest) - now);
-      return;
-    }
-    p.dirty = false;
-    p.urgent = false;
-    const t0 = performance.now();
-    try {
-      p.draw();
-    } catch (error) {
-      reportError(error);
-    }
-    const t1 = performance.now();
-    const took = t1 - t0;
-    p.cost = p.draws === 0 ? took : 0.7 * p.cost + 0.3 * took;
-    p.last = t1;
-    p.draws += 1;
-    const share = took < LONG_TASK_MS ? SHARE_SHORT : SHARE_LONG;
-    nextDraw = Math.max(nextDraw, t1 + Math.min(MAX_WAIT_MS, took * (1 - share) / share));
-    if (panels.some((q) => q.dirty && q.visible)) wake();
-  }
-  return {
-    panel(draw, node) {
-      const p = { draw, node, dirty: false, urgent: false, cost: 0, last: -Infinity, visible: true, draws: 0 };
-      panels.push(p);
-      if (node && io) io.observe(node);
-      return p;
-    },
-    /** Stop drawing a panel (its node left the view). */
-    remove(p) {
-      const i = panels.indexOf(p);
-      if (i >= 0) panels.splice(i, 1);
-      if (p.node && io) io.unobserve(p.node);
-    },
-    /** Mark a panel stale; `urgent` (a user's own action) draws it at the next frame. */
-    mark(p, urgent = false) {
-      p.dirty = true;
-      if (urgent) p.urgent = true;
-      wake();
-    }
-  };
 }
 
 // src/embedding_projector.js

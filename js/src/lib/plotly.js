@@ -1,11 +1,15 @@
 // Load plotly.js from the kernel's single PlotlyRuntime model (nbkeras/widgets/runtime.py),
-// once per page, without touching a Plotly global the page may already have.
+// once per page, without touching a Plotly global the page may already have. Views get it
+// *themed*: its `react` and `newPlot` draw every figure in JupyterLab's theme (lib/theme.js).
+
+import { currentTheme, themeLayout } from "./theme.js";
+import { redrawLoop } from "./redraw.js";
 
 const CACHE = Symbol.for("nbkeras.plotly");
 
 /**
  * @param {any} model an nbkeras widget model whose `_plotly` references the runtime
- * @returns {Promise<any>} the Plotly object
+ * @returns {Promise<any>} the Plotly object, themed (see `themedPlotly`)
  */
 export async function loadPlotly(model) {
   const ref = model.get("_plotly");
@@ -13,7 +17,32 @@ export async function loadPlotly(model) {
   const version = runtime.get("version");
   const cache = (globalThis[CACHE] ??= new Map());
   if (!cache.has(version)) cache.set(version, injectScript(runtime.get("source")));
-  return cache.get(version);
+  return themedPlotly(await cache.get(version));
+}
+
+const THEMED = new WeakMap();
+
+/**
+ * Plotly whose `react` and `newPlot` put the page's theme under each figure's layout
+ * (`themeLayout`); every other function is Plotly's own. One theme lookup per draw: the
+ * theme itself is computed once per theme change.
+ * @param {any} Plotly
+ * @returns {any}
+ */
+export function themedPlotly(Plotly) {
+  if (!THEMED.has(Plotly)) {
+    const draw = (fn) => (gd, data, layout, config) => {
+      if (data && !Array.isArray(data) && typeof data === "object") { // react(gd, {data, layout, config})
+        return fn(gd, { ...data, layout: themeLayout(data.layout ?? {}, currentTheme()) });
+      }
+      return fn(gd, data, themeLayout(layout ?? {}, currentTheme()), config);
+    };
+    THEMED.set(Plotly, Object.freeze(Object.create(Plotly, {
+      react: { value: draw(Plotly.react) },
+      newPlot: { value: draw(Plotly.newPlot) },
+    })));
+  }
+  return THEMED.get(Plotly);
 }
 
 /**
@@ -81,7 +110,9 @@ export function fromWire(spec) {
 }
 
 /**
- * Draw the figure held in a synced trait into `el`, and redraw whenever it changes.
+ * Draw the figure held in a synced trait into `el`, and redraw whenever it changes (at once:
+ * a change is a user's action). The figure is also a panel of the page's redraw scheduler,
+ * which redraws it when the theme changes (once it is on screen).
  * @param {any} model
  * @param {HTMLElement} el
  * @param {string} trait name of a trait holding a figure spec ({data, layout})
@@ -89,16 +120,25 @@ export function fromWire(spec) {
  */
 export async function bindFigure(model, el, trait) {
   const Plotly = await loadPlotly(model);
-  const draw = () => {
+  let figure = null; // decoded once per change of the trait
+  const decode = () => {
     const spec = model.get(trait);
-    if (!spec || !spec.data) return;
-    const { data, layout } = fromWire(spec);
-    Plotly.react(el, data, layout, { responsive: true, displaylogo: false });
+    figure = spec && spec.data ? fromWire(spec) : null;
   };
-  draw();
-  model.on(`change:${trait}`, draw);
+  const draw = () => {
+    if (figure) Plotly.react(el, figure.data, figure.layout, { responsive: true, displaylogo: false });
+  };
+  const changed = () => {
+    decode();
+    draw();
+  };
+  const loop = redrawLoop();
+  loop.panel(draw, el);
+  changed();
+  model.on(`change:${trait}`, changed);
   return () => {
-    model.off(`change:${trait}`, draw);
+    model.off(`change:${trait}`, changed);
+    loop.dispose();
     Plotly.purge(el);
   };
 }

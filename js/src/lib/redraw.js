@@ -11,6 +11,10 @@
 // the machine or large the figure, drawing stays within that share; a faster machine
 // just redraws more often. A user's own action (a slider) is drawn at the next frame.
 // Panels off screen or in a hidden tab stay dirty and are drawn when they come back.
+// A theme change (JupyterLab's Settings → Theme, lib/theme.js) marks every panel: the
+// visible ones redraw at once in the new colors, the others when they come into view.
+
+import { onThemeChange } from "./theme.js";
 
 const LONG_TASK_MS = 50; // the browser's long-task threshold
 const SHARE_SHORT = 0.15; // of the main thread, for draws under LONG_TASK_MS
@@ -85,6 +89,17 @@ function createScheduler() {
     })
     : null;
   document.addEventListener("visibilitychange", () => wake());
+  // The user switched the theme: their own action, so drawn at the next frames (one a frame).
+  onThemeChange(() => {
+    for (const p of panels) mark(p, true);
+  });
+
+  /** Mark a panel stale; `urgent` (a user's own action) draws it at the next frame. */
+  function mark(p, urgent = false) {
+    p.dirty = true;
+    if (urgent) p.urgent = true;
+    wake();
+  }
 
   function wake() {
     if (frame) return;
@@ -142,11 +157,6 @@ function createScheduler() {
       if (i >= 0) panels.splice(i, 1);
       if (p.node && io) io.unobserve(p.node);
     },
-    /** Mark a panel stale; `urgent` (a user's own action) draws it at the next frame. */
-    mark(p, urgent = false) {
-      p.dirty = true;
-      if (urgent) p.urgent = true;
-      wake();
-    },
+    mark,
   };
 }
