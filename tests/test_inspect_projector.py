@@ -140,6 +140,13 @@ def test_groups_colour_and_label_their_words(wire, sentiment_model):
     assert positive["mode"] == "markers+text" and other["mode"] == "markers"
     assert len(other["text"]) == len(vocabulary) - 3
     assert positive["marker"]["color"] != negative["marker"]["color"]
+    projector.pick("good")  # a word already labelled by its group is not labelled twice
+    _, near, picked = to_static(projector.overlay)
+    assert picked["text"] == [""] and picked["hovertext"] == ["good"]
+    assert all(
+        text == ("" if word in ("good", "great", "bad") else word)
+        for text, word in zip(near["text"], near["hovertext"])
+    )
 
 
 def test_bad_input_is_refused_with_keras_wording(wire, sentiment_model):

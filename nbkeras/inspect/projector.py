@@ -194,7 +194,17 @@ class EmbeddingProjector(NbKerasWidget):
         return name if isinstance(name, int) else self._projection.index_of(name)
 
     # -- figures ---------------------------------------------------------------------------------
-    def _trace(self, rows: list[int], *, name: str, colour: str, size: int, text: bool, symbol: str = "circle"):
+    def _trace(
+        self,
+        rows: list[int],
+        *,
+        name: str,
+        colour: str,
+        size: int,
+        text: bool,
+        symbol: str = "circle",
+        unlabelled: Any = (),
+    ):
         coordinates = self._projection.coordinates[rows] if rows else np.zeros((0, self.dims))
         flat = "scattergl" if len(self._projection.vectors) > 2000 else "scatter"  # WebGL for big vocabularies
         trace: dict[str, Any] = {
@@ -203,11 +213,18 @@ class EmbeddingProjector(NbKerasWidget):
             "mode": "markers+text" if text else "markers",
             "x": coordinates[:, 0],
             "y": coordinates[:, 1],
-            "text": [self._name(row) for row in rows],
+            # Hover shows every point's word; a label is drawn unless the point already has one.
+            "hovertext": [self._name(row) for row in rows],
+            "text": ["" if row in unlabelled else self._name(row) for row in rows],
             "customdata": np.asarray(rows, dtype=np.float64),
-            "hovertemplate": "%{text}<extra></extra>",
+            "hovertemplate": "%{hovertext}<extra></extra>",
             "textposition": "top center",
-            "marker": {"color": colour, "size": size if self.dims == 2 else max(2, size - 3), "symbol": symbol},
+            "marker": {
+                "color": colour,
+                "size": size if self.dims == 2 else max(2, size - 3),
+                "symbol": symbol,
+                "line": {"color": colour, "width": 2.5 if symbol.endswith("-open") else 0},
+            },
             "textfont": {"size": 10, "color": colour},
         }
         if self.dims == 3:
@@ -247,10 +264,19 @@ class EmbeddingProjector(NbKerasWidget):
         matched = [m["row"] for m in self.matches]
         near = [n["row"] for n in self.neighbours]
         picked = [] if self.picked is None else [self.picked]
+        labelled = {row for _, rows in self._groups for row in rows}
+        # Rings around the points (a group's colour stays visible inside); a word is labelled once.
+        rings = {"text": True, "symbol": "circle-open", "unlabelled": labelled}
         return [
-            self._trace(matched, name="search", colour=MATCH_COLOUR, size=11, text=True, symbol="circle-open"),
-            self._trace(near, name="neighbours", colour=NEIGHBOUR_COLOUR, size=10, text=True, symbol="diamond"),
-            self._trace(picked, name="picked", colour=PICK_COLOUR, size=13, text=True, symbol="x"),
+            self._trace(matched, name="search", colour=MATCH_COLOUR, size=15, **rings),
+            self._trace(
+                near,
+                name="neighbours",
+                colour=NEIGHBOUR_COLOUR,
+                size=14,
+                **{**rings, "unlabelled": labelled | set(matched)},
+            ),
+            self._trace(picked, name="picked", colour=PICK_COLOUR, size=16, **rings),
         ]
 
     def _redraw(self) -> None:
@@ -267,7 +293,9 @@ class EmbeddingProjector(NbKerasWidget):
         self.overlay = to_wire(self._overlay_spec)
 
     def static_figures(self) -> list[tuple[str, dict[str, Any]]]:
-        data = [*self._spec["data"], *self._overlay_spec]
+        # The picture draws every marker filled: the rings become small dots over the points.
+        overlay = [{**t, "marker": {**t["marker"], "size": 5}} for t in self._overlay_spec]
+        data = [*self._spec["data"], *overlay]
         layout = dict(self._spec["layout"])
         title = "Embedding projection (PCA)"
         if self.dims == 3:  # the picture is flat: the first two axes of the 3-D view
