@@ -828,8 +828,8 @@ class ModelInspector(NbKerasWidget):
         if self.example_kind == "image" and self.cell_gallery.get("indices"):
             figures.append((self.cell_gallery["title"], self._gallery_spec(self.cell_gallery)))
         figures.append(("Layer output", self.layer_figure))
-        if self.cam_figure:
-            figures.append(("Grad-CAM", self.cam_figure))
+        figures.append(("Grad-CAM", self.cam_figure))
+        figures.append(("First convolution", self.filters_figure))
         return [(title, spec) for title, spec in figures if spec]
 
     def _gallery_spec(self, gallery: dict[str, Any]) -> dict[str, Any]:
