@@ -180,7 +180,8 @@ def test_layer_and_example_picks_draw_the_cores_feature_maps(inspector, digits_c
     assert len(traces) == 8
     for c, trace in enumerate(traces):
         np.testing.assert_allclose(_z(trace), maps[:, :, c], rtol=1e-6)
-    _request(inspector, 3, "set", name="layer", value="flat")  # a vector: one bar per unit
+    inspector.layer = 2  # an index into model.layers, as the core takes it: stored as the name
+    assert inspector.layer == "flat"
     (bars,) = inspector.layer_figure["data"]
     np.testing.assert_allclose(_floats(bars["y"]), feature_maps(model, "flat", x[7]), rtol=1e-6)
 

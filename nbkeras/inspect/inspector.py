@@ -209,7 +209,8 @@ class ModelInspector(NbKerasWidget):
     cell_gallery = traitlets.Dict(help="the selected cell's examples (thumbnails as uint8 bytes)").tag(sync=True)
     top_gallery = traitlets.Dict(help="the examples with the highest losses").tag(sync=True)
     layer_names = traitlets.List(help="layers the Layers section can show").tag(sync=True)
-    layer = traitlets.Unicode(help="the layer shown in the Layers section").tag(sync=True)
+    # Any: a name, an index into model.layers or the layer itself is accepted (as by the core); stored as its name.
+    layer = traitlets.Any("", help="the layer shown in the Layers section (its name)").tag(sync=True)
     example = traitlets.Int(0, help="index into x of the example shown in the Layers section").tag(sync=True)
     example_caption = traitlets.Unicode(help="what the example is: its labels and loss").tag(sync=True)
     layer_figure = traitlets.Dict(help="the layer's output for the example").tag(sync=True)
