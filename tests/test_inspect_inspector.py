@@ -311,7 +311,14 @@ def test_two_dimensional_inputs_are_drawn_as_points_of_the_data_set(wire):
 
 def test_the_picture_shows_the_matrix_galleries_and_layers_and_follows_a_click(inspector, outputs):
     titles = [title for title, _ in inspector.static_figures()]
-    assert titles == ["Errors", "Top losses", inspector.cell_gallery["title"], "Layer output", "Grad-CAM", "First convolution"]
+    assert titles == [
+        "Errors",
+        "Top losses",
+        inspector.cell_gallery["title"],
+        "Layer output",
+        "Grad-CAM",
+        "First convolution",
+    ]
     inspector.display_once()
     picture = outputs[-1]
     assert "image/svg+xml" in str(picture.data) or "text/html" in picture.data
