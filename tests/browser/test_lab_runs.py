@@ -164,3 +164,19 @@ def test_share_endpoint_refuses_what_it_cannot_do(jupyter_server):
     assert code == 404 and "No notebook at no-such-notebook.ipynb" in json.loads(body)["message"]
     code, body = _post(jupyter_server, b'{"path": "../outside.ipynb"}')
     assert code in (400, 404), body  # the contents manager keeps paths inside its root
+
+
+def test_notebook7_lists_a_run_in_its_right_panel_and_stops_it(notebook_page, jupyter_server, tmp_path):
+    """Notebook 7 has no status bar; the runs panel opens in its right area from the command."""
+    page = notebook_page
+    fit = "run = nbkeras.fit(net('spirals_n7'), x, y, epochs=400, batch_size=16)"
+    source = harness.write_notebook(tmp_path / "runs_n7.ipynb", SETUP, fit)
+    run = harness.run_notebook(page, jupyter_server, source, ui="notebook7", timeout=240)
+    _command(page, "nbkeras:show-runs")
+    row = _row(page, "spirals_n7")
+    harness.wait_until(run, lambda: row.locator(".nbkeras-run-state").inner_text() == "running", "the run listed")
+    row.locator(".nbkeras-run-stop").click()
+    harness.wait_until(run, lambda: row.locator(".nbkeras-run-state").inner_text() == "stopped", "stopped", timeout=30)
+    assert run.execute("print(run.state)").strip() == "stopped"
+    page.locator("#nbkeras-runs").screenshot(path=str(harness.ARTIFACTS_DIR / "lab_runs-notebook7-panel.png"))
+    run.assert_clean()
