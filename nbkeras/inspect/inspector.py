@@ -839,7 +839,7 @@ class ModelInspector(NbKerasWidget):
         thumbs = np.frombuffer(gallery["pixels"], np.uint8).reshape(shape)[:16]
         grey = thumbs.astype(np.float64).mean(axis=-1)
         n = len(grey)
-        cols = min(8, n)
+        cols = 8  # a short gallery keeps the thumbnails small, on the left
         layout = _grid(n, cols, title_of=gallery["labels"][:n], top=0.05)
         data = []
         for k in range(n):
