@@ -362,3 +362,88 @@ def test_browser_smoothing_matches_kernel_smoothing(notebook_page, jupyter_serve
     run.page.wait_for_timeout(300)  # the redraw is on the next animation frame
     assert _assert_same_smoothing(run) == 0.9
     run.assert_clean()
+
+
+# The page's main thread while a run streams: long tasks (> 50 ms) and how late a 100 ms timer fires.
+_WATCH_MAIN_THREAD_JS = r"""
+(() => {
+  const w = window.__nbkMain = {longtasks: [], late: []};
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.longtasks.push([e.startTime, e.duration]);
+    }).observe({type: 'longtask', buffered: true});
+  } catch (e) { w.noLongtasks = String(e); }
+  let last = performance.now();
+  setInterval(() => { const now = performance.now(); w.late.push([now, now - last - 100]); last = now; }, 100);
+})();
+"""
+
+SURFACE = f"{ROOT} .nbk-surface"
+_SURFACE_JS = f"""() => {{
+  const el = document.querySelector('{SURFACE}');
+  if (!el || !Array.isArray(el.data) || !el.data.length) return null;
+  return {{title: el.layout.title.text, meta: el.layout.meta, width: el.layout.width,
+           z: Array.from(el.data[0].z, (row) => Array.from(row)), names: el.data.slice(1).map((t) => t.name),
+           points: el.data.slice(1).reduce((n, t) => n + t.x.length, 0), type: el.data[0].type}};
+}}"""
+
+
+def test_the_decision_surface_follows_the_run_and_the_page_stays_responsive(notebook_page, jupyter_server, tmp_path):
+    """nbkeras.fit on spirals: the surface panel redraws as the model learns (at most about once a
+    second), ends showing the kernel's final probabilities, and the page's main thread stays free."""
+    notebook_page.add_init_script(_WATCH_MAIN_THREAD_JS)
+    path = _notebook(tmp_path, "dashboard_surface", SETUP, "run = nbkeras.fit(model, x, y, epochs=60)")
+    run = run_notebook(notebook_page, jupyter_server, path, timeout=RUN_TIMEOUT)
+    page = run.page
+    run.wait_for_selector(ROOT)
+    page.locator(SURFACE).scroll_into_view_if_needed()  # off-screen panels are drawn when seen
+    _wait_for(run, lambda: page.evaluate(_SURFACE_JS) is not None, "the decision surface to be drawn")
+    titles, start = [], page.evaluate("performance.now()")
+    badge = page.locator(f"{ROOT} .nbk-state")
+    title_js = f"() => document.querySelector('{SURFACE}').layout.title.text"  # light: polled 10 times a second
+    while badge.inner_text() == "running" and len(titles) < 400:
+        shown = page.evaluate(title_js)
+        if not titles or titles[-1] != shown:
+            titles.append(shown)
+        page.wait_for_timeout(100)
+    seconds = (page.evaluate("performance.now()") - start) / 1000
+    _wait_for(run, lambda: badge.inner_text() == "finished", 'the badge to show "finished"', timeout=120)
+    assert len(titles) >= 2, f"the surface did not follow the run: {titles}"
+    assert len(titles) <= seconds + 2, f"{len(titles)} surfaces in {seconds:.1f} s: more than one a second"
+
+    step, final, measured, cost = _python(
+        run,
+        "[run.monitor.recorder.step, run.monitor.surface.probabilities[..., 1].tolist(),"
+        " run.monitor._surface.scheduler.snapshots, run.monitor._surface.scheduler.cost_seconds]",
+    )
+    _wait_for(
+        run,
+        lambda: page.evaluate(_SURFACE_JS)["title"].startswith(f"decision surface after step {step} "),
+        f"the surface of the final step, {step}",
+        timeout=10,
+        describe=lambda: page.evaluate(_SURFACE_JS)["title"],
+    )
+    shown = page.evaluate(_SURFACE_JS)
+    assert shown["meta"] == {"panel": "surface"} and shown["type"] == "heatmap"
+    np.testing.assert_array_equal(np.float32(shown["z"]), np.float32(final))  # what the kernel measured
+    assert shown["names"] == ["class 0", "class 1"] and shown["points"] == 500
+    assert shown["width"] <= 460  # keeps its own near-square size in a wide view
+
+    main = page.evaluate("window.__nbkMain")
+    late = [ms for t, ms in main["late"] if t >= start]
+    blocked = sum(d for t, d in main["longtasks"] if t >= start) / (1000 * seconds)
+    stats = page.evaluate(f"() => document.querySelector('{ROOT}').__nbkRedrawStats()")
+    print(
+        f"surface: {measured} measured in the kernel (last cost {1000 * cost:.1f} ms), {len(titles)} drawn "
+        f"(panel draws {stats['surface']}; all panels {stats}) "
+        f"in {seconds:.1f} s, {blocked:.1%} blocked, timer late p95 "
+        f"{np.percentile(late, 95):.0f} ms, max {max(late):.0f} ms"
+    )
+    assert blocked < 0.2, f"the page was blocked {blocked:.0%} of the run"
+    # Load-independent: a surface draw costs no more than a metric panel's (zsmooth "best" cost 2x)
+    assert stats["surface"]["cost"] <= 1.5 * stats["metric:loss"]["cost"], stats
+    assert np.percentile(late, 95) < 250, f"a 100 ms timer ran late by {np.percentile(late, 95):.0f} ms (p95)"
+    harness.ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
+    page.locator(SURFACE).screenshot(path=str(harness.ARTIFACTS_DIR / "training_dashboard_surface.png"))
+    page.locator(ROOT).screenshot(path=str(harness.ARTIFACTS_DIR / "training_dashboard_with_surface.png"))
+    run.assert_clean()
