@@ -167,7 +167,8 @@ def test_share_endpoint_refuses_what_it_cannot_do(jupyter_server):
 
 
 def test_notebook7_lists_a_run_in_its_right_panel_and_stops_it(notebook_page, jupyter_server, tmp_path):
-    """Notebook 7 has no status bar; the runs panel opens in its right area from the command."""
+    """Notebook 7 has no status bar; the runs panel opens in its right area from the command, and
+    lists the run again after the page is reloaded."""
     page = notebook_page
     fit = "run = nbkeras.fit(net('spirals_n7'), x, y, epochs=400, batch_size=16)"
     source = harness.write_notebook(tmp_path / "runs_n7.ipynb", SETUP, fit)
@@ -175,6 +176,13 @@ def test_notebook7_lists_a_run_in_its_right_panel_and_stops_it(notebook_page, ju
     _command(page, "nbkeras:show-runs")
     row = _row(page, "spirals_n7")
     harness.wait_until(run, lambda: row.locator(".nbkeras-run-state").inner_text() == "running", "the run listed")
+    # Losing the page loses nothing in the kernel: reloaded, the panel lists the run again.
+    page.reload()
+    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.commands.hasCommand('nbkeras:show-runs')")
+    _command(page, "nbkeras:show-runs")
+    harness.wait_until(
+        run, lambda: row.count() == 1 and row.locator(".nbkeras-run-state").inner_text() == "running", "relisted"
+    )
     row.locator(".nbkeras-run-stop").click()
     harness.wait_until(run, lambda: row.locator(".nbkeras-run-state").inner_text() == "stopped", "stopped", timeout=30)
     assert run.execute("print(run.state)").strip() == "stopped"

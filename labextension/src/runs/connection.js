@@ -2,12 +2,17 @@
 // (nbkeras/training/registry.py). The kernel sends a snapshot when the comm opens, then an
 // update per changed run (at most 2/s per run), `removed` when a run is garbage-collected, and a
 // reply to each request. A kernel without nbkeras closes the comm at once: it lists nothing,
-// and the comm is tried again after a cell that mentions nbkeras has run. Closing the page
-// loses nothing in the kernel: the next page opens a new comm and gets a new snapshot.
+// and the comm is tried again after a cell that may start nbkeras's training (TRAINING_WORDS).
+// Closing the page loses nothing in the kernel: the next page opens a new comm and gets a new
+// snapshot.
 import { Signal } from "@lumino/signaling";
 
 export const TARGET = "nbkeras.runs";
 const REQUEST_TIMEOUT_MS = 10000;
+// A cell that may have imported nbkeras's training (which registers the comm target): only
+// after such a cell is the comm tried again (a failed open costs the kernel a log line).
+const MAY_TRAIN = /nbkeras/;
+const TRAINING_WORDS = /\bfit\b|LiveMonitor|load_ext|TrainingRun|RunComparison|compare_runs|training/;
 
 /** A finite number, or null (the kernel sends null for NaN/Inf; anything else is not trusted). */
 export const num = (value) => (typeof value === "number" && Number.isFinite(value) ? value : null);
@@ -162,7 +167,8 @@ export class RunsConnection {
   _onIopub(_sender, msg) {
     if (this.live) return;
     const type = msg.header.msg_type;
-    if (type === "execute_input" && String(msg.content.code || "").includes("nbkeras")) {
+    const code = type === "execute_input" ? String(msg.content.code || "") : "";
+    if (MAY_TRAIN.test(code) && TRAINING_WORDS.test(code)) {
       // That cell may import nbkeras. The kernel takes the open after the cell (one queue), so
       // the snapshot leaves as soon as the cell ends; if the open came too early, try again at idle.
       this._retry = true;
