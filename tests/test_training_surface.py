@@ -10,6 +10,7 @@ import pytest
 import nbkeras
 from nbkeras import datasets
 from nbkeras.training.figures import surface_figure, surface_z
+from nbkeras.training.presenter import PICTURE_POINTS
 from nbkeras.training.surface import (
     SURFACE_POINTS,
     SURFACE_RESOLUTION,
@@ -191,6 +192,9 @@ def test_the_static_picture_contains_the_final_surface(wire, outputs):
     spec = to_static(dict(mon.figures())["decision surface"])
     np.testing.assert_allclose(np.array(spec["data"][0]["z"]), mon.surface.probabilities[..., 1], atol=1e-6)
     assert f"decision surface after step {mon.recorder.step}" in spec["layout"]["title"]["text"]
+    assert sum(len(t["x"]) for t in spec["data"][1:]) == SURFACE_POINTS  # the report: every sampled point
+    pictured = to_static(dict(mon.presenter.figures(picture=True))["decision surface"])
+    assert sum(len(t["x"]) for t in pictured["data"][1:]) == PICTURE_POINTS  # the picture keeps its bytes down
     _, picture = outputs
     svg = picture_svg(picture.updates[-1]["text/html"])
     assert f"decision surface after step {mon.recorder.step}" in svg and "class 1" in svg

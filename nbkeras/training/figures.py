@@ -339,11 +339,12 @@ def surface_z(probabilities: np.ndarray) -> tuple[np.ndarray, list[list[Any]]]:
     return z, scale
 
 
-def surface_figure(snapshot: Any) -> dict[str, Any]:
+def surface_figure(snapshot: Any, *, max_points: int | None = None) -> dict[str, Any]:
     """A :class:`~nbkeras.training.surface.SurfaceSnapshot` as TensorFlow Playground draws it.
 
     The class probabilities as a heatmap over the grid (:func:`surface_z`), the sampled
-    training points on top in their class's color. The layout says what it is in ``meta``
+    training points on top in their class's color (``max_points``: at most that many of
+    them, evenly spread over the sample: a saved picture keeps its bytes down). The layout says what it is in ``meta``
     (``panel: "surface"``) and keeps its own width (the view draws it at most that wide).
     """
     data = snapshot.data
@@ -369,8 +370,11 @@ def surface_figure(snapshot: Any) -> dict[str, Any]:
     else:
         heatmap["hoverinfo"] = "skip"
     traces = [heatmap]
-    labels = data.labels
-    groups = [(None, np.ones(len(data.points), dtype=bool))] if labels is None else []
+    points, labels = data.points, data.labels
+    if max_points is not None and len(points) > max_points:
+        keep = np.linspace(0, len(points) - 1, max_points).round().astype(int)
+        points, labels = points[keep], None if labels is None else labels[keep]
+    groups = [(None, np.ones(len(points), dtype=bool))] if labels is None else []
     if labels is not None:
         groups = [(int(c), labels == c) for c in np.unique(labels)]
     for c, mask in groups:
@@ -381,8 +385,8 @@ def surface_figure(snapshot: Any) -> dict[str, Any]:
                 "type": "scatter",
                 "mode": "markers",
                 "name": name,
-                "x": data.points[mask, 0].astype(float),
-                "y": data.points[mask, 1].astype(float),
+                "x": points[mask, 0].astype(float),
+                "y": points[mask, 1].astype(float),
                 "marker": {"color": color, "size": 5, "line": {"color": "white", "width": 0.6}},
                 "hovertemplate": f"{name}<br>(%{{x:.2f}}, %{{y:.2f}})<extra></extra>",
             }

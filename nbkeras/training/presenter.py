@@ -41,6 +41,7 @@ SNAPSHOT_SECONDS = 5.0  # late views resync from a snapshot at most this old
 HEALTH_SECONDS = 1.0  # health and histogram charts are redrawn at most this often (all data is kept)
 HISTORY_ROWS = 40  # snapshots per weight in the histograms-over-time chart
 HISTORY_BINS = 32  # bins of each weight's common range in that chart
+PICTURE_POINTS = 200  # training points on the decision surface of the saved picture (the live view: all 500)
 BLOCKING_REASON = (
     "This cell is running model.fit, so the kernel cannot hear the buttons until it ends. "
     "For live Stop / learning-rate / checkpoint controls run: run = nbkeras.fit(model, x, y, ...)"
@@ -370,15 +371,19 @@ class RunPresenter:
         history = histogram_history(self.snapshots, rows=HISTORY_ROWS, bins=HISTORY_BINS)
         return histogram_history_figure(history, step=last.step, epoch=last.epoch)
 
-    def figures(self) -> list[tuple[str, dict[str, Any]]]:
-        """(title, figure spec) of the dashboard's charts with their data, for reports."""
+    def figures(self, *, picture: bool = False) -> list[tuple[str, dict[str, Any]]]:
+        """(title, figure spec) of the dashboard's charts with their data, for reports.
+
+        ``picture``: for the saved picture (the decision surface draws :data:`PICTURE_POINTS` points).
+        """
         smoothing = self.dashboard.smoothing if self.dashboard is not None else 0.6
         out = [
             (panel["name"].replace("_", " "), fill_metric_figure(panel, self.series(), smoothing=smoothing))
             for panel in self._panels(log_scale=False)
         ]
         if self.surface is not None:
-            out.append(("decision surface", surface_figure(self.surface)))
+            points = PICTURE_POINTS if picture else None
+            out.append(("decision surface", surface_figure(self.surface, max_points=points)))
         if self.snapshots:
             out.append(("weight histograms over time", self._histogram_figure()))
         if self.health:
@@ -396,7 +401,7 @@ class RunPresenter:
         What a saved notebook shows without a kernel; drawn from the same figure specs as the
         live charts and the HTML report (:meth:`figures`). None before any data.
         """
-        figures = self.figures()
+        figures = self.figures(picture=True)
         title, spec = figures[0]
         figures[0] = (f"{self.caption()} · {title}", spec)
         return figures_svg(figures, width=720)
