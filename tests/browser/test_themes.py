@@ -130,6 +130,14 @@ _PLOT_JS = (
 )
 
 
+def _dashboard_draws(run: NotebookRun) -> dict[str, int]:
+    """Draws so far of each of the dashboard's panels (the redraw scheduler's own count)."""
+    return run.page.evaluate(
+        """() => Object.fromEntries(Object.entries(document.querySelector('.nbkeras-training-dashboard')
+             .__nbkRedrawStats()).map(([k, v]) => [k, v.draws]))"""
+    )
+
+
 def _switch_theme(run: NotebookRun, theme: str) -> None:
     """What Settings → Theme does: Lab's own command; then wait for the new colors to apply."""
     run.page.evaluate(
@@ -208,9 +216,14 @@ def test_widgets_and_charts_follow_light_and_dark_themes(notebook_page, jupyter_
         _check_plots(run, dark=False)
         _check_text(run, dark=False)
 
+        draws_before = _dashboard_draws(run)
         _switch_theme(run, DARK)
         dark_plots = _check_plots(run, dark=True)
         _check_text(run, dark=True)
+        # One redraw per panel for a theme change (Lab may also resize the view: one more), not
+        # one per attribute Lab sets or per check.
+        drawn = {k: n - draws_before.get(k, 0) for k, n in _dashboard_draws(run).items()}
+        assert all(1 <= n <= 2 for n in drawn.values()), f"draws per panel for one theme change: {drawn}"
         harness.save_artifacts(page, "test_themes-dark")
         # The charts' papers are the notebook's background, not a box on it.
         assert {p["paper"] for p in dark_plots} == {"#111111"}, dark_plots
