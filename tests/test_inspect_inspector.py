@@ -152,6 +152,24 @@ def test_colour_thumbnails_of_32x32x3_images_cost_3072_bytes_each(digits_cnn, wi
     np.testing.assert_array_equal(pixels, expected)
 
 
+def test_large_images_are_subsampled_to_the_thumbnail_side(digits_cnn, wire, monkeypatch):
+    import nbkeras.inspect.inspector as module
+
+    _, x, y = digits_cnn
+    model = keras.Sequential(
+        [keras.Input((8, 8, 1)), keras.layers.Flatten(), keras.layers.Dense(10, activation="softmax")]
+    )
+    model.compile("adam", "sparse_categorical_crossentropy")
+    monkeypatch.setattr(module, "THUMBNAIL_SIDE", 3)  # 8 pixels a side -> every third pixel: 3×3
+    inspector = ModelInspector(model, x[:40], y[:40])
+    top = inspector.top_gallery
+    assert top["shape"] == [16, 3, 3, 1] and len(top["pixels"]) == 16 * 9
+    pixels = np.frombuffer(top["pixels"], np.uint8).reshape(top["shape"])
+    lo, hi = float(x[:40].min()), float(x[:40].max())
+    expected = np.rint((x[:40][top["indices"]][:, ::3, ::3] - lo) / (hi - lo) * 255).astype(np.uint8)
+    np.testing.assert_array_equal(pixels, expected)
+
+
 def test_top_losses_equal_the_cores(inspector, digits_cnn):
     model, x, y = digits_cnn
     core = top_losses(model, x, y, k=16)
@@ -236,6 +254,8 @@ def test_bad_input_is_refused_at_construction(digits_cnn, wire):
     )
     with pytest.raises(ValueError, match=r"no compiled loss.*model.compile\(loss=...\)"):
         ModelInspector(raw, x, y)
+    with pytest.raises(ValueError, match=r"Received: task='regresion'"):
+        ModelInspector(model, x, y, task="regresion")
     with pytest.raises(TypeError, match="a Keras model"):
         ModelInspector("model", x, y)
 

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import traitlets
 
-from nbkeras._validate import check_int, invalid_value, is_int
+from nbkeras._validate import check_choice, check_int, invalid_value, is_int
 from nbkeras.inspect._common import as_array, check_model, resolve_layer, tap_model
 from nbkeras.inspect.errors import (
     ClassificationErrors,
@@ -239,8 +239,8 @@ class ModelInspector(NbKerasWidget):
         self._model = model
         self._x = as_array("x", x)
         y_array = as_array("y", y)
-        if task is not None and task not in TASKS:
-            raise invalid_value("task", task, "'classification', 'regression' or None (guessed from the loss)")
+        if task is not None:
+            check_choice("task", task, TASKS)
         kind = task or _guess_task(model, y_array)
         self._words = None if vocabulary is None else _words(vocabulary)
         self._kind = _example_kind(self._x, vocabulary)
