@@ -333,6 +333,7 @@ function readThemeVars(el) {
 function currentTheme() {
   const s = shared();
   if (s.theme === void 0) {
+    watch(s);
     s.theme = typeof document === "undefined" || !document.body ? null : plotlyTheme(readThemeVars(document.body));
   }
   return s.theme;
@@ -340,26 +341,28 @@ function currentTheme() {
 function onThemeChange(fn) {
   const s = shared();
   s.listeners.add(fn);
-  if (!s.observer && typeof MutationObserver === "function" && typeof document !== "undefined" && document.body) {
-    const check = () => {
-      const before = s.theme?.key;
-      s.theme = void 0;
-      if (currentTheme()?.key === before) return;
-      for (const listener of [...s.listeners]) {
-        try {
-          listener();
-        } catch (error) {
-          reportError(error);
-        }
-      }
-    };
-    s.observer = new MutationObserver(() => {
-      check();
-      setTimeout(check, RECHECK_MS);
-    });
-    s.observer.observe(document.body, { attributes: true, attributeFilter: [...THEME_ATTRIBUTES] });
-  }
+  watch(s);
   return () => s.listeners.delete(fn);
+}
+function watch(s) {
+  if (s.observer || typeof MutationObserver !== "function" || typeof document === "undefined" || !document.body) return;
+  const check = () => {
+    const before = s.theme?.key;
+    s.theme = void 0;
+    if (currentTheme()?.key === before) return;
+    for (const listener of [...s.listeners]) {
+      try {
+        listener();
+      } catch (error) {
+        reportError(error);
+      }
+    }
+  };
+  s.observer = new MutationObserver(() => {
+    check();
+    setTimeout(check, RECHECK_MS);
+  });
+  s.observer.observe(document.body, { attributes: true, attributeFilter: [...THEME_ATTRIBUTES] });
 }
 
 // src/lib/redraw.js

@@ -230,6 +230,7 @@ export function readThemeVars(el) {
 export function currentTheme() {
   const s = shared();
   if (s.theme === undefined) {
+    watch(s); // the cached theme must be dropped when the theme changes, listeners or not
     s.theme = typeof document === "undefined" || !document.body ? null : plotlyTheme(readThemeVars(document.body));
   }
   return s.theme;
@@ -237,34 +238,38 @@ export function currentTheme() {
 
 /**
  * Call `fn` after the page's theme changed (JupyterLab's Settings → Theme), once the new
- * colors are in place. One MutationObserver per page, whatever the number of listeners.
+ * colors are in place.
  * @param {() => void} fn
  * @returns {() => void} stops listening
  */
 export function onThemeChange(fn) {
   const s = shared();
   s.listeners.add(fn);
-  if (!s.observer && typeof MutationObserver === "function" && typeof document !== "undefined" && document.body) {
-    // A changed theme is seen once its colors differ: nothing is redrawn for an attribute that
-    // changed nothing (Lab sets both attributes). Checked again a moment later, in case a
-    // front end sets the attributes before its theme's style sheet applies.
-    const check = () => {
-      const before = s.theme?.key;
-      s.theme = undefined;
-      if (currentTheme()?.key === before) return;
-      for (const listener of [...s.listeners]) {
-        try {
-          listener();
-        } catch (error) {
-          reportError(error);
-        }
-      }
-    };
-    s.observer = new MutationObserver(() => {
-      check();
-      setTimeout(check, RECHECK_MS);
-    });
-    s.observer.observe(document.body, { attributes: true, attributeFilter: [...THEME_ATTRIBUTES] });
-  }
+  watch(s);
   return () => s.listeners.delete(fn);
+}
+
+/** One MutationObserver per page on <body>'s theme attributes, whatever the number of listeners. */
+function watch(s) {
+  if (s.observer || typeof MutationObserver !== "function" || typeof document === "undefined" || !document.body) return;
+  // A changed theme is seen once its colors differ: nothing is redrawn for an attribute that
+  // changed nothing (Lab sets both attributes). Checked again a moment later, in case a
+  // front end sets the attributes before its theme's style sheet applies.
+  const check = () => {
+    const before = s.theme?.key;
+    s.theme = undefined;
+    if (currentTheme()?.key === before) return;
+    for (const listener of [...s.listeners]) {
+      try {
+        listener();
+      } catch (error) {
+        reportError(error);
+      }
+    }
+  };
+  s.observer = new MutationObserver(() => {
+    check();
+    setTimeout(check, RECHECK_MS);
+  });
+  s.observer.observe(document.body, { attributes: true, attributeFilter: [...THEME_ATTRIBUTES] });
 }
