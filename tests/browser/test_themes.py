@@ -11,7 +11,8 @@ cell. In each theme, read from *computed styles* (not by eye):
 * every Plotly figure's paper is the theme's background, and its tick labels contrast with
   it by ≥ 3.
 
-Screenshots of both themes are saved (``test-artifacts/browser/test_themes-{dark,light}.png``).
+The same in Notebook 7 (the same theme manager and variables). Screenshots of both themes are
+saved (``test-artifacts/browser/test_themes-{lab,notebook7}-{dark,light}.png``).
 """
 
 from __future__ import annotations
@@ -202,9 +203,10 @@ def _check_text(run: NotebookRun, dark: bool) -> None:
         assert not found["lightBoxes"], f"light boxes on the dark page: {found['lightBoxes'][:10]}"
 
 
-def test_widgets_and_charts_follow_light_and_dark_themes(notebook_page, jupyter_server, tmp_path: Path) -> None:
+@pytest.mark.parametrize("ui", ["lab", "notebook7"])
+def test_widgets_and_charts_follow_light_and_dark_themes(notebook_page, jupyter_server, tmp_path: Path, ui) -> None:
     path = write_notebook(tmp_path / "themes.ipynb", *CELLS)
-    run = run_notebook(notebook_page, jupyter_server, path, timeout=240)
+    run = run_notebook(notebook_page, jupyter_server, path, ui=ui, timeout=240)
     page = run.page
     badge = page.locator(".nbkeras-training-dashboard .nbk-state")
     wait_until(run, lambda: badge.inner_text() == "finished", "the run to finish", timeout=120)
@@ -224,14 +226,14 @@ def test_widgets_and_charts_follow_light_and_dark_themes(notebook_page, jupyter_
         # one per attribute Lab sets or per check.
         drawn = {k: n - draws_before.get(k, 0) for k, n in _dashboard_draws(run).items()}
         assert all(1 <= n <= 2 for n in drawn.values()), f"draws per panel for one theme change: {drawn}"
-        harness.save_artifacts(page, "test_themes-dark")
+        harness.save_artifacts(page, f"test_themes-{ui}-dark")
         # The charts' papers are the notebook's background, not a box on it.
         assert {p["paper"] for p in dark_plots} == {"#111111"}, dark_plots
 
         _switch_theme(run, LIGHT)
         light_plots = _check_plots(run, dark=False)
         _check_text(run, dark=False)
-        harness.save_artifacts(page, "test_themes-light")
+        harness.save_artifacts(page, f"test_themes-{ui}-light")
         assert {p["paper"] for p in light_plots} == {"#ffffff"}, light_plots
         run.assert_clean()
     finally:
