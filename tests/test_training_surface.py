@@ -246,3 +246,23 @@ def test_the_static_surface_is_one_small_image_of_its_probabilities(wire):
     for row, col in [(0, 0), (0, 59), (59, 0), (30, 30)]:  # the image's top row is the grid's highest y
         expected = [np.interp(p1[59 - row, col], stops, rgb[:, k]) for k in range(3)]
         np.testing.assert_allclose(pixels[row, col, :3], expected, atol=1.0)
+
+
+def test_the_saved_histograms_are_one_crisp_image_too():
+    from nbkeras.training.figures import histogram_history_figure
+    from nbkeras.training.histograms import histogram_history, weight_histograms
+    from nbkeras.widgets.svg import figures_svg
+
+    model, snapshots = _model(), []
+    for step in range(6):  # the weights drift between snapshots
+        snapshots.append(weight_histograms(model.trainable_weights, bins=32, step=step, epoch=0))
+        for w in model.trainable_weights:
+            w.assign(w * 1.1 + 0.01)
+    spec = histogram_history_figure(histogram_history(snapshots, rows=40, bins=32), step=5, epoch=0)
+    svg = figures_svg([("weight histograms over time", spec)], width=720)
+    assert svg.count("<image") == 1 and "image-rendering:pixelated" in svg and len(svg) < 30_000
+    z = np.asarray(spec["data"][0]["z"], dtype=float)
+    pixels = _png_pixels(svg)
+    assert pixels.shape[:2] == z.shape  # every snapshot row and bin, no block means
+    # blank rows between the weights' bands are transparent; drawn rows are opaque
+    np.testing.assert_array_equal(pixels[..., 3] == 0, ~np.isfinite(z))

@@ -268,6 +268,7 @@ def histogram_history_figure(
                 "x": x,
                 "colorscale": "Viridis",
                 "showscale": False,
+                "zsmooth": False,  # Plotly's default, stated: the saved picture draws it as one small image
                 "hoverongaps": False,
                 "hovertemplate": "%{y}<br>%{x:.0%} of its range<br>density %{z:.2f}<extra></extra>",
             }
