@@ -141,7 +141,40 @@ def test_sidebar_lists_runs_stops_them_and_the_status_item_follows(notebook_page
     again = root / run.path.replace(".ipynb", ".shared-2.ipynb")
     harness.wait_until(run, again.exists, "a second shared copy", timeout=30)
     assert shared.read_bytes() == before  # never over an existing file
+
+    # The panel follows Lab's dark theme: every text ≥ 4.5:1 on the panel's computed background.
+    for theme, light in (("JupyterLab Dark", "false"), ("JupyterLab Light", "true")):
+        page.evaluate("(theme) => window.jupyterapp.commands.execute('apputils:change-theme', {theme})", theme)
+        harness.wait_until(
+            run, lambda want=light: page.evaluate("() => document.body.dataset.jpThemeLight") == want, theme
+        )
+        page.wait_for_timeout(500)
+        contrasts = page.evaluate(_CONTRASTS_JS)
+        assert len(contrasts) >= 8 and min(c for _, c in contrasts) >= 4.5, (theme, contrasts)
+        if light == "false":
+            page.locator("#nbkeras-runs").screenshot(path=str(harness.ARTIFACTS_DIR / "lab_runs-sidebar-dark.png"))
     run.assert_clean()
+
+
+# (text, contrast ratio) of every text in the runs panel against the panel's background (WCAG).
+_CONTRASTS_JS = r"""
+() => {
+  const rgb = (s) => s.match(/[\d.]+/g).slice(0, 3).map(Number);
+  const lum = ([r, g, b]) => {
+    const c = [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+  };
+  const panel = document.querySelector('#nbkeras-runs');
+  const bg = lum(rgb(getComputedStyle(panel).backgroundColor));
+  const out = [];
+  for (const el of panel.querySelectorAll('.nbkeras-runs-title, .nbkeras-run-model, .nbkeras-run-state, '
+      + '.nbkeras-run-where, .nbkeras-run-progress, .nbkeras-run-loss')) {
+    const fg = lum(rgb(getComputedStyle(el).color));
+    out.push([el.textContent, (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05)]);
+  }
+  return out;
+}
+"""
 
 
 def _post(server, body: bytes, token: bool = True) -> tuple[int, str]:
