@@ -155,6 +155,11 @@ def test_suggest_rate_is_steepest_descent_before_the_minimum():
     # A flat, noisy curve whose steepest point sits just before divergence: capped at the minimum's rate / 10.
     late = np.array([0.70, 0.70, 0.70, 0.70, 0.70, 0.69, 0.60, 5.0])
     assert suggest_rate(rates, late) == (pytest.approx(1e-1), pytest.approx(1e-1))
+    # A noisy first step (the smoothing has seen one batch) is not the steepest descent.
+    ramp = np.logspace(-7, 1, 81)
+    noisy = np.concatenate([[0.71, 0.66], np.full(59, 0.66), np.linspace(0.66, 0.4, 15), np.linspace(0.4, 3.0, 5)])
+    steepest, minimum = suggest_rate(ramp, noisy)
+    assert steepest > 1e-6 and steepest <= minimum
 
 
 def test_bad_input_gets_a_clear_error(k, spirals):

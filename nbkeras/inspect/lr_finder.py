@@ -14,10 +14,12 @@ Rules (documented, tested):
   ``smoothing`` on the past (:func:`nbkeras.training.recorder.smooth`, TensorBoard's rule).
 - **Suggestion**: the rate where the smoothed loss falls fastest, i.e. the most negative
   slope of the smoothed loss against log10(rate), among the points up to the smoothed
-  minimum, never above a tenth of the minimum's rate (on a flat, noisy curve the steepest
-  point can sit just before divergence: on the spirals of the README it was 0.29 with Adam,
-  which does not train; the cap gave 0.035, which does). When the minimum comes within the
-  first 3 points (no descent to measure), a tenth of the minimum's rate.
+  minimum (leaving out the first tenth of the curve, where the smoothing has seen too few
+  batches and a noisy first step would win), never above a tenth of the minimum's rate (on
+  a flat, noisy curve the steepest point can sit just before divergence: on the README's
+  spirals it was 0.29 with Adam, which does not train; the cap gave 0.035, which does).
+  When the minimum comes within the first 3 points (no descent to measure), a tenth of the
+  minimum's rate.
   :attr:`LRFinderResult.minimum_rate` keeps the other classic rule (the minimum's rate / 10).
 - **Restoring**: every model variable (weights, non-trainable state such as batch-norm
   statistics and dropout seeds), every optimizer variable (iterations, learning rate,
@@ -107,9 +109,15 @@ def suggest_rate(learning_rates: Any, smoothed: Any) -> tuple[float | None, floa
     if best < 3:
         return minimum_rate, minimum_rate
     slope = np.gradient(values[: best + 1], np.log10(rates[: best + 1]))
+    # The first tenth of the curve is left out: the smoothed average starts from a handful of
+    # batches, and its first steps are noise (a "steepest descent" at the ramp's first rate).
+    skip = max(1, len(values) // 10)
+    if best <= skip:
+        return minimum_rate, minimum_rate
+    steepest = float(rates[skip + int(np.argmin(slope[skip:]))])
     # On a flat, noisy curve the steepest point can sit just before divergence: never above
     # a tenth of the minimum's rate (Smith's bound), which is where training stays stable.
-    return min(float(rates[int(np.argmin(slope))]), minimum_rate), minimum_rate
+    return min(steepest, minimum_rate), minimum_rate
 
 
 class _Ramp:
