@@ -13,6 +13,9 @@ and checks its input in Keras's wording.
 - :mod:`~nbkeras.inspect.surface`: :func:`decision_surface`.
 - :mod:`~nbkeras.inspect.lr_finder`: :func:`lr_find`.
 
+Widgets over it: :class:`~nbkeras.inspect.inspector.ModelInspector`,
+:class:`~nbkeras.inspect.projector.EmbeddingProjector`, :class:`~nbkeras.inspect.lr_widget.LRFinder`.
+
 Example:
 
     >>> import nbkeras
