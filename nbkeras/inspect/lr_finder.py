@@ -38,8 +38,10 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -191,6 +193,62 @@ def _restore(saved: list[tuple[Any, np.ndarray]]) -> None:
         variable.assign(value)
 
 
+def _ready_optimizer(model: Any) -> Any:
+    """The model's optimizer, built, after checking the model can be searched (compiled, built, a fixed rate)."""
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is None or getattr(model, "loss", None) is None:
+        raise invalid_value(
+            "model",
+            model,
+            "a compiled model: call `model.compile(optimizer=..., loss=...)` first",
+            received=f"model {model.name!r} with no compiled {'optimizer' if optimizer is None else 'loss'}",
+        )
+    if not model.built:
+        raise invalid_value(
+            "model",
+            model,
+            "a built model: start it with `keras.Input(shape)`, or call it on data once",
+            received=f"model {model.name!r} not built yet (no weights to restore)",
+        )
+    if isinstance(getattr(optimizer, "_learning_rate", None), keras().optimizers.schedules.LearningRateSchedule):
+        raise invalid_value(
+            "model",
+            model,
+            "a fixed rate (a number) while finding a rate: compile with "
+            "`optimizer=keras.optimizers.Adam(learning_rate=1e-3)` for the search",
+            received="an optimizer whose learning rate is a LearningRateSchedule",
+        )
+    if not optimizer.built:
+        # Built now, its moments are the zeros a fresh optimizer starts from: restorable.
+        optimizer.build(model.trainable_variables)
+    return optimizer
+
+
+@contextlib.contextmanager
+def _left_as_it_was(model: Any, optimizer: Any) -> Iterator[None]:
+    """Restore every model, optimizer and metric variable, ``history`` and ``stop_training`` on exit."""
+    saved = _snapshot(list(model.variables)) + _snapshot(list(optimizer.variables))
+    saved += _snapshot(list(model.metrics_variables))
+    had_history = "history" in vars(model)
+    history = getattr(model, "history", None)
+    stop_training = getattr(model, "stop_training", False)
+    try:
+        yield
+    finally:
+        _restore(saved)
+        # Metrics a first fit builds (compile metrics) did not exist before: they go back to the
+        # zeros they were built with.
+        known = {id(variable) for variable, _ in saved}
+        for variable in model.metrics_variables:
+            if id(variable) not in known:
+                variable.assign(np.zeros(variable.shape, dtype=variable.dtype))
+        model.stop_training = stop_training
+        if had_history:
+            model.history = history
+        elif "history" in vars(model):
+            del model.history
+
+
 def lr_find(
     model: Any,
     x: Any,
@@ -245,57 +303,14 @@ def lr_find(
     xs, ys = as_array("x", x), as_array("y", y)
     check_not_empty("x", xs)
     check_same_length(xs, ys)
-    optimizer = getattr(model, "optimizer", None)
-    if optimizer is None or getattr(model, "loss", None) is None:
-        raise invalid_value(
-            "model",
-            model,
-            "a compiled model: call `model.compile(optimizer=..., loss=...)` first",
-            received=f"model {model.name!r} with no compiled {'optimizer' if optimizer is None else 'loss'}",
-        )
-    if not model.built:
-        raise invalid_value(
-            "model",
-            model,
-            "a built model: start it with `keras.Input(shape)`, or call it on data once",
-            received=f"model {model.name!r} not built yet (no weights to restore)",
-        )
-    if isinstance(getattr(optimizer, "_learning_rate", None), keras().optimizers.schedules.LearningRateSchedule):
-        raise invalid_value(
-            "model",
-            model,
-            "a fixed rate (a number) while finding a rate: compile with "
-            "`optimizer=keras.optimizers.Adam(learning_rate=1e-3)` for the search",
-            received="an optimizer whose learning rate is a LearningRateSchedule",
-        )
-    if not optimizer.built:
-        # Built now, its moments are the zeros a fresh optimizer starts from: restorable.
-        optimizer.build(model.trainable_variables)
+    optimizer = _ready_optimizer(model)
     rates = start_lr * (end_lr / start_lr) ** (np.arange(steps) / (steps - 1))
-    saved = _snapshot(list(model.variables)) + _snapshot(list(optimizer.variables))
-    saved += _snapshot(list(model.metrics_variables))
-    had_history = "history" in vars(model)
-    history = getattr(model, "history", None)
-    stop_training = getattr(model, "stop_training", False)
     ramp = _Ramp(rates, len(xs), batch_size, divergence, smoothing)
     per_epoch = -(-len(xs) // batch_size)
     execution = int(getattr(model, "steps_per_execution", 1) or 1)
     epochs = -(-steps * execution // per_epoch)
-    try:
+    with _left_as_it_was(model, optimizer):
         model.fit(xs, ys, batch_size=batch_size, epochs=epochs, shuffle=shuffle, verbose=0, callbacks=[ramp.callback()])
-    finally:
-        _restore(saved)
-        # Metrics a first fit builds (compile metrics) did not exist before: they go back to the
-        # zeros they were built with.
-        known = {id(variable) for variable, _ in saved}
-        for variable in model.metrics_variables:
-            if id(variable) not in known:
-                variable.assign(np.zeros(variable.shape, dtype=variable.dtype))
-        model.stop_training = stop_training
-        if had_history:
-            model.history = history
-        elif "history" in vars(model):
-            del model.history
     used = np.array(ramp.used_rates, dtype=np.float64)
     losses = np.array(ramp.losses, dtype=np.float64)
     smoothed = smooth(losses, smoothing)
