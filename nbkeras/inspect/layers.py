@@ -326,6 +326,24 @@ def grad_cam(
             "images: a model whose input is (batch, height, width, channels)",
             received=f"x of shape {batch.shape}",
         )
+    target = _grad_cam_layer(model, layer)
+    if len(model.outputs) != 1:
+        raise invalid_value(
+            "model", model, "a model with one output (class scores)", received=f"{len(model.outputs)} outputs"
+        )
+    grad_model = keras().Model(model.inputs[0], [target.output, model.outputs[0]])
+    n = len(batch)
+    classes = None if class_index is None else _class_indices(class_index, n, model.outputs[0].shape[-1])
+    parts = [
+        _grad_cam_chunk(grad_model, batch[start : start + batch_size], None if classes is None else classes[start:])
+        for start in range(0, n, batch_size)
+    ]
+    heat = np.clip(np.concatenate(parts, axis=0), 0.0, 1.0)
+    return heat[0] if single else heat
+
+
+def _grad_cam_layer(model: Any, layer: Any) -> Any:
+    """The layer whose maps Grad-CAM weighs: ``layer``, checked to be spatial, or the last spatial one."""
     if layer is None:
         candidates = spatial_layers(model)
         if not candidates:
@@ -336,46 +354,37 @@ def grad_cam(
                 received=f"model {model.name!r} with no layer with a spatial output "
                 f"(layers: {', '.join(repr(n) for n in layer_names(model))})",
             )
-        target = resolve_layer(model, candidates[-1])
-    else:
-        target = resolve_layer(model, layer)
-        if not _spatial(target):
-            raise invalid_value(
-                "layer",
-                layer,
-                f"a layer with a spatial output (batch, height, width, channels): {spatial_layers(model)}",
-                received=f"layer {target.name!r} with output shape {tuple(target.output.shape)}",
-            )
-    if len(model.outputs) != 1:
+        return resolve_layer(model, candidates[-1])
+    target = resolve_layer(model, layer)
+    if not _spatial(target):
         raise invalid_value(
-            "model", model, "a model with one output (class scores)", received=f"{len(model.outputs)} outputs"
+            "layer",
+            layer,
+            f"a layer with a spatial output (batch, height, width, channels): {spatial_layers(model)}",
+            received=f"layer {target.name!r} with output shape {tuple(target.output.shape)}",
         )
+    return target
+
+
+def _grad_cam_chunk(grad_model: Any, chunk: np.ndarray, classes: np.ndarray | None) -> np.ndarray:
+    """Heatmaps of one chunk: gradients of the class score with respect to the layer's maps."""
     t = tf()
-    k = keras()
-    grad_model = k.Model(model.inputs[0], [target.output, model.outputs[0]])
-    n = len(batch)
-    classes = None if class_index is None else _class_indices(class_index, n, model.outputs[0].shape[-1])
-    height, width = batch.shape[1], batch.shape[2]
-    parts = []
-    for start in range(0, n, batch_size):
-        chunk = t.convert_to_tensor(batch[start : start + batch_size])
-        with t.GradientTape() as tape:
-            maps, output = grad_model(chunk, training=False)
-            output = t.reshape(output, [t.shape(output)[0], -1])
-            if classes is None:
-                index = t.argmax(output, axis=1, output_type=t.int32)
-            else:
-                index = t.constant(classes[start : start + batch_size], dtype=t.int32)
-            score = t.gather(output, index, axis=1, batch_dims=1)
-        grads = tape.gradient(score, maps)
-        weights = t.reduce_mean(grads, axis=(1, 2), keepdims=True)
-        cam = t.nn.relu(t.reduce_sum(weights * maps, axis=-1, keepdims=True))
-        cam = t.image.resize(cam, (height, width), method="bilinear")[..., 0]
-        top = t.reduce_max(cam, axis=(1, 2), keepdims=True)
-        cam = t.math.divide_no_nan(cam, top)
-        parts.append(cam.numpy().astype(np.float32))
-    heat = np.clip(np.concatenate(parts, axis=0), 0.0, 1.0)
-    return heat[0] if single else heat
+    height, width = chunk.shape[1], chunk.shape[2]
+    images = t.convert_to_tensor(chunk)
+    with t.GradientTape() as tape:
+        maps, output = grad_model(images, training=False)
+        output = t.reshape(output, [t.shape(output)[0], -1])
+        if classes is None:
+            index = t.argmax(output, axis=1, output_type=t.int32)
+        else:
+            index = t.constant(classes[: len(chunk)], dtype=t.int32)
+        score = t.gather(output, index, axis=1, batch_dims=1)
+    grads = tape.gradient(score, maps)
+    weights = t.reduce_mean(grads, axis=(1, 2), keepdims=True)
+    cam = t.nn.relu(t.reduce_sum(weights * maps, axis=-1, keepdims=True))
+    cam = t.image.resize(cam, (height, width), method="bilinear")[..., 0]
+    top = t.reduce_max(cam, axis=(1, 2), keepdims=True)
+    return t.math.divide_no_nan(cam, top).numpy().astype(np.float32)
 
 
 def _class_indices(class_index: Any, n: int, classes: Any) -> np.ndarray:
