@@ -477,71 +477,10 @@ def depth_figure(result: DepthResult, *, title: str) -> dict[str, Any]:
     a log axis, where vanishing or exploding gradients show as a slope.
     """
     layers = result.layers
-    index = np.array([layer.index for layer in layers], dtype=float)
     shown = [layers[i] for i in ridge_rows(len(layers))]
-    ridges: list[dict[str, Any]] = []
-    for row, layer in enumerate(shown):
-        dist = layer.activations
-        centers = (dist.edges[:-1] + dist.edges[1:]) / 2
-        peak = max(int(dist.counts.max()), 1)
-        ridges.append(
-            {
-                "type": "scatter",
-                "mode": "lines",
-                "x": centers,
-                "y": row + 0.9 * dist.counts / peak,
-                "line": {"width": 1.2, "color": "#4c78a8"},
-                "fill": "none",
-                "showlegend": False,
-                "name": f"layer {layer.index}",
-                "xaxis": "x",
-                "yaxis": "y",
-                "hoverinfo": "name+x",
-            }
-        )
+    ridges = _ridge_traces(shown)
     ridge_title = "layer" if len(shown) == len(layers) else f"layer ({len(shown)} of {len(layers)})"
-    lines = [
-        {
-            "type": "scatter",
-            "mode": "lines+markers",
-            "name": "activation std",
-            "x": index,
-            "y": result.activation_stds(),
-            "xaxis": "x2",
-            "yaxis": "y2",
-            "line": {"color": "#4c78a8"},
-        },
-        {
-            "type": "scatter",
-            "mode": "lines+markers",
-            "name": "fraction = 0",
-            "x": index,
-            "y": result.fraction_zero(),
-            "xaxis": "x2",
-            "yaxis": "y2",
-            "line": {"color": "#e45756", "dash": "dot"},
-        },
-        {
-            "type": "scatter",
-            "mode": "lines+markers",
-            "name": "fraction saturated",
-            "x": index,
-            "y": result.fraction_saturated(),
-            "xaxis": "x2",
-            "yaxis": "y2",
-            "line": {"color": "#f58518", "dash": "dash"},
-        },
-        {
-            "type": "scatter",
-            "mode": "lines+markers",
-            "name": "‖dL/dW‖",
-            "x": index,
-            "y": result.gradient_norms(),
-            "xaxis": "x3",
-            "yaxis": "y3",
-            "line": {"color": "#54a24b"},
-        },
-    ]
+    lines = _layer_stat_traces(result)
     return {
         "data": ridges + lines,
         "layout": {
@@ -575,6 +514,55 @@ def depth_figure(result: DepthResult, *, title: str) -> dict[str, Any]:
             "uirevision": "depth",
         },
     }
+
+
+def _ridge_traces(shown: list[Any]) -> list[dict[str, Any]]:
+    """One ridge per shown layer: its activation histogram, scaled to its row (layer 1 at the bottom)."""
+    ridges = []
+    for row, layer in enumerate(shown):
+        dist = layer.activations
+        centers = (dist.edges[:-1] + dist.edges[1:]) / 2
+        peak = max(int(dist.counts.max()), 1)
+        ridges.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "x": centers,
+                "y": row + 0.9 * dist.counts / peak,
+                "line": {"width": 1.2, "color": "#4c78a8"},
+                "fill": "none",
+                "showlegend": False,
+                "name": f"layer {layer.index}",
+                "xaxis": "x",
+                "yaxis": "y",
+                "hoverinfo": "name+x",
+            }
+        )
+    return ridges
+
+
+def _layer_stat_traces(result: DepthResult) -> list[dict[str, Any]]:
+    """Per-layer statistics: std and zero/saturated fractions (middle panel), gradient norms (right)."""
+    index = np.array([layer.index for layer in result.layers], dtype=float)
+
+    def line(name: str, y: np.ndarray, axis: str, style: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": name,
+            "x": index,
+            "y": y,
+            "xaxis": f"x{axis}",
+            "yaxis": f"y{axis}",
+            "line": style,
+        }
+
+    return [
+        line("activation std", result.activation_stds(), "2", {"color": "#4c78a8"}),
+        line("fraction = 0", result.fraction_zero(), "2", {"color": "#e45756", "dash": "dot"}),
+        line("fraction saturated", result.fraction_saturated(), "2", {"color": "#f58518", "dash": "dash"}),
+        line("‖dL/dW‖", result.gradient_norms(), "3", {"color": "#54a24b"}),
+    ]
 
 
 def ridge_rows(n_layers: int, max_rows: int = MAX_RIDGES) -> list[int]:
