@@ -53,8 +53,8 @@ class _SurfaceAt(keras.callbacks.Callback):
         self.monitor, self.seen = monitor, []
 
     def on_train_batch_end(self, batch, logs=None):  # placed after the monitor: it has measured
-        s = self.monitor.surface
-        if s is not None and (not self.seen or self.seen[-1][0] is not s):
+        s = self.monitor.surface  # measured at this very step (not the initial weights' of step 0)
+        if s is not None and s.step == self.monitor.recorder.step and (not self.seen or self.seen[-1][0] is not s):
             self.seen.append((s, nbkeras.decision_surface(self.model, X, resolution=SURFACE_RESOLUTION)))
 
 
@@ -62,7 +62,7 @@ def test_the_panel_shows_the_models_probabilities_at_that_moment(wire):
     mon = nbkeras.LiveMonitor(display="widget", histograms=False, probe=None)
     spy = _SurfaceAt(mon)
     model = _model()
-    model.fit(X, Y, epochs=3, batch_size=32, verbose=0, callbacks=[mon, spy])
+    model.fit(X, Y, epochs=40, batch_size=16, verbose=0, callbacks=[mon, spy])  # 1,600 steps: a few seconds
     assert spy.seen, "a surface was measured during the run"
     for snapshot, reference in spy.seen:  # taken at that step, from those weights
         np.testing.assert_array_equal(snapshot.data.xs, reference.xs)
@@ -108,7 +108,9 @@ def test_refreshed_at_most_once_a_second_over_a_run():
         model.fit(X, Y, epochs=12, batch_size=16, verbose=0, callbacks=[mon])
     gaps = np.diff(times[:-1])  # the last one is the final weights', at train end
     assert len(times) >= 3  # the initial weights, during the run, the final weights
-    assert gaps.min() >= 1.0 - 1e-3, gaps
+    # 1 s apart on the clock the hook reads at each step; a histogram snapshot between that reading and the
+    # surface's measurement can shift one start by a few ms
+    assert gaps.min() >= 0.95, gaps
     assert mon.surface.step == mon.recorder.step
 
 
@@ -236,7 +238,7 @@ def test_the_static_surface_is_one_small_image_of_its_probabilities(wire):
     _model().fit(X, Y, epochs=2, verbose=0, callbacks=[mon])
     svg = figures_svg([("decision surface", surface_figure(mon.surface))], width=720)
     assert svg.count("<image") == 1 and "<rect x" not in svg.split("<image")[1]  # not 3,600 rects
-    assert len(svg) < 40_000  # the picture of 60 × 60 probabilities and 500 points
+    assert len(svg) < 40_000  # the picture of 60 × 60 probabilities and 300 points
     pixels = _png_pixels(svg)
     assert pixels.shape == (60, 60, 4) and (pixels[..., 3] == 255).all()
     p1 = mon.surface.probabilities[..., 1]

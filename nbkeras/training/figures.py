@@ -388,7 +388,7 @@ def surface_figure(snapshot: Any, *, max_points: int | None = None) -> dict[str,
                 "name": name,
                 "x": points[mask, 0].astype(float),
                 "y": points[mask, 1].astype(float),
-                "marker": {"color": color, "size": 5, "line": {"color": "white", "width": 0.6}},
+                "marker": {"color": color, "size": 5},
                 "hovertemplate": f"{name}<br>(%{{x:.2f}}, %{{y:.2f}})<extra></extra>",
             }
         )

@@ -131,7 +131,7 @@ class LiveMonitor(keras().callbacks.Callback):
             notice), a tuple ``(x_batch, y_batch)``, or None (no health panel).
         surface: A live decision-surface panel when the model has one input of shape
             ``(batch, 2)`` (spirals, moons, circles, xor): its class probabilities on a grid
-            covering the data, under a fixed sample of at most 500 training points, as
+            covering the data, under a fixed sample of at most 300 training points, as
             TensorFlow Playground draws it. Evaluated on the model's device in one traced
             pass (only the grid's probabilities reach the host) at train begin, at most once
             a second and within 1 % of training time, and at train end; the saved picture

@@ -41,7 +41,7 @@ SNAPSHOT_SECONDS = 5.0  # late views resync from a snapshot at most this old
 HEALTH_SECONDS = 1.0  # health and histogram charts are redrawn at most this often (all data is kept)
 HISTORY_ROWS = 40  # snapshots per weight in the histograms-over-time chart
 HISTORY_BINS = 32  # bins of each weight's common range in that chart
-PICTURE_POINTS = 200  # training points on the decision surface of the saved picture (the live view: all 500)
+PICTURE_POINTS = 200  # training points on the decision surface of the saved picture (the live view: all 300)
 BLOCKING_REASON = (
     "This cell is running model.fit, so the kernel cannot hear the buttons until it ends. "
     "For live Stop / learning-rate / checkpoint controls run: run = nbkeras.fit(model, x, y, ...)"

@@ -41,7 +41,7 @@ from nbkeras.training.histograms import HistogramScheduler
 __all__ = ["LiveSurface", "SurfaceData", "SurfaceProbe", "SurfaceSnapshot", "surface_data", "takes_2d_points"]
 
 SURFACE_RESOLUTION = 60  # grid points per axis: 3,600 points, 14 kB of float32 per class
-SURFACE_POINTS = 500  # training points drawn on the surface (a fixed sample)
+SURFACE_POINTS = 300  # training points drawn on the surface (a fixed sample)
 SURFACE_SECONDS = 1.0  # at most one measurement per second ...
 SURFACE_BUDGET = 0.01  # ... and at most 1 % of training time
 

@@ -426,7 +426,7 @@ def test_the_decision_surface_follows_the_run_and_the_page_stays_responsive(note
     shown = page.evaluate(_SURFACE_JS)
     assert shown["meta"] == {"panel": "surface"} and shown["type"] == "heatmap"
     np.testing.assert_array_equal(np.float32(shown["z"]), np.float32(final))  # what the kernel measured
-    assert shown["names"] == ["class 0", "class 1"] and shown["points"] == 500
+    assert shown["names"] == ["class 0", "class 1"] and shown["points"] == 300
     assert shown["width"] <= 460  # keeps its own near-square size in a wide view
 
     main = page.evaluate("window.__nbkMain")
