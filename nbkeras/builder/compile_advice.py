@@ -135,6 +135,14 @@ def advice_for(canonical: Mapping[str, Any], report: Any = None) -> list[str]:
         if last.output_shape:
             units = last.output_shape[-1]
     place = f"{class_name} at position {position}" if position else "the last layer"
+    advice = _loss_advice(loss, activation, units, from_logits, place)
+    advice += _logits_advice(loss, activation, from_logits, place)
+    advice += _metric_advice(metrics, loss, activation)
+    return advice
+
+
+def _loss_advice(loss: str, activation: str | None, units: Any, from_logits: bool, place: str) -> list[str]:
+    """Where the last layer's activation and width do not fit the loss."""
     advice: list[str] = []
     if activation == "softmax" and units == 1:
         advice.append(
@@ -189,6 +197,12 @@ def advice_for(canonical: Mapping[str, Any], report: Any = None) -> list[str]:
             f'expects probabilities. Set "from_logits": true in compile, or give the last layer '
             f'activation="{wanted}".'
         )
+    return advice
+
+
+def _logits_advice(loss: str, activation: str | None, from_logits: bool, place: str) -> list[str]:
+    """Where ``from_logits`` contradicts the last layer's activation."""
+    advice: list[str] = []
     if from_logits and activation in _DISTRIBUTION_ACTIVATIONS | _UNIT_PROBABILITY_ACTIVATIONS:
         advice.append(
             f'"from_logits": true tells {loss} that the outputs are raw logits, but the last layer '
@@ -199,6 +213,12 @@ def advice_for(canonical: Mapping[str, Any], report: Any = None) -> list[str]:
             f'"from_logits": true tells {loss} that the outputs are raw logits (any real number), but the last '
             f"layer ({place}) applies {activation}, which limits them. Remove the activation."
         )
+    return advice
+
+
+def _metric_advice(metrics: Any, loss: str, activation: str | None) -> list[str]:
+    """Metrics that do not fit the labels the loss takes or the outputs the model gives."""
+    advice: list[str] = []
     for metric in metrics:
         if metric == "binary_accuracy" and (loss in _CATEGORICAL_LOSSES | _SPARSE_LOSSES or activation == "softmax"):
             advice.append(
