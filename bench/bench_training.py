@@ -861,12 +861,13 @@ def main() -> None:
     parser.add_argument("--sections", default="1,2,3,4", help="which sections to run, e.g. 1,3")
     parser.add_argument("--configs", default=",".join(CONFIGS), help="section 1's configurations, e.g. a,c,g")
     parser.add_argument("--models", default="MLP,CNN", help="section 1's models, e.g. MLP")
+    parser.add_argument("--epochs-mlp", type=int, default=None, help="section 1's MLP epochs (default 3; quick 1)")
     args = parser.parse_args()
     args.configs = {c.strip() for c in args.configs.split(",")} | {"a"}  # the baseline always runs
     args.models = [m.strip() for m in args.models.split(",") if m.strip() in ("MLP", "CNN")]
     q = args.quick
     args.repeats = args.repeats or (1 if q else 5)
-    args.epochs_mlp = 1 if q else 3
+    args.epochs_mlp = args.epochs_mlp or (1 if q else 3)
     args.epochs_cnn = 2 if q else 6
     args.transport_steps = 1_000 if q else 10_000
     args.fw_updates = 300 if q else 2_000
