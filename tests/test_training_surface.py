@@ -105,7 +105,7 @@ def test_refreshed_at_most_once_a_second_over_a_run():
     model = _model()
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(SurfaceProbe, "measure", timed)
-        model.fit(X, Y, epochs=12, batch_size=16, verbose=0, callbacks=[mon])
+        model.fit(X, Y, epochs=60, batch_size=16, verbose=0, callbacks=[mon])  # 2,400 steps: a few seconds
     gaps = np.diff(times[:-1])  # the last one is the final weights', at train end
     assert len(times) >= 3  # the initial weights, during the run, the final weights
     # 1 s apart on the clock the hook reads at each step; a histogram snapshot between that reading and the

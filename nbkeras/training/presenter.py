@@ -151,9 +151,7 @@ class RunPresenter:
         self._resync = False
         self._push_throttle.reset()
         self._snapshot_throttle = Throttle(SNAPSHOT_SECONDS)
-        self._health_throttle = Throttle(HEALTH_SECONDS)
-        self._histogram_throttle = Throttle(HEALTH_SECONDS)
-        self._surface_throttle = Throttle(HEALTH_SECONDS)
+        self._figure_throttle = Throttle(HEALTH_SECONDS)  # health, histograms and surface: one message
 
     # -- what is on screen ------------------------------------------------------------------
     @property
@@ -226,26 +224,24 @@ class RunPresenter:
             bad = [n for n, ok in zip(snap.names, snap.finite, strict=True) if not ok]
             self.nonfinite(snap.step, [f"weights {', '.join(bad[:3])}"])
         self._pending_histograms = True
-        self._draw_histograms(now, force=force)
+        self._draw_figures(now, force=force)
 
     def health_report(self, report: Any, epoch: int, now: float) -> None:
         self.health = thin([*self.health, (epoch, report)])
         self._pending_health = (report, epoch)
-        self._draw_health(now)
+        self._draw_figures(now)
 
     def surface_snapshot(self, snapshot: Any, now: float, *, force: bool = False) -> None:
         """A new decision surface (:class:`~nbkeras.training.surface.SurfaceSnapshot`): only the last is kept."""
         self.surface = snapshot
         self._pending_surface = True
-        self._draw_surface(now, force=force)
+        self._draw_figures(now, force=force)
 
     def finish(self) -> None:
         """The run ended (``state`` says how): final charts, controls off, the picture redrawn."""
         if self.dashboard is not None:
             now = time.perf_counter()
-            self._draw_health(now, force=True)
-            self._draw_histograms(now, force=True)
-            self._draw_surface(now, force=True)
+            self._draw_figures(now, force=True)
             self.dashboard.set_metric_panels(self._panels())
             self.dashboard.controls = {"enabled": False, "reason": f"Run {self.state}."}
             self.dashboard.send_snapshot(self.series(), self.status())
@@ -266,9 +262,7 @@ class RunPresenter:
         """Send what changed, at most ``update_rate`` times a second (a resync asked for: now)."""
         if self.dashboard is None or not (self._resync or self._push_throttle.due(now)):
             return
-        self._draw_health(now)
-        self._draw_histograms(now)
-        self._draw_surface(now)
+        self._draw_figures(now)
         lr_axis = self._learning_rate_axis()
         shown = (tuple(self.recorder.batch_history), len(self.nonfinite_steps), tuple(lr_axis.get("tickvals", ())))
         if shown != self._shown_panels:  # new metrics, a NaN line, other learning-rate ticks
@@ -287,25 +281,23 @@ class RunPresenter:
         elif self.dashboard is not None:
             self.dashboard.send_snapshot(self.series(), self.status())
 
-    def _draw_health(self, now: float, *, force: bool = False) -> None:
-        if self.dashboard is None or self._pending_health is None or not self._health_throttle.due(now, force=force):
+    def _draw_figures(self, now: float, *, force: bool = False) -> None:
+        """The health, histogram and decision-surface figures waiting to be drawn, in one message, at most
+        once per :data:`HEALTH_SECONDS` (a snapshot or a measurement is cheap, a figure is not)."""
+        pending = self._pending_health is not None or self._pending_histograms or self._pending_surface
+        if self.dashboard is None or not pending or not self._figure_throttle.due(now, force=force):
             return
-        report, epoch = self._pending_health
-        self._pending_health = None
-        self.dashboard.set_health(health_figure(report, epoch=epoch))
-
-    def _draw_histograms(self, now: float, *, force: bool = False) -> None:
-        # A snapshot is cheap, its figure is not.
-        if self.dashboard is None or not self._pending_histograms or not self._histogram_throttle.due(now, force=force):
-            return
-        self._pending_histograms = False
-        self.dashboard.set_histograms(self._histogram_figure())
-
-    def _draw_surface(self, now: float, *, force: bool = False) -> None:
-        if self.dashboard is None or not self._pending_surface or not self._surface_throttle.due(now, force=force):
-            return
-        self._pending_surface = False
-        self.dashboard.set_surface(surface_figure(self.surface))
+        with self.dashboard.hold_sync():
+            if self._pending_health is not None:
+                report, epoch = self._pending_health
+                self._pending_health = None
+                self.dashboard.set_health(health_figure(report, epoch=epoch))
+            if self._pending_histograms:
+                self._pending_histograms = False
+                self.dashboard.set_histograms(self._histogram_figure())
+            if self._pending_surface:
+                self._pending_surface = False
+                self.dashboard.set_surface(surface_figure(self.surface))
 
     def status(self) -> dict[str, Any]:
         """The status line's facts (state, epoch, step, ETA, throughput, device, notices)."""
