@@ -270,6 +270,9 @@ class Config:
     # Shown by the setup cell, before the measured window: the chart library is loaded
     # (once per page) as in any session that already showed a chart. "" = a cold page.
     warm: str = ""
+    # Open JupyterLab's nbkeras runs sidebar (right area) before the window: it redraws its row
+    # on every summary the kernel sends while the run trains.
+    runs_panel: bool = False
 
     def epochs(self, args: argparse.Namespace) -> int:
         if self.key == "long":
@@ -294,6 +297,7 @@ WARM_FIGUREWIDGET = "\ndisplay(go.FigureWidget(data=[go.Scatter(y=[0, 1])], layo
 CONFIGS: tuple[Config, ...] = (
     Config("fit", "nbkeras.fit", cell_fit, warm=WARM_NBKERAS),
     Config("fit-nosurface", "nbkeras.fit, no decision surface", cell_fit_no_surface, warm=WARM_NBKERAS),
+    Config("fit-sidebar", "nbkeras.fit, runs sidebar open", cell_fit, warm=WARM_NBKERAS, runs_panel=True),
     Config("fit-cold", "nbkeras.fit, first chart of the page (plotly.js loads)", cell_fit),
     Config("monitor", "LiveMonitor (blocking cell)", cell_monitor, warm=WARM_NBKERAS),
     Config("two", "two dashboards (2 x nbkeras.fit)", cell_two, models=2, warm=WARM_NBKERAS),
@@ -811,6 +815,9 @@ def measure_training(
         if cfg.warm:  # the warm-up chart drawn: its library is loaded before the window opens
             page.wait_for_function("() => document.querySelector('.js-plotly-plot')", timeout=120_000)
             page.wait_for_timeout(1000)
+        if cfg.runs_panel:
+            page.evaluate("() => window.jupyterapp.commands.execute('nbkeras:show-runs')")
+            page.wait_for_selector("#nbkeras-runs .nbkeras-runs-list", state="visible", timeout=30_000)
         page.evaluate(START_JS)
         page.wait_for_timeout(300)  # observers and timer running before the cell starts
         page.evaluate(SCROLL_TO_CELL_JS, {"path": name, "index": 1})

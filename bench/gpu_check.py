@@ -1,4 +1,4 @@
-"""GPU check of the live training monitor: where its histograms and health probe run, and what they cost.
+"""GPU check of the live training monitor and the inspect core: where its histograms and health probe run, and what they cost.
 
     timeout 480 python bench/gpu_check.py            # on a machine with an NVIDIA GPU (< 6 min)
     python bench/gpu_check.py --quick                # anywhere: a smoke run at tiny sizes
@@ -15,6 +15,9 @@ Prints Markdown. On a GPU machine:
 4. ``LiveMonitor`` overhead on a small CNN (digits; Conv2D 16 + pool + Dense 10), steps_per_execution
    1 and 16: no callback / scalars only / histograms + health probe; interleaved repetitions,
    median ratios (the method of bench/bench_training.py).
+5. The inspect core (#13) on the GPU against the same model on ``CPU:0``: confusion matrix and top
+   losses on 100,000 examples, feature maps, Grad-CAM, a 200×200 decision surface (time, GPU
+   allocator peak, same numbers), and ``lr_find`` leaving the weights byte-identical.
 
 Without a GPU it says "no GPU" and stops, or with ``--quick`` runs every step at tiny sizes on the
 CPU to check the script itself (those numbers mean nothing). Exit status 1 when a check fails on
@@ -330,6 +333,147 @@ def section_overhead(args, x, y, started: float) -> None:
     print()
 
 
+# -- look inside a model (#13) ------------------------------------------------------------------------
+def _timed(fn, device: str | None):
+    """(result, seconds, GPU allocator peak rise) of one call."""
+    t = time.perf_counter()
+    out, peak = gpu_peak_during(fn, device)
+    return out, time.perf_counter() - t, peak
+
+
+def _peak_text(peak: int | None) -> str:
+    return "–" if peak is None else f"{peak / 2**20:,.1f} MiB"
+
+
+def section_inspect(args, gpu: str | None, x, y) -> None:
+    """The inspect core on the GPU: same numbers as on ``CPU:0``, computed where the model lives."""
+    import keras
+    import tensorflow as tf
+
+    import nbkeras
+    from nbkeras import datasets
+
+    n = args.inspect_examples
+    reps = -(-n // len(x))
+    xs, ys = np.concatenate([x] * reps)[:n], np.concatenate([y] * reps)[:n]
+    rows: list[tuple[str, str, str, str, str]] = []
+
+    def both(name: str, fn, same) -> None:
+        """fn(model) on the GPU model and on a CPU:0 copy: times, GPU peak, equal results."""
+        out_gpu, t_gpu, peak = _timed(lambda: fn(models["gpu"]), gpu)
+        fn(models["gpu"])  # warm (tracing paid above)
+        _, t_warm, _ = _timed(lambda: fn(models["gpu"]), gpu)
+        with tf.device("CPU:0"):
+            fn(models["cpu"])
+            _, t_cpu, _ = _timed(lambda: fn(models["cpu"]), None)
+            out_cpu = fn(models["cpu"])
+        ok, detail = same(out_gpu, out_cpu)
+        rows.append(
+            (
+                name,
+                f"{t_gpu:.2f} / {t_warm:.2f} s",
+                f"{t_cpu:.2f} s",
+                _peak_text(peak),
+                check(ok, f"{name}: {detail}") + f" {detail}",
+            )
+        )
+
+    models = {}
+    for where in ("gpu", "cpu"):
+        with tf.device("CPU:0") if where == "cpu" else contextlib.nullcontext():
+            model = build_cnn()
+            model.fit(x, y, epochs=2, batch_size=BATCH, verbose=0)
+            models[where] = model
+    models["cpu"].set_weights(models["gpu"].get_weights())
+    if gpu is not None:
+        devs = devices_of(models["gpu"].weights)
+        rows.append(
+            (
+                "model variables",
+                ", ".join(f"`{d}`" for d in devs),
+                "",
+                "",
+                check(all("GPU" in d for d in devs), "inspect model not on the GPU"),
+            )
+        )
+
+    both(
+        f"`confusion_matrix`, {n:,} examples",
+        lambda m: nbkeras.confusion_matrix(m, xs, ys),
+        lambda a, b: (
+            int(np.abs(a - b).sum()) <= 2 * max(1, n // 1000),
+            f"{int(a.sum()):,} counted, {int(np.abs(a - b).sum())} cells' counts differ vs CPU",
+        ),
+    )
+    both(
+        "`top_losses(k=16)`",
+        lambda m: nbkeras.top_losses(m, xs, ys, k=16),
+        lambda a, b: (
+            np.allclose(a.losses, b.losses, rtol=1e-3, atol=1e-5),
+            f"max loss diff {float(np.max(np.abs(a.losses - b.losses))):.2e}",
+        ),
+    )
+    both(
+        "`feature_maps` (first conv, 256 images)",
+        lambda m: nbkeras.feature_maps(m, m.layers[0].name, xs[:256]),
+        lambda a, b: (
+            np.allclose(a, b, rtol=1e-3, atol=1e-4),
+            f"shape {a.shape}, max diff {float(np.max(np.abs(a - b))):.2e}",
+        ),
+    )
+    both(
+        "`grad_cam` (256 images)",
+        lambda m: nbkeras.grad_cam(m, xs[:256]),
+        lambda a, b: (
+            a.min() >= 0 and a.max() <= 1 and np.allclose(a, b, atol=1e-3),
+            f"range [{a.min():.2f}, {a.max():.2f}], max diff vs CPU {float(np.max(np.abs(a - b))):.2e}",
+        ),
+    )
+
+    (sx, sy), _ = datasets.spirals(n_samples=800, seed=0)
+    for where in ("gpu", "cpu"):
+        with tf.device("CPU:0") if where == "cpu" else contextlib.nullcontext():
+            keras.utils.set_random_seed(0)
+            mlp = keras.Sequential(
+                [
+                    keras.Input((2,)),
+                    keras.layers.Dense(32, activation="relu"),
+                    keras.layers.Dense(2, activation="softmax"),
+                ]
+            )
+            mlp.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+            models[where] = mlp
+    models["cpu"].set_weights(models["gpu"].get_weights())
+    both(
+        "`decision_surface(resolution=200)`",
+        lambda m: nbkeras.decision_surface(m, sx, resolution=200),
+        lambda a, b: (np.allclose(a.probabilities, b.probabilities, atol=1e-4), f"grid {a.probabilities.shape}"),
+    )
+
+    model = models["gpu"]
+    before = [w.copy() for w in model.get_weights()]
+    result, t_lr, peak = _timed(lambda: nbkeras.lr_find(model, sx, sy, steps=100), gpu)
+    same = all(np.array_equal(a, b) for a, b in zip(before, model.get_weights(), strict=True))
+    rows.append(
+        (
+            "`lr_find(steps=100)`",
+            f"{t_lr:.2f} s",
+            "",
+            _peak_text(peak),
+            check(same, "lr_find changed the weights")
+            + f" weights byte-identical after; suggestion {result.suggestion:.3g}, {result.stopped}",
+        )
+    )
+
+    print(f"### Look inside a model (digits CNN of section 3, {n:,} examples)")
+    print()
+    print("| call | GPU: first / warm | `CPU:0`: warm | GPU allocator peak | check |")
+    print("|---|---|---|---|---|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+    print()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -342,6 +486,7 @@ def main() -> int:
     args.np_repeats = 1 if args.quick else 3
     args.epochs = 2 if args.quick else 10
     args.repeats = 1 if args.quick else 5
+    args.inspect_examples = 2_000 if args.quick else 100_000
     for name in ("tensorflow", "nbkeras", "absl"):
         logging.getLogger(name).addFilter(LOGS)
     started = time.perf_counter()
@@ -385,6 +530,7 @@ def main() -> int:
         section_histograms(args, gpu)
         section_health(gpu, x, y)
         section_overhead(args, x, y, started)
+        section_inspect(args, gpu, x, y)
     captured = Counter(f"{w.category.__name__}: {str(w.message).splitlines()[0][:140]}" for w in caught) + LOGS.counts
     if captured:
         print(

@@ -314,6 +314,87 @@ def test_registry_in_a_real_kernel():
         km.shutdown_kernel(now=True)
 
 
+def test_a_stop_is_heard_after_a_front_end_subshell_came_and_went():
+    """What ``nbkeras.fit``'s thread sends carries the cell that started it as parent.
+
+    ipykernel 7 routes a front end's messages on a comm to the subshell that last sent on it, as
+    its thread sees it; a plain thread sees the last request of *any* shell. Notebook 7 opens
+    subshells after a page reload: the runs sidebar's Stop then went to a subshell that no longer
+    existed and was dropped (the CI failure of tests/browser/test_runs_panel.py)."""
+    jupyter_client = pytest.importorskip("jupyter_client")
+    pytest.importorskip("ipykernel")
+    km, kc = jupyter_client.manager.start_new_kernel(kernel_name="python3")
+    try:
+        info = kc.kernel_info(reply=True, timeout=30)["content"]
+        if "kernel subshells" not in info.get("supported_features", []):
+            pytest.skip("this ipykernel has no subshells (the routing this guards against needs them)")
+
+        def execute(code: str, subshell_id: str | None = None) -> dict:
+            msg = kc.session.msg("execute_request", {"code": code, "silent": False, "store_history": False})
+            if subshell_id:
+                msg["header"]["subshell_id"] = subshell_id
+            kc.shell_channel.send(msg)
+            while True:
+                reply = kc.get_shell_msg(timeout=120)
+                if reply["parent_header"].get("msg_id") == msg["header"]["msg_id"]:
+                    return reply
+
+        def control(msg_type: str, content: dict) -> dict:
+            msg = kc.session.msg(msg_type, content)
+            kc.control_channel.send(msg)
+            while True:
+                reply = kc.get_control_msg(timeout=30)
+                if reply["parent_header"].get("msg_id") == msg["header"]["msg_id"]:
+                    return reply["content"]
+
+        setup = (
+            "import keras, nbkeras\n"
+            "from nbkeras import datasets\n"
+            "(x, y), _ = datasets.spirals(n_samples=640, seed=1)\n"
+            "model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(16, activation='relu'),"
+            " keras.layers.Dense(2, activation='softmax')], name='spirals_net')\n"
+            "model.compile(optimizer='adam', loss='sparse_categorical_crossentropy')\n"
+            "run = nbkeras.fit(model, x, y, epochs=500, batch_size=16, monitor=nbkeras.LiveMonitor(display='none'))\n"
+        )
+        assert execute(setup)["content"]["status"] == "ok"
+        comm_id = f"c{time.time_ns()}"
+        kc.shell_channel.send(kc.session.msg("comm_open", {"comm_id": comm_id, "target_name": TARGET, "data": {}}))
+
+        # A front end's subshell runs a request, then goes; the run's thread sends on meanwhile.
+        subshell = control("create_subshell_request", {})["subshell_id"]
+        assert execute("1 + 1", subshell_id=subshell)["content"]["status"] == "ok"
+        assert control("delete_subshell_request", {"subshell_id": subshell})["status"] == "ok"
+
+        def comm_messages(until, timeout: float) -> list[dict]:
+            out, end = [], time.time() + timeout
+            while time.time() < end and not until(out):
+                try:
+                    m = kc.get_iopub_msg(timeout=0.5)
+                except queue.Empty:
+                    continue
+                if m["msg_type"] == "comm_msg" and m["content"]["comm_id"] == comm_id:
+                    out.append(m)
+            return out
+
+        updates = comm_messages(lambda out: sum(m["content"]["data"].get("type") == "update" for m in out) >= 3, 30)
+        assert all(m["parent_header"].get("subshell_id") is None for m in updates), [
+            m["parent_header"] for m in updates
+        ]
+        run_id = next(m["content"]["data"]["run"]["id"] for m in updates if m["content"]["data"]["type"] == "update")
+        data = {"type": "request", "seq": 1, "action": "stop", "args": {"id": run_id}}
+        kc.shell_channel.send(kc.session.msg("comm_msg", {"comm_id": comm_id, "data": data}))
+        replies = [
+            m["content"]["data"]
+            for m in comm_messages(lambda out: any(m["content"]["data"]["type"] == "reply" for m in out), 15)
+            if m["content"]["data"]["type"] == "reply"
+        ]
+        assert replies and replies[0]["ok"] and replies[0]["result"] == {"stopped": [run_id]}, "the Stop was lost"
+        assert execute("run.wait(); assert run.state == 'stopped', run.state")["content"]["status"] == "ok"
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
 # -- the lab extension's other half ----------------------------------------------------------------
 
 

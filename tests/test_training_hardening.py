@@ -335,3 +335,26 @@ def test_probe_is_checked():
 
     with pytest.raises(ValueError, match="Invalid value for argument `probe`"):
         nbkeras.LiveMonitor(probe="first batch")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "says"),
+    [
+        ({"epoch": 3}, "Did you mean one of 'epochs', 'initial_epoch', 'steps_per_epoch'?"),
+        (
+            {"display": "none"},
+            "display= is a LiveMonitor setting: nbkeras.fit(..., monitor=nbkeras.LiveMonitor(display=...))",
+        ),
+        ({"zzz": 1}, "model.fit takes x, y, batch_size, epochs,"),
+    ],
+)
+def test_an_argument_model_fit_would_refuse_is_refused_in_the_cell(kwargs, says):
+    """Not in the training thread, where it only showed as a failed run."""
+    model = _small()
+    with pytest.raises(TypeError, match="nbkeras.fit\\(\\) got an unexpected keyword argument") as caught:
+        nbkeras.fit(model, XA, Y_REG, **kwargs)
+    assert says in str(caught.value)
+    run = nbkeras.fit(
+        model, XA, Y_REG, epochs=1, batch_size=64, monitor=nbkeras.LiveMonitor(display="none")
+    )  # nothing was started: the model trains
+    assert run.wait().state == "finished"

@@ -31,6 +31,7 @@ from typing import Any, ClassVar
 import numpy as np
 import traitlets
 
+from nbkeras._threads import cell_thread
 from nbkeras._validate import check_number, invalid_value
 from nbkeras.inspect._common import check_model
 from nbkeras.inspect.lr_finder import LRFinderResult, lr_find
@@ -217,9 +218,7 @@ class LRFinder(NbKerasWidget):
         self._release()
         self.state = "running"
         self._done.clear()
-        self._thread = threading.Thread(
-            target=self._find, kwargs={"in_thread": True}, name="nbkeras-lr-find", daemon=True
-        )
+        self._thread = cell_thread(self._find, kwargs={"in_thread": True}, name="nbkeras-lr-find")
         self._thread.start()
 
     def wait(self, timeout: float | None = None) -> LRFinderResult | None:

@@ -9,12 +9,14 @@ learning-rate and checkpoint controls act within a step.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import threading
 import weakref
 from collections.abc import Generator
 from typing import Any
 
-from nbkeras._validate import invalid_value
+from nbkeras._threads import cell_thread
+from nbkeras._validate import closest, did_you_mean, invalid_value
 from nbkeras.training.monitor import LiveMonitor, prepare_fit
 
 # One run per model at a time: two threads stepping one optimizer corrupt it silently.
@@ -44,9 +46,7 @@ class TrainingRun:
         self._run_id = monitor.controls.arm()  # commands given from now on belong to this run
         self._final_state = ""
         self._done = threading.Event()
-        self._thread = threading.Thread(
-            target=self._train, args=(fit_kwargs,), name=f"nbkeras-fit-{model.name}", daemon=True
-        )
+        self._thread = cell_thread(self._train, args=(fit_kwargs,), name=f"nbkeras-fit-{model.name}")
 
     def _start(self) -> TrainingRun:
         self._thread.start()
@@ -141,6 +141,24 @@ class TrainingRun:
         display({"text/plain": repr(self)}, raw=True)
 
 
+def _check_fit_arguments(model: Any, fit_kwargs: dict[str, Any]) -> None:
+    """Refuse, in the calling cell, an argument ``model.fit`` would refuse in the thread."""
+    try:
+        parameters = inspect.signature(model.fit).parameters
+    except (TypeError, ValueError):  # no signature to check against: model.fit will say
+        return
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
+        return
+    for name in fit_kwargs:
+        if name in parameters:
+            continue
+        if name in inspect.signature(LiveMonitor).parameters:
+            hint = f"{name}= is a LiveMonitor setting: nbkeras.fit(..., monitor=nbkeras.LiveMonitor({name}=...))"
+        else:
+            hint = did_you_mean(closest(name, parameters)) or "model.fit takes " + ", ".join(parameters)
+        raise TypeError(f"nbkeras.fit() got an unexpected keyword argument {name!r}. {hint}")
+
+
 def fit(
     model: Any, x: Any = None, y: Any = None, *, monitor: LiveMonitor | None = None, **fit_kwargs: Any
 ) -> TrainingRun:
@@ -174,6 +192,7 @@ def fit(
             "a compiled model: call model.compile(optimizer=..., loss=...) first",
             received=f"model={getattr(model, 'name', model)!r}, not compiled",
         )
+    _check_fit_arguments(model, fit_kwargs)
     fit_kwargs.setdefault("verbose", 0)  # printing from a thread misbehaves in ipykernel 7
     monitor = monitor or LiveMonitor()  # probe="auto": the health batch comes from x, y as fit starts
     callbacks, _ = prepare_fit(

@@ -244,6 +244,28 @@ c.ServerApp.tornado_settings = {"page_config_hook": _page_config_per_request}
 """
 
 
+def require_current_lab_extension() -> None:
+    """Fail when Jupyter would serve another build of the lab extension than this checkout's.
+
+    Why: ``pip install -e .`` copies ``nbkeras/labextension`` into ``share/jupyter/labextensions``
+    (hatch shared-data): after ``npm run build`` the browser tests would otherwise exercise the
+    previous build, and pass or fail for the wrong reason.
+    """
+    from jupyter_core.paths import jupyter_path
+
+    built = (REPO_ROOT / "nbkeras" / "labextension" / "package.json").read_bytes()
+    for directory in jupyter_path("labextensions"):
+        installed = Path(directory) / "nbkeras" / "package.json"
+        if installed.is_file():
+            if installed.read_bytes() != built:
+                raise RuntimeError(
+                    f"{installed.parent} is another build of the lab extension than "
+                    f"{REPO_ROOT / 'nbkeras' / 'labextension'}: run `pip install -e .` again after `npm run build`"
+                )
+            return
+    raise RuntimeError("the nbkeras lab extension is not installed: run `pip install -e .`")
+
+
 def start_jupyter_server(workdir: Path, log_path: Path, *, timeout: float = 60.0) -> JupyterServer:
     """Start ``python -m jupyterlab`` on a free loopback port and wait for ``/api/status``.
 
@@ -253,6 +275,7 @@ def start_jupyter_server(workdir: Path, log_path: Path, *, timeout: float = 60.0
     share the settings dir and both get ``expose_app_in_browser`` so that
     ``window.jupyterapp`` exists in either UI.
     """
+    require_current_lab_extension()
     root = workdir / "root"
     settings = workdir / "settings"
     workspaces = workdir / "workspaces"

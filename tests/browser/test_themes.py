@@ -156,13 +156,15 @@ def _switch_theme(run: NotebookRun, theme: str) -> None:
 
 def _check_plots(run: NotebookRun, dark: bool) -> list[dict[str, Any]]:
     """Each chart, scrolled into view (off-screen ones redraw when seen), in the theme's colors."""
-    dashboard = run.page.locator(".nbkeras-training-dashboard .nbk-metric")
-    dashboard.first.scroll_into_view_if_needed()  # a chart off screen is drawn when first seen
-    wait_until(
-        run,
-        lambda: run.page.locator(".nbkeras-training-dashboard .nbk-metric.js-plotly-plot").count() == dashboard.count(),
-        "the dashboard's charts",
-    )
+    panels = run.page.locator(".nbkeras-training-dashboard .nbk-metric")
+    for i in range(panels.count()):  # a chart off screen is drawn when first seen: show each
+        panel = panels.nth(i)
+        panel.scroll_into_view_if_needed()
+        wait_until(
+            run,
+            lambda panel=panel: "js-plotly-plot" in (panel.get_attribute("class") or ""),
+            f"the dashboard's chart {i}",
+        )
     count = run.page.locator(".nbkeras-widget .js-plotly-plot").count()
     assert count >= 4, f"expected the explorer's two charts and the dashboard's metrics, found {count}"
     seen = []
@@ -209,7 +211,13 @@ def test_widgets_and_charts_follow_light_and_dark_themes(notebook_page, jupyter_
     run = run_notebook(notebook_page, jupyter_server, path, ui=ui, timeout=240)
     page = run.page
     badge = page.locator(".nbkeras-training-dashboard .nbk-state")
-    wait_until(run, lambda: badge.inner_text() == "finished", "the run to finish", timeout=120)
+    wait_until(
+        run,
+        lambda: badge.inner_text() == "finished",
+        "the run to finish",
+        timeout=120,
+        describe=lambda: f"the badge reads {badge.inner_text()!r}; in the kernel: {run.execute('print(run.state)')}",
+    )
     run.wait_for_selector(".nbkeras-model-builder .nbk-error:not(:empty)")
     run.wait_for_selector(".nbkeras-model-builder .nbk-layer-error")
     try:

@@ -58,6 +58,7 @@ export class RunsConnection {
     this._disposed = false;
     kernel.iopubMessage.connect(this._onIopub, this);
     kernel.statusChanged.connect(this._onStatus, this);
+    kernel.connectionStatusChanged.connect(this._onConnection, this);
     this.open();
   }
 
@@ -92,13 +93,14 @@ export class RunsConnection {
   request(action, args = {}) {
     if (!this._comm || !this.live) return Promise.reject(new Error("nbkeras is not connected to this kernel"));
     const seq = ++this._seq;
+    const message = { type: "request", seq, action, args };
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this._pending.delete(seq);
         reject(new Error(`the kernel did not answer "${action}" within ${REQUEST_TIMEOUT_MS / 1000} s`));
       }, REQUEST_TIMEOUT_MS);
-      this._pending.set(seq, { resolve, reject, timer });
-      this._comm.send({ type: "request", seq, action, args });
+      this._pending.set(seq, { resolve, reject, timer, message });
+      this._comm.send(message);
     });
   }
 
@@ -107,6 +109,7 @@ export class RunsConnection {
     this._disposed = true;
     this.kernel.iopubMessage.disconnect(this._onIopub, this);
     this.kernel.statusChanged.disconnect(this._onStatus, this);
+    this.kernel.connectionStatusChanged.disconnect(this._onConnection, this);
     const comm = this._comm;
     this._lost();
     if (comm && !comm.isDisposed && !this.kernel.isDisposed) {
@@ -176,6 +179,17 @@ export class RunsConnection {
     } else if (type === "status" && msg.content.execution_state === "idle" && this._retry) {
       this.open();
     }
+  }
+
+  /**
+   * The page's socket to the kernel came back (the same comm lives on): what was sent while it
+   * was down may be lost, so unanswered requests go again (each is idempotent: stop, stop_all,
+   * resync; a second reply is ignored) and a resync catches up the runs.
+   */
+  _onConnection(_sender, status) {
+    if (status !== "connected" || !this._comm || !this.live) return;
+    for (const { message } of this._pending.values()) this._comm.send(message);
+    this._comm.send({ type: "request", seq: ++this._seq, action: "resync", args: {} });
   }
 
   _onStatus(_sender, status) {

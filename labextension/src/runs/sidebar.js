@@ -51,6 +51,14 @@ export class RunsSidebar extends Widget {
     this.list.setAttribute("role", "list");
     this.node.appendChild(this.list);
     this._frame = 0;
+    /** @type {Map<string, RunRow>} one row per run, keyed by kernel and run id */
+    this._rows = new Map();
+    this.empty = el(
+      "p",
+      "nbkeras-runs-empty",
+      "No training runs. Runs started with nbkeras.fit, a LiveMonitor callback or %load_ext nbkeras " +
+        "in an open notebook or console show here.",
+    );
     hub.changed.connect(this._schedule, this);
     this.render();
   }
@@ -74,100 +82,162 @@ export class RunsSidebar extends Widget {
     });
   }
 
+  /**
+   * One row per run, kept and updated in place: a row is built once, when its run first shows,
+   * so a Stop under the pointer or the keyboard focus survives the updates that arrive while
+   * the run trains (a row rebuilt between mousedown and mouseup gets no click).
+   */
   render() {
     const entries = this.hub.runs();
-    const rows = entries.map((entry) => this._row(entry));
-    if (!rows.length) {
-      rows.push(
-        el(
-          "p",
-          "nbkeras-runs-empty",
-          "No training runs. Runs started with nbkeras.fit, a LiveMonitor callback or %load_ext nbkeras " +
-            "in an open notebook or console show here.",
-        ),
-      );
+    const keep = new Map();
+    for (const entry of entries) {
+      const key = `${entry.kernelId}:${entry.run.id}`;
+      const row = this._rows.get(key) || new RunRow(this.actions);
+      row.update(entry, this.hub.paths(entry.kernelId));
+      keep.set(key, row);
     }
-    this.list.replaceChildren(...rows);
+    this._rows = keep;
+    const nodes = entries.length ? [...keep.values()].map((row) => row.node) : [this.empty];
+    // Move only what is out of place: a node removed and re-inserted loses focus and hover.
+    nodes.forEach((node, i) => {
+      if (this.list.children[i] !== node) this.list.insertBefore(node, this.list.children[i] || null);
+    });
+    while (this.list.children.length > nodes.length) this.list.lastElementChild.remove();
+  }
+}
+
+/** One run's row: its nodes are made once; update() sets their text, attributes and handlers' run. */
+class RunRow {
+  constructor(actions) {
+    this.actions = actions;
+    this.entry = null;
+    this.node = el("div", "nbkeras-run");
+    this.node.setAttribute("role", "listitem");
+
+    const head = el("div", "nbkeras-run-head");
+    this.model = head.appendChild(el("span", "nbkeras-run-model"));
+    this.badge = head.appendChild(el("span", "nbkeras-run-state"));
+    this.node.appendChild(head);
+    this.where = el("div", "nbkeras-run-where");
+
+    this.facts = el("div", "nbkeras-run-facts");
+    this.progress = this.facts.appendChild(el("span", "nbkeras-run-progress"));
+    this.loss = this.facts.appendChild(el("span", "nbkeras-run-loss"));
+
+    this.bar = el("div", "nbkeras-run-bar");
+    this.bar.setAttribute("role", "progressbar");
+    this.bar.setAttribute("aria-valuemin", "0");
+    this.bar.setAttribute("aria-valuemax", "100");
+    this.fill = this.bar.appendChild(el("div", "nbkeras-run-bar-fill"));
+    this.spark = null;
+    this.sparkKey = "";
+
+    this.buttons = el("div", "nbkeras-run-actions");
+    this.stop = this.buttons.appendChild(el("button", "jp-mod-styled nbkeras-run-stop", "Stop"));
+    this.stop.type = "button";
+    this.stopAsked = false;
+    this.stop.addEventListener("click", () => this._stop());
+    this.go = this.buttons.appendChild(el("button", "jp-mod-styled nbkeras-run-goto", "Go to cell"));
+    this.go.type = "button";
+    this.go.addEventListener("click", () => this._goToCell());
   }
 
-  _row({ kernelId, connection, run }) {
-    const row = el("div", "nbkeras-run");
-    row.setAttribute("role", "listitem");
+  update(entry, where) {
+    const { kernelId, run } = entry;
+    this.entry = entry;
+    const row = this.node;
     row.dataset.state = run.state;
     row.dataset.runId = String(run.id);
     row.dataset.kernelId = kernelId;
+    setText(this.model, run.model);
+    setText(this.badge, run.state);
+    this.badge.dataset.state = run.state;
 
-    const head = el("div", "nbkeras-run-head");
-    head.appendChild(el("span", "nbkeras-run-model", run.model));
-    const badge = el("span", "nbkeras-run-state", run.state);
-    badge.dataset.state = run.state;
-    head.appendChild(badge);
-    row.appendChild(head);
-
-    const where = this.hub.paths(kernelId);
     if (where.length) {
-      const source = el("div", "nbkeras-run-where", where[0].split("/").pop());
-      source.title = where.join("\n");
-      row.appendChild(source);
+      setText(this.where, where[0].split("/").pop());
+      this.where.title = where.join("\n");
     }
+    this._place(this.where, where.length > 0);
+    this._place(this.facts, true);
 
-    const facts = el("div", "nbkeras-run-facts");
-    facts.appendChild(el("span", "nbkeras-run-progress", progressText(run)));
+    setText(this.progress, progressText(run));
     let loss = `loss ${lossText(run.loss)}`;
     if (run.valLoss !== null) loss += ` · val ${lossText(run.valLoss)}`;
-    facts.appendChild(el("span", "nbkeras-run-loss", loss));
-    row.appendChild(facts);
+    setText(this.loss, loss);
 
     const done = fractionDone(run);
-    if (done !== null && !TERMINAL.has(run.state)) {
-      const bar = el("div", "nbkeras-run-bar");
-      bar.setAttribute("role", "progressbar");
-      bar.setAttribute("aria-valuemin", "0");
-      bar.setAttribute("aria-valuemax", "100");
-      bar.setAttribute("aria-valuenow", String(Math.round(done * 100)));
-      const fill = el("div", "nbkeras-run-bar-fill");
-      fill.style.width = `${(done * 100).toFixed(1)}%`;
-      bar.appendChild(fill);
-      row.appendChild(bar);
+    const showBar = done !== null && !TERMINAL.has(run.state);
+    if (showBar) {
+      this.bar.setAttribute("aria-valuenow", String(Math.round(done * 100)));
+      this.fill.style.width = `${(done * 100).toFixed(1)}%`;
     }
-    if (run.spark.length > 1) row.appendChild(sparkline(run.spark));
+    this._place(this.bar, showBar);
 
-    const buttons = el("div", "nbkeras-run-actions");
-    const stop = el("button", "jp-mod-styled nbkeras-run-stop", "Stop");
-    stop.type = "button";
+    const sparkKey = run.spark.length > 1 ? run.spark.join(",") : "";
+    if (sparkKey !== this.sparkKey) {
+      const spark = sparkKey ? sparkline(run.spark) : null;
+      if (this.spark) this.spark.replaceWith(...(spark ? [spark] : []));
+      this.spark = spark;
+      this.sparkKey = sparkKey;
+    }
+    this._place(this.spark, Boolean(this.spark));
+    this._place(this.buttons, true);
+
     const training = run.state === "running" || run.state === "starting";
-    stop.disabled = !run.stoppable;
-    stop.title = run.stoppable
+    this.stop.disabled = !run.stoppable || this.stopAsked;
+    this.stop.title = run.stoppable
       ? "End training after the current step (history and weights are kept)"
       : training
         ? "The kernel cannot hear a Stop during a blocking model.fit: interrupt the kernel, " +
           "or train with nbkeras.fit(model, x, y, ...)"
         : `This run is ${run.state}`;
-    stop.addEventListener("click", () => {
-      stop.disabled = true;
-      connection
-        .request("stop", { id: run.id })
-        .then((reply) => {
-          if (!reply.ok) throw new Error(reply.error || "the kernel refused");
-        })
-        .catch((error) => this.actions.report("Could not stop the run", error));
-    });
-    buttons.appendChild(stop);
-
-    const go = el("button", "jp-mod-styled nbkeras-run-goto", "Go to cell");
-    go.type = "button";
-    go.disabled = !run.cellId;
-    go.title = run.cellId ? "Show the cell that started this run" : "The kernel did not say which cell started this run";
-    go.addEventListener("click", () => {
-      this.actions
-        .goToCell(kernelId, run.cellId)
-        .then((found) => {
-          if (!found) throw new Error("That cell is not in an open notebook (deleted, or its notebook is closed).");
-        })
-        .catch((error) => this.actions.report("Could not go to the cell", error));
-    });
-    buttons.appendChild(go);
-    row.appendChild(buttons);
-    return row;
+    this.go.disabled = !run.cellId;
+    this.go.title = run.cellId
+      ? "Show the cell that started this run"
+      : "The kernel did not say which cell started this run";
   }
+
+  /** Keep the row's parts in their order: head, where, facts, bar, sparkline, buttons. */
+  _place(node, shown) {
+    if (!node) return;
+    if (!shown) {
+      node.remove();
+      return;
+    }
+    if (node.parentNode !== this.node) {
+      const order = [this.where, this.facts, this.bar, this.spark, this.buttons];
+      const after = order.slice(order.indexOf(node) + 1).find((n) => n && n.parentNode === this.node);
+      this.node.insertBefore(node, after || null);
+    }
+  }
+
+  _stop() {
+    const { connection, run } = this.entry;
+    this.stopAsked = true;
+    this.stop.disabled = true;
+    connection
+      .request("stop", { id: run.id })
+      .then((reply) => {
+        if (!reply.ok) throw new Error(reply.error || "the kernel refused");
+      })
+      .catch((error) => {
+        this.stopAsked = false;
+        this.stop.disabled = !this.entry.run.stoppable;
+        this.actions.report("Could not stop the run", error);
+      });
+  }
+
+  _goToCell() {
+    const { kernelId, run } = this.entry;
+    this.actions
+      .goToCell(kernelId, run.cellId)
+      .then((found) => {
+        if (!found) throw new Error("That cell is not in an open notebook (deleted, or its notebook is closed).");
+      })
+      .catch((error) => this.actions.report("Could not go to the cell", error));
+  }
+}
+
+function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
 }

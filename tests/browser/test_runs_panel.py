@@ -101,6 +101,16 @@ def test_sidebar_lists_runs_stops_them_and_the_status_item_follows(notebook_page
         "go to the cell",
     )
 
+    # The rows are updated in place, not rebuilt: a focused Stop keeps its focus (and the
+    # node under the pointer stays the same) while the steps and losses change under it.
+    page.evaluate("() => document.querySelector('.nbkeras-run .nbkeras-run-stop').focus()")
+    before = first.locator(".nbkeras-run-progress").inner_text()
+    harness.wait_until(run, lambda: first.locator(".nbkeras-run-progress").inner_text() != before, "an update")
+    focused = page.evaluate(
+        "() => document.activeElement.classList.contains('nbkeras-run-stop') && document.activeElement.isConnected"
+    )
+    assert focused, "the row was rebuilt under the keyboard focus"
+
     # Stop from the sidebar: that run ends "stopped", history kept; the other trains on.
     first.locator(".nbkeras-run-stop").click()
     harness.wait_until(
@@ -216,6 +226,10 @@ def test_notebook7_lists_a_run_in_its_right_panel_and_stops_it(notebook_page, ju
     harness.wait_until(
         run, lambda: row.count() == 1 and row.locator(".nbkeras-run-state").inner_text() == "running", "relisted"
     )
+    # ... and follows it live (not a snapshot of a connection the reload left behind).
+    progress = row.locator(".nbkeras-run-progress")
+    seen = progress.inner_text()
+    harness.wait_until(run, lambda: progress.inner_text() != seen, "an update after the reload", describe=lambda: seen)
     row.locator(".nbkeras-run-stop").click()
     harness.wait_until(run, lambda: row.locator(".nbkeras-run-state").inner_text() == "stopped", "stopped", timeout=30)
     assert run.execute("print(run.state)").strip() == "stopped"
