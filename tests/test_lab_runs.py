@@ -115,6 +115,22 @@ def test_updates_at_most_twice_a_second_and_the_end_at_once(frontend):
         _json_ok(m.data)
 
 
+def test_a_run_reads_running_only_once_the_sidebar_knows_how_it_was_started(frontend):
+    """A sidebar opening as a run begins (its snapshot taken in the kernel's main thread) must
+    never list an ``nbkeras.fit`` run as a blocking "callback" one (no Stop, wrong hint)."""
+    kinds = []
+
+    def set_state(self, value):
+        if value == "running":
+            kinds.append(registry.summary(self)["kind"])
+        nbkeras.LiveMonitor.state.fset(self, value)
+
+    watched = type("Watched", (nbkeras.LiveMonitor,), {"state": property(nbkeras.LiveMonitor.state.fget, set_state)})
+    monitor = watched(display="none", histograms=False, probe=None)
+    nbkeras.fit(_model(), X, Y, epochs=1, batch_size=64, monitor=monitor).wait()
+    assert kinds == ["nbkeras.fit"]
+
+
 def test_stop_by_id_ends_the_run_stopped_with_history_kept(frontend):
     model = _model()
     run = nbkeras.fit(model, X, Y, epochs=500, batch_size=16, monitor=nbkeras.LiveMonitor(display="none"))

@@ -321,6 +321,8 @@ class LiveMonitor(keras().callbacks.Callback):
         self._failures = set()
         self._stop_asked = None
         self._epoch = 0
+        # How the run was started, before anything can read it as running (a sidebar opening now).
+        self._guard("runs sidebar", lambda: registry.began(self))
         self.state = "running"
         self.exception = None
         now = time.perf_counter()
@@ -343,7 +345,7 @@ class LiveMonitor(keras().callbacks.Callback):
         self._guard("decision surface", lambda: self._begin_surface(now))
         # A snapshot before the first step: how the weights were initialised.
         self._guard("weight histograms", lambda: self._histograms(step=0, now=now, force=True))
-        self._guard("runs sidebar", lambda: registry.began(self))
+        self._guard("runs sidebar", lambda: registry.changed(self, force=True))
 
     def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         self._epoch = self.presenter.epoch = epoch

@@ -135,12 +135,13 @@ class RunRegistry:
             entry.cell_id = cell_id
 
     def began(self, monitor: Any) -> None:
-        """A run of ``monitor`` began (called from ``on_train_begin``, in the training thread)."""
+        """A run of ``monitor`` begins (called first thing in ``on_train_begin``, in the training
+        thread, before its state reads "running"): when and how. The monitor sends the summary
+        once its run is set up (``changed(force=True)``)."""
         entry = self._by_monitor.get(monitor)
         if entry is not None:
             entry.started = time.time()
             entry.kind = _kind(monitor)
-        self.changed(monitor, force=True)
 
     def ids(self) -> list[int]:
         with self._lock:
