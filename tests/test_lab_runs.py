@@ -178,7 +178,40 @@ def test_unknown_id_and_bad_requests_get_keras_worded_errors(frontend):
     assert frontend.received("reply")[-1]["ok"] is False and frontend.received("reply")[-1]["seq"] is None
 
 
-def test_removed_after_garbage_collection(frontend):
+def test_an_ended_run_stays_listed_after_its_monitor_is_collected_and_the_oldest_go(monkeypatch):
+    """The sidebar lists finished runs too: ``nbkeras.fit(...)`` not kept in a variable (or a
+    re-run cell) lets the monitor go, not the run's last summary. Bounded: KEEP_ENDED of them."""
+    from nbkeras.training import registry as registry_module
+
+    monkeypatch.setattr(registry_module, "KEEP_ENDED", 2)
+    ids = []
+    for name in ("first", "second", "third"):  # no front end is watching while they train
+        monitor = nbkeras.LiveMonitor(display="none", histograms=False, probe=None)
+        ids.append(registry.register(monitor))
+        _model(name).fit(X[:64], Y[:64], epochs=2, batch_size=32, callbacks=[monitor], verbose=0)
+        del monitor
+        gc.collect()
+    with CommRecorder() as wire:
+        frontend = Frontend(wire)
+        listed = {r["id"]: r for r in frontend.received("snapshot")[-1]["runs"]}
+        assert ids[0] not in listed  # the oldest beyond KEEP_ENDED went
+        for run_id, name in zip(ids[1:], ("second", "third"), strict=True):
+            run = listed[run_id]
+            assert (run["model"], run["state"], run["epoch"], run["step"], run["stoppable"]) == (
+                name,
+                "finished",
+                2,
+                4,
+                False,
+            )
+            assert run["loss"] is not None and len(run["spark"]) == 4
+        reply = frontend.request("stop", id=ids[2])  # nothing left to stop: a clear refusal
+        assert reply["ok"] is False and f"Received: id={ids[2]}." in reply["error"]
+        frontend.close()
+    keras.backend.clear_session()
+
+
+def test_a_monitor_that_never_ran_is_removed_when_collected(frontend):
     monitor = nbkeras.LiveMonitor(display="none", histograms=False, probe=None)
     run_id = registry.register(monitor)
     assert run_id in registry.ids()

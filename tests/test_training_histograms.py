@@ -385,3 +385,16 @@ def test_histogram_history_figure_has_one_band_per_weight():
     assert trace["z"].shape == (7, 4)
     assert fig["layout"]["yaxis"]["ticktext"] == ["a  [-1, 1]", "b  [0, 1]"]
     assert "step 9 (epoch 3)" in fig["layout"]["title"]["text"]
+
+
+def test_histogram_history_has_one_row_per_step_the_later_snapshot_winning():
+    from nbkeras.training.histograms import histogram_history
+
+    snaps = [
+        _snapshot(0, [("a", np.linspace(-1, 1, 5), [1, 2, 2, 1])]),
+        _snapshot(7, [("a", np.linspace(-1, 1, 5), [4, 0, 0, 0])]),
+        _snapshot(7, [("a", np.linspace(-1, 1, 5), [0, 0, 0, 4])]),  # the run's end, same step
+    ]
+    ((_, _, steps, density),) = histogram_history(snaps, rows=10, bins=4)
+    assert steps == [0, 7]
+    assert density[-1].tolist() == [0.0, 0.0, 0.0, 1.0]

@@ -370,7 +370,7 @@ def histogram_history(
     """Each weight's histograms over time, on one range per weight.
 
     Args:
-        snapshots: Oldest first (as a monitor keeps them).
+        snapshots: Oldest first (as a monitor keeps them); of two at one step, the later counts.
         rows: Most snapshots per weight (evenly spaced in the list; the first and the
             last always kept).
         bins: Bins of the common range.
@@ -381,6 +381,8 @@ def histogram_history(
     """
     if not snapshots:
         return []
+    # One row per step: a snapshot forced at a run's end can share the last scheduled one's step.
+    snapshots = list({snap.step: snap for snap in snapshots}.values())
     picked = (
         snapshots
         if len(snapshots) <= rows

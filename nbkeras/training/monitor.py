@@ -415,7 +415,7 @@ class LiveMonitor(keras().callbacks.Callback):
         for listener in self.epoch_listeners:  # a last redraw with the final state
             self._guard("epoch listener", lambda listener=listener: listener(self))
         self.controls_live = False  # the next fit says again whether the kernel is free
-        self._guard("runs sidebar", lambda: registry.changed(self, force=True))
+        self._guard("runs sidebar", lambda: registry.ended(self))
 
     def mark(self, state: str, exception: BaseException | None = None) -> None:
         """Record how a run ended when Keras could not say (interrupt, exception).

@@ -39,6 +39,9 @@ UPDATES_PER_SECOND = 2.0
 SPARK_POINTS = 50
 ACTIONS = ("stop", "stop_all", "resync")
 STOPPABLE_STATES = ("running",)
+# Runs whose monitor was garbage-collected after they ended stay listed with their last summary
+# (the sidebar lists finished runs too); the oldest beyond this many are removed.
+KEEP_ENDED = 20
 
 
 def _finite(value: Any) -> float | None:
@@ -91,6 +94,7 @@ class _Entry:
         self.throttle = Throttle(1.0 / UPDATES_PER_SECOND)
         self.sent: dict[str, Any] | None = None  # the last summary sent
         self.last_state = ""
+        self.final: dict[str, Any] | None = None  # its summary as it ended (kept after the monitor goes)
 
 
 class RunRegistry:
@@ -176,6 +180,15 @@ class RunRegistry:
                 self._broadcast({"type": "update", "run": summary})
             self._flush_gone()
 
+    def ended(self, monitor: Any) -> None:
+        """A run of ``monitor`` ended (any way): keep its final summary, which the sidebar lists
+        after the monitor itself is garbage-collected, and send it at once."""
+        entry = self._by_monitor.get(monitor)
+        if entry is not None:
+            with self._lock:
+                entry.final = dict(self.summary(monitor, entry), stoppable=False)
+        self.changed(monitor, force=True)
+
     def summary(self, monitor: Any, entry: _Entry | None = None) -> dict[str, Any]:
         """What the sidebar shows of one run, read from what the run already keeps."""
         entry = entry or self._by_monitor[monitor]
@@ -212,6 +225,8 @@ class RunRegistry:
                 if monitor is not None:
                     entry.sent = self.summary(monitor, entry)
                     out.append(entry.sent)
+                elif entry.final is not None:
+                    out.append(entry.final)
             return out
 
     def _collected(self, run_id: int) -> None:
@@ -223,10 +238,18 @@ class RunRegistry:
                 self._lock.release()
 
     def _flush_gone(self) -> None:
+        """Monitors collected: a run that ended stays listed (its final summary), up to
+        ``KEEP_ENDED`` of them, oldest removed first; one that never ran goes."""
         while not self._gone.empty():
             run_id = self._gone.get_nowait()
-            if self._entries.pop(run_id, None) is not None:
+            entry = self._entries.get(run_id)
+            if entry is not None and entry.final is None:
+                del self._entries[run_id]
                 self._broadcast({"type": "removed", "id": run_id})
+        kept = [e for e in self._entries.values() if e.final is not None and e.ref() is None]
+        for entry in kept[: max(0, len(kept) - KEEP_ENDED)]:  # ids grow: the first are the oldest
+            del self._entries[entry.id]
+            self._broadcast({"type": "removed", "id": entry.id})
 
     # -- front ends ------------------------------------------------------------------------------
     def open(self, comm: Any, msg: Any = None) -> None:

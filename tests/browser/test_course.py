@@ -125,9 +125,9 @@ def test_course_notebook(course_servers, notebook_page, notebook, ui):
     assert widgets >= 1, f"{notebook.name} in {ui}: no nbkeras widget rendered"
     if notebook.stem == "00_tour":  # what a new user opens first: its charts carry data
         run.wait_for_selector(".js-plotly-plot", timeout=30)
-    figures = run.plotly_figures()
-    with_data = [f for f in figures if f["traces"] > 0 and f["points"] and f["points"][0] > 0]
-    assert with_data or not figures, f"{notebook.name} in {ui}: no Plotly figure has a trace with points: {figures}"
+        figures = run.plotly_figures()
+        with_data = [f for f in figures if f["traces"] > 0 and f["points"] and f["points"][0] > 0]
+        assert with_data, f"{notebook.name} in {ui}: no Plotly figure has a trace with points: {figures}"
 
     _wait_for_training(run, TRAINING_TIMEOUT)
     states = _states(run)

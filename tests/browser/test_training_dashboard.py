@@ -408,7 +408,10 @@ def test_the_decision_surface_follows_the_run_and_the_page_stays_responsive(note
         page.wait_for_timeout(100)
     seconds = (page.evaluate("performance.now()") - start) / 1000
     _wait_for(run, lambda: badge.inner_text() == "finished", 'the badge to show "finished"', timeout=120)
-    assert len(titles) >= 2, f"the surface did not follow the run: {titles}"
+    # While it trains the surface redraws (a draw over 50 ms may wait up to 2 s for the next, see
+    # js/src/lib/redraw.js): a run of 6 s or more shows two or more; a shorter one (a fast machine)
+    # still ends on its final step, checked below.
+    assert len(titles) >= 2 or seconds < 6, f"the surface did not follow a {seconds:.1f} s run: {titles}"
     assert len(titles) <= seconds + 2, f"{len(titles)} surfaces in {seconds:.1f} s: more than one a second"
 
     step, final, measured, cost = _python(
