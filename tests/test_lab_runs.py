@@ -29,6 +29,17 @@ from nbkeras.training.registry import TARGET, UPDATES_PER_SECOND, registry, spar
 (X, Y), _ = datasets.spirals(n_samples=640, seed=1)
 
 
+# A real kernel's first cell in the tests below: nbkeras imported, spirals, a compiled model.
+KERNEL_SETUP = (
+    "import keras, nbkeras\n"
+    "from nbkeras import datasets\n"
+    "(x, y), _ = datasets.spirals(n_samples=640, seed=1)\n"
+    "model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(16, activation='relu'),"
+    " keras.layers.Dense(2, activation='softmax')], name='spirals_net')\n"
+    "model.compile(optimizer='adam', loss='sparse_categorical_crossentropy')\n"
+)
+
+
 def _model(name="spirals_net"):
     keras.utils.set_random_seed(0)
     m = keras.Sequential(
@@ -289,14 +300,7 @@ def test_registry_in_a_real_kernel():
         first = open_comm()
         assert [m["msg_type"] for m in comm_data(first, timeout=10)] == ["comm_close"]
 
-        setup = (
-            "import keras, nbkeras\n"
-            "from nbkeras import datasets\n"
-            "(x, y), _ = datasets.spirals(n_samples=640, seed=1)\n"
-            "model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(16, activation='relu'),"
-            " keras.layers.Dense(2, activation='softmax')], name='spirals_net')\n"
-            "model.compile(optimizer='adam', loss='sparse_categorical_crossentropy')\n"
-        )
+        setup = KERNEL_SETUP
         assert run(setup)["content"]["status"] == "ok"
         assert (
             run("run = nbkeras.fit(model, x, y, epochs=500, batch_size=16)", cell_id="cell-fit")["content"]["status"]
@@ -396,13 +400,7 @@ def test_a_stop_is_heard_after_a_front_end_subshell_came_and_went():
                 if reply["parent_header"].get("msg_id") == msg["header"]["msg_id"]:
                     return reply["content"]
 
-        setup = (
-            "import keras, nbkeras\n"
-            "from nbkeras import datasets\n"
-            "(x, y), _ = datasets.spirals(n_samples=640, seed=1)\n"
-            "model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(16, activation='relu'),"
-            " keras.layers.Dense(2, activation='softmax')], name='spirals_net')\n"
-            "model.compile(optimizer='adam', loss='sparse_categorical_crossentropy')\n"
+        setup = KERNEL_SETUP + (
             "run = nbkeras.fit(model, x, y, epochs=500, batch_size=16, monitor=nbkeras.LiveMonitor(display='none'))\n"
         )
         assert execute(setup)["content"]["status"] == "ok"
