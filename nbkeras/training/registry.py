@@ -240,6 +240,8 @@ class RunRegistry:
     def _flush_gone(self) -> None:
         """Monitors collected: a run that ended stays listed (its final summary), up to
         ``KEEP_ENDED`` of them, oldest removed first; one that never ran goes."""
+        if self._gone.empty():  # the common case, on every update sent: nothing to do
+            return
         while not self._gone.empty():
             run_id = self._gone.get_nowait()
             entry = self._entries.get(run_id)

@@ -2,8 +2,9 @@
 // (nbkeras/training/registry.py). The kernel sends a snapshot when the comm opens, then an
 // update per changed run (at most 2/s per run), `removed` when a run is dropped (a monitor
 // collected before it ran, or the oldest of the ended runs kept after their monitor went:
-// registry.py KEEP_ENDED), and a reply to each request. A kernel without nbkeras closes the comm at once: it lists nothing,
-// and the comm is tried again after a cell that may start nbkeras's training (TRAINING_WORDS).
+// registry.py KEEP_ENDED), and a reply to each request. A kernel without nbkeras closes the
+// comm at once: it lists nothing, and the comm is tried again after a cell that may start
+// nbkeras's training (TRAINING_WORDS).
 // Closing the page loses nothing in the kernel: the next page opens a new comm and gets a new
 // snapshot.
 import { Signal } from "@lumino/signaling";

@@ -118,9 +118,9 @@ class RunRow {
     this.model = head.appendChild(el("span", "nbkeras-run-model"));
     this.badge = head.appendChild(el("span", "nbkeras-run-state"));
     this.node.appendChild(head);
-    this.where = el("div", "nbkeras-run-where");
+    this.where = el("div", "nbkeras-run-where"); // shown when the kernel's notebook is known
 
-    this.facts = el("div", "nbkeras-run-facts");
+    this.facts = this.node.appendChild(el("div", "nbkeras-run-facts"));
     this.progress = this.facts.appendChild(el("span", "nbkeras-run-progress"));
     this.loss = this.facts.appendChild(el("span", "nbkeras-run-loss"));
 
@@ -132,7 +132,7 @@ class RunRow {
     this.spark = null;
     this.sparkKey = "";
 
-    this.buttons = el("div", "nbkeras-run-actions");
+    this.buttons = this.node.appendChild(el("div", "nbkeras-run-actions"));
     this.stop = this.buttons.appendChild(el("button", "jp-mod-styled nbkeras-run-stop", "Stop"));
     this.stop.type = "button";
     this.stopAsked = false;
@@ -158,7 +158,6 @@ class RunRow {
       this.where.title = where.join("\n");
     }
     this._place(this.where, where.length > 0);
-    this._place(this.facts, true);
 
     setText(this.progress, progressText(run));
     let loss = `loss ${lossText(run.loss)}`;
@@ -181,7 +180,6 @@ class RunRow {
       this.sparkKey = sparkKey;
     }
     this._place(this.spark, Boolean(this.spark));
-    this._place(this.buttons, true);
 
     const training = run.state === "running" || run.state === "starting";
     this.stop.disabled = !run.stoppable || this.stopAsked;
@@ -197,7 +195,7 @@ class RunRow {
       : "The kernel did not say which cell started this run";
   }
 
-  /** Keep the row's parts in their order: head, where, facts, bar, sparkline, buttons. */
+  /** Show or hide an optional part (where, bar, sparkline) in its place: head, where, facts, bar, sparkline, buttons. */
   _place(node, shown) {
     if (!node) return;
     if (!shown) {
