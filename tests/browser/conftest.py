@@ -38,14 +38,34 @@ if TYPE_CHECKING:
 _REPORTS = pytest.StashKey[dict[str, pytest.TestReport]]()
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Skip ``@pytest.mark.browser`` tests up front, so the skip line points at the test."""
+@pytest.hookimpl(trylast=True)  # after -m/-k deselection: only what will run counts
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip browser tests up front where they cannot run; run each course notebook once.
+
+    Without a browser, ``@pytest.mark.browser`` tests are skipped here, so the skip line
+    points at the test (in CI, NBKERAS_REQUIRE_BROWSER=1, they fail instead).
+
+    With one, a course notebook the browser course runs in JupyterLab is not run again under
+    nbval: both execute every cell and fail on any error, the browser run also on widget and
+    page errors, so the nbval run of the same notebook would add only minutes (about 280 s of
+    the suite). Without a browser the browser course skips and nbval runs every notebook.
+    """
     reason = harness.missing_requirement()
-    if reason is None or harness.browser_required():
+    if reason is not None:
+        if not harness.browser_required():
+            for item in items:
+                if item.get_closest_marker("browser") is not None:
+                    item.add_marker(pytest.mark.skip(reason=reason))
         return
-    for item in items:
-        if item.get_closest_marker("browser") is not None:
-            item.add_marker(pytest.mark.skip(reason=reason))
+    in_lab = {
+        item.callspec.params["notebook"].resolve()
+        for item in items
+        if getattr(item, "originalname", "") == "test_course_notebook" and item.callspec.params.get("ui") == "lab"
+    }
+    twice = [item for item in items if item.path.suffix == ".ipynb" and item.path.resolve() in in_lab]
+    if twice:
+        config.hook.pytest_deselected(items=twice)
+        items[:] = [item for item in items if item.path.suffix != ".ipynb" or item.path.resolve() not in in_lab]
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

@@ -36,6 +36,7 @@ import time
 import urllib.error
 import urllib.request
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -702,10 +703,10 @@ def _as_page(page_or_context: Page | BrowserContext) -> Page:
 def _stage_notebook(server: JupyterServer, notebook_path: Path, ui: str, *, keep_outputs: bool = False) -> str:
     """Copy the notebook into the server root, cleared, and return its server-relative path.
 
-    Outputs and execution counts are removed (unless ``keep_outputs``) so that (a) "every
-    cell has an execution count" proves the cells ran in *this* browser session and (b)
-    stale widget outputs saved in the file cannot show "Error displaying widget: model not
-    found". The kernelspec is pointed at ``python3`` (the server's own interpreter) when
+    Execution counts are removed so that "every cell has an execution count" proves the cells
+    ran in *this* browser session; outputs too (unless ``keep_outputs``: what a reader sees
+    before running), so that stale widget outputs saved in the file cannot show "Error
+    displaying widget: model not found". The kernelspec is pointed at ``python3`` (the server's own interpreter) when
     the notebook names one this server does not have, which would otherwise open a kernel
     dialog.
     """
@@ -713,9 +714,10 @@ def _stage_notebook(server: JupyterServer, notebook_path: Path, ui: str, *, keep
 
     notebook = nbformat.read(notebook_path, as_version=4)
     for cell in notebook.cells:
-        if cell.cell_type == "code" and not keep_outputs:
-            cell.outputs = []
+        if cell.cell_type == "code":
             cell.execution_count = None
+            if not keep_outputs:
+                cell.outputs = []
     spec = notebook.metadata.get("kernelspec") or {}
     if spec.get("name") not in server.kernelspec_names():
         notebook.metadata["kernelspec"] = {
@@ -780,6 +782,8 @@ def run_notebook(
     timeout: float = 180.0,
     *,
     settle: float = 1.0,
+    keep_outputs: bool = False,
+    before_run: Callable[[Page], None] | None = None,
 ) -> NotebookRun:
     """Open ``notebook_path`` in ``ui``, run all cells, wait for widgets, fail on any error.
 
@@ -788,6 +792,10 @@ def run_notebook(
     on a timeout, with the state it was waiting in. ``timeout`` (seconds) covers the whole
     run; ``settle`` is how long to keep listening after everything rendered, so errors
     thrown just after the first paint (e.g. in an async render) are not missed.
+
+    ``keep_outputs`` opens the notebook with its stored outputs (see ``open_stored_notebook``);
+    ``before_run(page)`` is called once the kernel is ready, before any cell runs: what a
+    reader sees on opening it, checked in the same page load.
     """
     if ui not in ("lab", "notebook7"):
         raise ValueError(f"ui must be 'lab' or 'notebook7', not {ui!r}")
@@ -798,7 +806,7 @@ def run_notebook(
     started = time.monotonic()
     deadline = started + timeout
     timings: dict[str, float] = {}
-    path = _stage_notebook(server, Path(notebook_path), ui)
+    path = _stage_notebook(server, Path(notebook_path), ui, keep_outputs=keep_outputs)
     page.goto(_notebook_url(server, path, ui), timeout=timeout * 1000)
 
     state: dict[str, Any] = {}
@@ -826,6 +834,9 @@ def run_notebook(
         "kernel idle",
         lambda s: s.get("phase") == "notebook" and s["connection"] == "connected" and s["status"] == "idle",
     )
+    if before_run is not None:
+        before_run(page)
+        poll("checked before running", lambda s: True)
     page.evaluate(
         """() => { window.jupyterapp.commands.execute('notebook:run-all-cells')
              .catch(e => { window.__nbkerasRunAllError = String(e); }); }"""

@@ -1,10 +1,13 @@
-"""Every course notebook, run for real in JupyterLab (and three of them in Notebook 7).
+"""Every course notebook, run for real in JupyterLab (and two of them in Notebook 7).
 
 Why: the course is what users open. A notebook can pass nbval (kernel side) and still show
 "Error displaying widget", throw in the page, or leave a dashboard broken in one front end
 only. ``run_notebook`` fails on any of those and on any cell error; this adds that each
 notebook shows at least one nbkeras widget and that no training it started in the
 background ends "failed" (a dashboard can still be training after the last cell ran).
+Before running, in the same page, the notebook as stored must show its pictures (what a
+reader sees without a kernel). With a browser, this is the one run of each notebook: nbval
+does not run it again (tests/browser/conftest.py).
 
 Notebook 7 runs get a server of their own (``notebook7_server``), one Lab never visits.
 Why: jupyter_server's ``FileFindHandler`` caches "where is static file X" in one
@@ -113,13 +116,49 @@ def test_the_notebook7_subset_exists():
     assert {path.stem for path, ui in RUNS if ui == "notebook7"} == set(NOTEBOOK7)
 
 
+def _stored_pictures(path) -> int:
+    from nbkeras.notebook_outputs import notebook_pictures
+
+    return len(notebook_pictures(json.loads(path.read_text(encoding="utf-8"))))
+
+
+# The stored outputs' pictures, as <img> elements (SVG data URLs).
+_IMAGES_JS = "Array.from(document.querySelectorAll('.jp-OutputArea-output img[src^=\"data:image/svg+xml\"]'))"
+
+
+def _check_stored_pictures(page, notebook) -> None:
+    """A reader who opens the notebook sees its stored dashboards (SVG), not widget errors.
+
+    Checked in the page the course run opens, before any cell runs: the copy is untrusted
+    (nobody ran it here) and no kernel has made a widget, so only the pictures can show.
+    """
+    expected = _stored_pictures(notebook)
+    if notebook.stem != "02_build_a_model":  # the builder has no chart to picture
+        assert expected >= 1, f"{notebook.name} stores no picture (run tools/store_notebook_outputs.py)"
+    all_drawn = f"() => {_IMAGES_JS}.length >= {expected} && {_IMAGES_JS}.every(i => i.complete)"
+    page.wait_for_function(all_drawn, timeout=30_000)
+    sizes = page.evaluate(f"() => {_IMAGES_JS}.map(i => [i.naturalWidth, i.naturalHeight])")
+    assert len(sizes) == expected, sizes
+    assert all(w > 200 and h > 100 for w, h in sizes), f"a stored picture did not render: {sizes}"
+    assert page.locator(".nbkeras-widget").count() == 0  # no live widget without running
+
+
 @pytest.mark.parametrize(("notebook", "ui"), RUNS, ids=[f"{path.stem}-{ui}" for path, ui in RUNS])
 def test_course_notebook(course_servers, notebook_page, notebook, ui):
-    """Every cell runs without error, widgets render, the page logs no error."""
+    """Opened as stored, its pictures show; then every cell runs without error, widgets
+    render, the page logs no error."""
     started = time.monotonic()
     timeout = TIMEOUTS.get(notebook.stem, DEFAULT_TIMEOUT)
     server = course_servers[ui]
-    run = run_notebook(notebook_page, server, notebook, ui=ui, timeout=timeout)
+    run = run_notebook(
+        notebook_page,
+        server,
+        notebook,
+        ui=ui,
+        timeout=timeout,
+        keep_outputs=True,
+        before_run=lambda page: _check_stored_pictures(page, notebook),
+    )
 
     widgets = run.page.locator(".nbkeras-widget").count()
     assert widgets >= 1, f"{notebook.name} in {ui}: no nbkeras widget rendered"
@@ -139,33 +178,3 @@ def test_course_notebook(course_servers, notebook_page, notebook, ui):
         f"\n{notebook.stem} [{ui}]: {total:.1f}s total; {run.timings}; "
         f"{widgets} nbkeras widgets; dashboards: {states or 'none'}"
     )
-
-
-def _stored_pictures(path) -> int:
-    from nbkeras.notebook_outputs import notebook_pictures
-
-    return len(notebook_pictures(json.loads(path.read_text(encoding="utf-8"))))
-
-
-# Every notebook in Lab; one in Notebook 7 (same renderers, a second server).
-STORED = [(path, "lab") for path in NOTEBOOKS]
-STORED += [(path, "notebook7") for path in NOTEBOOKS if path.stem == "03_live_training"]
-
-
-@pytest.mark.parametrize(("notebook", "ui"), STORED, ids=[f"{path.stem}-{ui}" for path, ui in STORED])
-def test_stored_notebook_shows_its_pictures_before_running(course_servers, notebook_page, notebook, ui):
-    """A reader who opens the notebook sees its stored dashboards (SVG), not widget errors."""
-    expected = _stored_pictures(notebook)
-    if notebook.stem != "02_build_a_model":  # the builder has no chart to picture
-        assert expected >= 1, f"{notebook.name} stores no picture (run tools/store_notebook_outputs.py)"
-    run = harness.open_stored_notebook(notebook_page, course_servers[ui], notebook, ui=ui)
-    # The notebook is untrusted (nobody ran it here): a picture must still show.
-    images = "Array.from(document.querySelectorAll('.jp-OutputArea-output img[src^=\"data:image/svg+xml\"]'))"
-    all_drawn = f"() => {images}.length >= {expected} && {images}.every(i => i.complete)"
-    run.page.wait_for_function(all_drawn, timeout=30_000)
-    sizes = run.page.evaluate(f"() => {images}.map(i => [i.naturalWidth, i.naturalHeight])")
-    assert len(sizes) == expected, sizes
-    assert all(w > 200 and h > 100 for w, h in sizes), f"a stored picture did not render: {sizes}"
-    run.page.wait_for_timeout(500)  # let the page settle before judging its log
-    assert run.page.locator(".nbkeras-widget").count() == 0  # no live widget without running
-    run.assert_clean()

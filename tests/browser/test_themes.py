@@ -26,6 +26,9 @@ from harness import NotebookRun, run_notebook, wait_until, write_notebook
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
+# What the builder holds in the kernel, for a failure message.
+KERNEL_BUILDER_STATE = "print(repr(b.error), b.error_field, len(b.report.get('errors', [])))"
+
 DARK, LIGHT = "JupyterLab Dark", "JupyterLab Light"
 TEXT_CONTRAST = 4.5  # WCAG AA, normal text
 GRAPHIC_CONTRAST = 3.0  # WCAG AA, large text and graphics: a chart's tick labels against its paper
@@ -218,8 +221,20 @@ def test_widgets_and_charts_follow_light_and_dark_themes(notebook_page, jupyter_
         timeout=120,
         describe=lambda: f"the badge reads {badge.inner_text()!r}; in the kernel: {run.execute('print(run.state)')}",
     )
-    run.wait_for_selector(".nbkeras-model-builder .nbk-error:not(:empty)")
-    run.wait_for_selector(".nbkeras-model-builder .nbk-layer-error")
+    builder = page.locator(".nbkeras-model-builder")
+    for what, selector in (("error banner", ".nbk-error"), ("layer error", ".nbk-layer-error")):
+        shown = builder.locator(f"{selector}:visible")
+        wait_until(
+            run,
+            lambda shown=shown: shown.count() > 0 and shown.first.inner_text().strip() != "",
+            f"the builder's {what}",
+            timeout=30,
+            describe=lambda selector=selector: (
+                f"{builder.count()} builder view(s) on the page; {selector} texts: "
+                f"{builder.locator(selector).all_inner_texts()!r}; "
+                f"in the kernel: {run.execute(KERNEL_BUILDER_STATE)}"
+            ),
+        )
     try:
         # Light first: the theme the test server starts in.
         assert page.evaluate("() => document.body.dataset.jpThemeLight") == "true"
