@@ -7,6 +7,8 @@ import { loadPlotly, fromWire } from "./lib/plotly.js";
 import { smooth } from "./lib/smooth.js";
 import { minMax } from "./lib/decimate.js";
 import { redrawLoop } from "./lib/redraw.js";
+import { colorLookup, heatmapPixels, imagePlacement, pointsKey } from "./lib/surface_image.js";
+import { currentTheme } from "./lib/theme.js";
 
 const BROWSER_CAP = 16384; // points per series kept in the page, whatever the run length
 const MAX_DRAWN = 1000; // points per trace drawn (min/max per bucket beyond that)
@@ -292,11 +294,41 @@ function render({ model, el }) {
   // (the decision surface keeps its near-square shape).
   function drawFigure(node, panel) {
     if (!Plotly) return;
-    if (panel.spec) {
-      const own = panel.spec.layout.width;
-      const layout = width ? { ...panel.spec.layout, width: own ? Math.min(own, width) : width } : panel.spec.layout;
-      Plotly.react(node, panel.spec.data, layout, PLOT_CONFIG);
-    } else if (node.data) Plotly.purge(node);
+    if (!panel.spec) {
+      if (node.data) Plotly.purge(node);
+      return;
+    }
+    const own = panel.spec.layout.width;
+    const layout = width ? { ...panel.spec.layout, width: own ? Math.min(own, width) : width } : panel.spec.layout;
+    if (node === surfacePlot && drawSurfaceImage(node, panel.spec, layout)) return;
+    surfaceShown = null;
+    Plotly.react(node, panel.spec.data, layout, PLOT_CONFIG);
+  }
+
+  // While its run trains, the decision surface is drawn as an image under the points
+  // (lib/surface_image.js): a new surface is a relayout of that image and the title, the
+  // points are not re-plotted. A full draw (the heatmap, with its hover) once the run is
+  // not training, or when the points, the width or the theme changed.
+  let surfaceShown = null; // what the image-mode draw on screen was drawn with
+  const surfaceCanvas = document.createElement("canvas");
+  function drawSurfaceImage(node, spec, layout) {
+    const heat = spec.data[0];
+    if ((store.status || {}).state !== "running" || !heat || heat.type !== "heatmap") return false;
+    const points = spec.data.slice(1);
+    const key = { width: layout.width, theme: currentTheme(), points: pointsKey(points) };
+    const pixels = heatmapPixels(heat.z, heat.zmin ?? 0, heat.zmax ?? 1, colorLookup(heat.colorscale));
+    surfaceCanvas.width = pixels.width;
+    surfaceCanvas.height = pixels.height;
+    surfaceCanvas.getContext("2d").putImageData(new ImageData(pixels.pixels, pixels.width, pixels.height), 0, 0);
+    const image = {
+      source: surfaceCanvas.toDataURL(), xref: "x", yref: "y", ...imagePlacement(heat.x, heat.y),
+      xanchor: "left", yanchor: "top", sizing: "stretch", layer: "below",
+    };
+    const same = surfaceShown && Object.keys(key).every((k) => key[k] === surfaceShown[k]);
+    if (same) Plotly.relayout(node, { "images[0]": image, "title.text": layout.title?.text ?? "" });
+    else Plotly.react(node, points, { ...layout, images: [image] }, PLOT_CONFIG);
+    surfaceShown = key;
+    return true;
   }
 
   let shownStatus = "";
@@ -319,9 +351,16 @@ function render({ model, el }) {
     }
   }
 
+  let shownState = "";
   const onData = () => {
     loop.mark(statusPanel, true);
     for (const m of metricPanels) loop.mark(m.panel);
+    const state = (store.status || {}).state || "";
+    if (state !== shownState) {
+      // The surface is an image while the run trains, the heatmap (with its hover) after.
+      if (shownState === "running" || state === "running") loop.mark(figurePanels[2]);
+      shownState = state;
+    }
   };
   const listeners = [
     ["change:controls", drawControls],

@@ -382,9 +382,13 @@ SURFACE = f"{ROOT} .nbk-surface"
 _SURFACE_JS = f"""() => {{
   const el = document.querySelector('{SURFACE}');
   if (!el || !Array.isArray(el.data) || !el.data.length) return null;
+  // While the run trains the surface is an image under the points, after it the heatmap.
+  const heat = el.data.find((t) => t.type === 'heatmap');
+  const points = el.data.filter((t) => t !== heat);
   return {{title: el.layout.title.text, meta: el.layout.meta, width: el.layout.width,
-           z: Array.from(el.data[0].z, (row) => Array.from(row)), names: el.data.slice(1).map((t) => t.name),
-           points: el.data.slice(1).reduce((n, t) => n + t.x.length, 0), type: el.data[0].type}};
+           images: (el.layout.images || []).length, type: el.data[0].type,
+           z: heat ? Array.from(heat.z, (row) => Array.from(row)) : null, names: points.map((t) => t.name),
+           points: points.reduce((n, t) => n + t.x.length, 0)}};
 }}"""
 
 
@@ -400,11 +404,16 @@ def test_the_decision_surface_follows_the_run_and_the_page_stays_responsive(note
     _wait_for(run, lambda: page.evaluate(_SURFACE_JS) is not None, "the decision surface to be drawn")
     titles, start = [], page.evaluate("performance.now()")
     badge = page.locator(f"{ROOT} .nbk-state")
-    title_js = f"() => document.querySelector('{SURFACE}').layout.title.text"  # light: polled 10 times a second
+    title_js = (  # light: polled 10 times a second
+        f"() => {{ const l = document.querySelector('{SURFACE}').layout;"
+        " return [l.title.text, (l.images || []).length]; }"
+    )
+    as_image = 0
     while badge.inner_text() == "running" and len(titles) < 400:
-        shown = page.evaluate(title_js)
+        shown, images = page.evaluate(title_js)
         if not titles or titles[-1] != shown:
             titles.append(shown)
+            as_image += images == 1
         page.wait_for_timeout(100)
     seconds = (page.evaluate("performance.now()") - start) / 1000
     _wait_for(run, lambda: badge.inner_text() == "finished", 'the badge to show "finished"', timeout=120)
@@ -413,6 +422,8 @@ def test_the_decision_surface_follows_the_run_and_the_page_stays_responsive(note
     # still ends on its final step, checked below.
     assert len(titles) >= 2 or seconds < 6, f"the surface did not follow a {seconds:.1f} s run: {titles}"
     assert len(titles) <= seconds + 2, f"{len(titles)} surfaces in {seconds:.1f} s: more than one a second"
+    # While it trains, a new surface is its image redrawn under the points (js/src/lib/surface_image.js).
+    assert as_image >= len(titles) - 1, f"{as_image} of {len(titles)} surfaces drawn as an image while training"
 
     step, final, measured, cost = _python(
         run,
@@ -427,7 +438,8 @@ def test_the_decision_surface_follows_the_run_and_the_page_stays_responsive(note
         describe=lambda: page.evaluate(_SURFACE_JS)["title"],
     )
     shown = page.evaluate(_SURFACE_JS)
-    assert shown["meta"] == {"panel": "surface"} and shown["type"] == "heatmap"
+    # Once the run ended, the heatmap itself (with its hover), no image under it.
+    assert shown["meta"] == {"panel": "surface"} and shown["type"] == "heatmap" and shown["images"] == 0
     np.testing.assert_array_equal(np.float32(shown["z"]), np.float32(final))  # what the kernel measured
     assert shown["names"] == ["class 0", "class 1"] and shown["points"] == 300
     assert shown["width"] <= 460  # keeps its own near-square size in a wide view
