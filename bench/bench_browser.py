@@ -322,7 +322,8 @@ EXPLORER_KEY, EXPLORER_NAME = "explorer", "activation explorer"
 
 # Installed before the page loads (add_init_script). (1) nbkeras loads plotly.js into
 # globalThis[Symbol.for("nbkeras.plotly")] ??= new Map(): a Map set here first is used, and
-# its set() wraps the load so that Plotly.react is timed per call (which plot, how long).
+# its set() wraps the load so that Plotly.react and Plotly.relayout are timed per call
+# (which plot, how long).
 # (2) URL.createObjectURL is watched to name blob: script URLs (anywidget bundles, plotly.js)
 # in the long-animation-frame attribution.
 INIT_JS = r"""
@@ -340,16 +341,20 @@ INIT_JS = r"""
         // plotly.js 4 exports an esbuild namespace (getter-only properties): P.react cannot
         // be reassigned, so nbkeras gets an object that inherits everything from P and has
         // its own, timed react.
-        const react = P.react;
+        // Plotly.relayout is timed too (the live decision surface redraws by relayout),
+        // listed as "<plot> relayout".
         const timed = Object.create(P);
-        Object.defineProperty(timed, 'react', {value: function (gd, ...rest) {
-          const s = performance.now();
-          try { return react.call(P, gd, ...rest); }
-          finally {
-            const cls = gd && gd.classList ? Array.from(gd.classList).filter((c) => c.startsWith('nbk-') && c !== 'nbk-plot') : [];
-            B.react.push([s, performance.now() - s, cls.join('.') || 'plot']);
-          }
-        }});
+        for (const name of ['react', 'relayout']) {
+          const fn = P[name];
+          Object.defineProperty(timed, name, {value: function (gd, ...rest) {
+            const s = performance.now();
+            try { return fn.call(P, gd, ...rest); }
+            finally {
+              const cls = gd && gd.classList ? Array.from(gd.classList).filter((c) => c.startsWith('nbk-') && c !== 'nbk-plot') : [];
+              B.react.push([s, performance.now() - s, (cls.join('.') || 'plot') + (name === 'react' ? '' : ' relayout')]);
+            }
+          }});
+        }
         return timed;
       });
       return set(version, wrapped);
@@ -687,7 +692,7 @@ def _source_label(url: str, blobs: dict[str, str]) -> str:
 
 
 def attribution(data: dict[str, Any], ws: float, we: float, top: int = 6) -> dict[str, Any]:
-    """Where the long animation frames in [ws, we] went, and Plotly.react time per plot."""
+    """Where the long animation frames in [ws, we] went, and Plotly.react/relayout time per plot."""
     frames = [f for f in data["loaf"] if f["s"] < we and f["s"] + f["d"] > ws]
     scripts: dict[str, dict[str, float]] = {}
     for frame in frames:
@@ -1016,7 +1021,9 @@ def markdown(results: list[dict[str, Any]], explorer: dict[str, Any] | None, met
         lines.append("")
     attributed = [r for r in results if "attribution" in r]
     if attributed:
-        lines.append("Where the long frames went (long-animation-frame scripts, top 3; Plotly.react inside them):")
+        lines.append(
+            "Where the long frames went (long-animation-frame scripts, top 3; then every Plotly.react and relayout of the run):"
+        )
         lines.append("")
         for r in attributed:
             a = r["attribution"]
@@ -1034,7 +1041,7 @@ def markdown(results: list[dict[str, Any]], explorer: dict[str, Any] | None, met
                 if r["plotly_load_ms"]
                 else ""
             )
-            lines.append(f"- {r['name']}: " + "; ".join(parts) + (f"; Plotly.react: {react}" if react else "") + load)
+            lines.append(f"- {r['name']}: " + "; ".join(parts) + (f"; Plotly: {react}" if react else "") + load)
         lines.append("")
     noted = [r for r in results if r.get("notes")]
     if noted:

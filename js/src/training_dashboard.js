@@ -315,17 +315,19 @@ function render({ model, el }) {
     const heat = spec.data[0];
     if ((store.status || {}).state !== "running" || !heat || heat.type !== "heatmap") return false;
     const points = spec.data.slice(1);
-    const key = { width: layout.width, theme: currentTheme(), points: pointsKey(points) };
+    const place = imagePlacement(heat.x, heat.y);
+    const key = { width: layout.width, theme: currentTheme(), points: pointsKey(points), place: Object.values(place).join() };
     const pixels = heatmapPixels(heat.z, heat.zmin ?? 0, heat.zmax ?? 1, colorLookup(heat.colorscale));
     surfaceCanvas.width = pixels.width;
     surfaceCanvas.height = pixels.height;
     surfaceCanvas.getContext("2d").putImageData(new ImageData(pixels.pixels, pixels.width, pixels.height), 0, 0);
     const image = {
-      source: surfaceCanvas.toDataURL(), xref: "x", yref: "y", ...imagePlacement(heat.x, heat.y),
+      source: surfaceCanvas.toDataURL(), xref: "x", yref: "y", ...place,
       xanchor: "left", yanchor: "top", sizing: "stretch", layer: "below",
     };
     const same = surfaceShown && Object.keys(key).every((k) => key[k] === surfaceShown[k]);
-    if (same) Plotly.relayout(node, { "images[0]": image, "title.text": layout.title?.text ?? "" });
+    // (`images[0]` given whole would add an image: only its source changes.)
+    if (same) Plotly.relayout(node, { "images[0].source": image.source, "title.text": layout.title?.text ?? "" });
     else Plotly.react(node, points, { ...layout, images: [image] }, PLOT_CONFIG);
     surfaceShown = key;
     return true;

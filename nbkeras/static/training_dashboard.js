@@ -513,6 +513,67 @@ function minMax(x, y, maxPoints) {
   return { x: ox, y: oy };
 }
 
+// src/lib/surface_image.js
+function parseColor2(color) {
+  const text = String(color).trim();
+  let m = /^#([0-9a-f]{6})$/i.exec(text);
+  if (m) return [0, 2, 4].map((i) => parseInt(m[1].slice(i, i + 2), 16));
+  m = /^#([0-9a-f]{3})$/i.exec(text);
+  if (m) return [...m[1]].map((d) => parseInt(d + d, 16));
+  m = /^rgba?\(([^)]*)\)$/i.exec(text);
+  if (m) return m[1].split(",").slice(0, 3).map((v) => Math.round(Number(v)));
+  throw new Error(`unsupported color in a colorscale: ${color}`);
+}
+function colorLookup(colorscale, n = 256) {
+  const stops = colorscale.map(([t, color]) => [Number(t), parseColor2(color)]);
+  const lut = new Uint8Array(n * 3);
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    const t = i / (n - 1);
+    while (s < stops.length - 2 && t > stops[s + 1][0]) s++;
+    const [t0, c0] = stops[s];
+    const [t1, c1] = stops[Math.min(s + 1, stops.length - 1)];
+    const f = t1 > t0 ? Math.min(1, Math.max(0, (t - t0) / (t1 - t0))) : 0;
+    for (let k = 0; k < 3; k++) lut[i * 3 + k] = Math.round(c0[k] + f * (c1[k] - c0[k]));
+  }
+  return lut;
+}
+function heatmapPixels(z, zmin, zmax, lut) {
+  const height = z.length;
+  const width = height ? z[0].length : 0;
+  const pixels = new Uint8ClampedArray(width * height * 4);
+  const last = lut.length / 3 - 1;
+  const span = zmax > zmin ? zmax - zmin : 1;
+  for (let r = 0; r < height; r++) {
+    const row = z[r];
+    const out = (height - 1 - r) * width * 4;
+    for (let c = 0; c < width; c++) {
+      const v = row[c];
+      const o = out + c * 4;
+      if (!Number.isFinite(v)) continue;
+      const i = Math.round(Math.min(1, Math.max(0, (v - zmin) / span)) * last) * 3;
+      pixels[o] = lut[i];
+      pixels[o + 1] = lut[i + 1];
+      pixels[o + 2] = lut[i + 2];
+      pixels[o + 3] = 255;
+    }
+  }
+  return { width, height, pixels };
+}
+function imagePlacement(x, y) {
+  const step = (v) => v.length > 1 ? (v[v.length - 1] - v[0]) / (v.length - 1) : 1;
+  const dx = step(x);
+  const dy = step(y);
+  return { x: x[0] - dx / 2, y: y[y.length - 1] + dy / 2, sizex: dx * x.length, sizey: dy * y.length };
+}
+function pointsKey(traces) {
+  return traces.map((t) => {
+    const x = t.x || [];
+    const y = t.y || [];
+    return `${t.name}:${x.length}:${x[0]},${y[0]}:${x[x.length - 1]},${y[y.length - 1]}`;
+  }).join("|");
+}
+
 // src/training_dashboard.js
 var BROWSER_CAP = 16384;
 var MAX_DRAWN = 1e3;
@@ -776,11 +837,43 @@ function render({ model, el }) {
   }
   function drawFigure(node, panel) {
     if (!Plotly) return;
-    if (panel.spec) {
-      const own = panel.spec.layout.width;
-      const layout = width ? { ...panel.spec.layout, width: own ? Math.min(own, width) : width } : panel.spec.layout;
-      Plotly.react(node, panel.spec.data, layout, PLOT_CONFIG);
-    } else if (node.data) Plotly.purge(node);
+    if (!panel.spec) {
+      if (node.data) Plotly.purge(node);
+      return;
+    }
+    const own = panel.spec.layout.width;
+    const layout = width ? { ...panel.spec.layout, width: own ? Math.min(own, width) : width } : panel.spec.layout;
+    if (node === surfacePlot && drawSurfaceImage(node, panel.spec, layout)) return;
+    surfaceShown = null;
+    Plotly.react(node, panel.spec.data, layout, PLOT_CONFIG);
+  }
+  let surfaceShown = null;
+  const surfaceCanvas = document.createElement("canvas");
+  function drawSurfaceImage(node, spec, layout) {
+    const heat = spec.data[0];
+    if ((store.status || {}).state !== "running" || !heat || heat.type !== "heatmap") return false;
+    const points = spec.data.slice(1);
+    const place = imagePlacement(heat.x, heat.y);
+    const key = { width: layout.width, theme: currentTheme(), points: pointsKey(points), place: Object.values(place).join() };
+    const pixels = heatmapPixels(heat.z, heat.zmin ?? 0, heat.zmax ?? 1, colorLookup(heat.colorscale));
+    surfaceCanvas.width = pixels.width;
+    surfaceCanvas.height = pixels.height;
+    surfaceCanvas.getContext("2d").putImageData(new ImageData(pixels.pixels, pixels.width, pixels.height), 0, 0);
+    const image = {
+      source: surfaceCanvas.toDataURL(),
+      xref: "x",
+      yref: "y",
+      ...place,
+      xanchor: "left",
+      yanchor: "top",
+      sizing: "stretch",
+      layer: "below"
+    };
+    const same = surfaceShown && Object.keys(key).every((k) => key[k] === surfaceShown[k]);
+    if (same) Plotly.relayout(node, { "images[0].source": image.source, "title.text": layout.title?.text ?? "" });
+    else Plotly.react(node, points, { ...layout, images: [image] }, PLOT_CONFIG);
+    surfaceShown = key;
+    return true;
   }
   let shownStatus = "";
   let shownNotices = "";
@@ -801,9 +894,15 @@ function render({ model, el }) {
       for (const n of list) notices.append(h("li", { text: n }));
     }
   }
+  let shownState = "";
   const onData = () => {
     loop.mark(statusPanel, true);
     for (const m of metricPanels) loop.mark(m.panel);
+    const state = (store.status || {}).state || "";
+    if (state !== shownState) {
+      if (shownState === "running" || state === "running") loop.mark(figurePanels[2]);
+      shownState = state;
+    }
   };
   const listeners = [
     ["change:controls", drawControls],
