@@ -580,7 +580,13 @@ function stackPart(ctx) {
     const statusText = status === "ok" ? "ok" : status === "error" ? "error" : "not checked";
     const header = h("div", {
       class: "nbk-layer-header",
-      title: selected ? "selected: the palette adds below this layer (click to unselect)" : "click to select: the palette adds below it"
+      title: selected ? "selected: the palette adds below this layer (click to unselect)" : "click to select: the palette adds below it",
+      attrs: {
+        // (No role="button": the header holds buttons of its own; its label says the state.)
+        tabindex: "0",
+        "data-key": `select:${position}`,
+        "aria-label": `layer ${position}, ${className}${selected ? ", selected" : ""}`
+      }
     }, [
       handle,
       h("span", { class: "nbk-layer-position", text: String(position) }),
@@ -591,9 +597,16 @@ function stackPart(ctx) {
       h("span", { class: "nbk-layer-status", text: statusText, attrs: { "data-status": status } }),
       actions(position)
     ]);
+    const toggle = () => ctx.rpc.request("select_layer", { position: selected ? null : position }, "select_layer");
     header.addEventListener("click", (e) => {
       if (e.target instanceof Element && e.target.closest(INTERACTIVE)) return;
-      ctx.rpc.request("select_layer", { position: selected ? null : position }, "select_layer");
+      toggle();
+    });
+    header.addEventListener("keydown", (e) => {
+      if (e.target !== header || e.key !== "Enter" && e.key !== " ") return;
+      e.preventDefault();
+      e.stopPropagation();
+      toggle();
     });
     li.append(header);
     if (status === "error") li.append(h("div", { class: "nbk-layer-error", attrs: { role: "note" }, text: row.message }));

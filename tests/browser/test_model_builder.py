@@ -190,6 +190,21 @@ def test_builder_add_layer_from_palette(notebook_page, jupyter_server, tmp_path)
     _row(run, 2).locator(":scope > .nbk-layer-header .nbk-layer-class").click()
     _wait_for(run, lambda: _selected(run) == [], "no selection", describe=lambda: f"{_selected(run)}")
     assert _marker(run) == 7
+
+    # From the keyboard: Tab reaches a row's header, Enter selects it, Space unselects it; the
+    # header keeps the focus across the redraw that answers, and the notebook does not scroll.
+    header = _row(run, 3).locator(":scope > .nbk-layer-header")
+    header.focus()
+    page.keyboard.press("Enter")
+    _wait_for(run, lambda: _selected(run) == [3], "row 3 selected by Enter", describe=lambda: f"{_selected(run)}")
+    assert run.execute("print(b.selected)").strip() == "3" and _marker(run) == 4
+    focused = "() => document.activeElement && document.activeElement.getAttribute('data-key')"
+    assert page.evaluate(focused) == "select:3", "the selected row's header lost the keyboard focus"
+    assert header.get_attribute("aria-label") == "layer 3, MaxPooling2D, selected"
+    page.keyboard.press(" ")
+    _wait_for(run, lambda: _selected(run) == [], "row 3 unselected by Space", describe=lambda: f"{_selected(run)}")
+    assert page.evaluate(focused) == "select:3"
+    assert run.execute("print(b.selected)").strip() == "None"
     run.assert_clean()
 
 

@@ -87,9 +87,16 @@ export function stackPart(ctx) {
     dragAndDrop(li, handle, position);
     const name = config.name ? h("span", { class: "nbk-layer-name", text: String(config.name), title: String(config.name) }) : null;
     const statusText = status === "ok" ? "ok" : status === "error" ? "error" : "not checked";
+    // The header selects its layer: a click, or Enter / Space where it has the keyboard focus
+    // (Tab reaches it; it keeps the focus across the redraw that answers, by its data-key).
     const header = h("div", {
       class: "nbk-layer-header",
       title: selected ? "selected: the palette adds below this layer (click to unselect)" : "click to select: the palette adds below it",
+      attrs: {
+        // (No role="button": the header holds buttons of its own; its label says the state.)
+        tabindex: "0", "data-key": `select:${position}`,
+        "aria-label": `layer ${position}, ${className}${selected ? ", selected" : ""}`,
+      },
     }, [
       handle,
       h("span", { class: "nbk-layer-position", text: String(position) }),
@@ -100,9 +107,16 @@ export function stackPart(ctx) {
       h("span", { class: "nbk-layer-status", text: statusText, attrs: { "data-status": status } }),
       actions(position),
     ]);
+    const toggle = () => ctx.rpc.request("select_layer", { position: selected ? null : position }, "select_layer");
     header.addEventListener("click", (e) => {
       if (e.target instanceof Element && e.target.closest(INTERACTIVE)) return;
-      ctx.rpc.request("select_layer", { position: selected ? null : position }, "select_layer");
+      toggle();
+    });
+    header.addEventListener("keydown", (e) => {
+      if (e.target !== header || (e.key !== "Enter" && e.key !== " ")) return;
+      e.preventDefault(); // Space would scroll the notebook
+      e.stopPropagation(); // Enter is Lab's "edit cell" in command mode
+      toggle();
     });
     li.append(header);
     if (status === "error") li.append(h("div", { class: "nbk-layer-error", attrs: { role: "note" }, text: row.message }));
