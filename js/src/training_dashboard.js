@@ -300,8 +300,10 @@ function render({ model, el }) {
     }
     const own = panel.spec.layout.width;
     const layout = width ? { ...panel.spec.layout, width: own ? Math.min(own, width) : width } : panel.spec.layout;
-    if (node === surfacePlot && drawSurfaceImage(node, panel.spec, layout)) return;
-    surfaceShown = null;
+    if (node === surfacePlot) {
+      if (drawSurfaceImage(node, panel.spec, layout)) return;
+      surfaceShown = null; // the heatmap replaces the image: the next image draw is a full one
+    }
     Plotly.react(node, panel.spec.data, layout, PLOT_CONFIG);
   }
 

@@ -65,7 +65,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     twice = [item for item in items if item.path.suffix == ".ipynb" and item.path.resolve() in in_lab]
     if twice:
         config.hook.pytest_deselected(items=twice)
-        items[:] = [item for item in items if item.path.suffix != ".ipynb" or item.path.resolve() not in in_lab]
+        dropped = set(twice)
+        items[:] = [item for item in items if item not in dropped]
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

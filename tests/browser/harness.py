@@ -783,6 +783,10 @@ def _notebook_url(server: JupyterServer, path: str, ui: str) -> str:
     return server.url(f"lab/tree/{path}", reset=True) if ui == "lab" else server.url(f"notebooks/{path}")
 
 
+#: A JS expression: the pictures (SVG data-URL <img>) in the notebook's outputs, as an Array.
+STORED_PICTURES_JS = "Array.from(document.querySelectorAll('.jp-OutputArea-output img[src^=\"data:image/svg+xml\"]'))"
+
+
 def open_stored_notebook(
     page: Page, server: JupyterServer, notebook_path: str | os.PathLike[str], ui: UI = "lab", timeout: float = 60.0
 ) -> NotebookRun:

@@ -122,10 +122,6 @@ def _stored_pictures(path) -> int:
     return len(notebook_pictures(json.loads(path.read_text(encoding="utf-8"))))
 
 
-# The stored outputs' pictures, as <img> elements (SVG data URLs).
-_IMAGES_JS = "Array.from(document.querySelectorAll('.jp-OutputArea-output img[src^=\"data:image/svg+xml\"]'))"
-
-
 def _check_stored_pictures(page, notebook) -> None:
     """A reader who opens the notebook sees its stored dashboards (SVG), not widget errors.
 
@@ -135,9 +131,9 @@ def _check_stored_pictures(page, notebook) -> None:
     expected = _stored_pictures(notebook)
     if notebook.stem != "02_build_a_model":  # the builder has no chart to picture
         assert expected >= 1, f"{notebook.name} stores no picture (run tools/store_notebook_outputs.py)"
-    all_drawn = f"() => {_IMAGES_JS}.length >= {expected} && {_IMAGES_JS}.every(i => i.complete)"
-    page.wait_for_function(all_drawn, timeout=30_000)
-    sizes = page.evaluate(f"() => {_IMAGES_JS}.map(i => [i.naturalWidth, i.naturalHeight])")
+    images = harness.STORED_PICTURES_JS
+    page.wait_for_function(f"() => {images}.length >= {expected} && {images}.every(i => i.complete)", timeout=30_000)
+    sizes = page.evaluate(f"() => {images}.map(i => [i.naturalWidth, i.naturalHeight])")
     assert len(sizes) == expected, sizes
     assert all(w > 200 and h > 100 for w, h in sizes), f"a stored picture did not render: {sizes}"
     assert page.locator(".nbkeras-widget").count() == 0  # no live widget without running

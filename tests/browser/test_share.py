@@ -68,7 +68,7 @@ def test_a_notebook_saved_live_and_shared_shows_its_pictures_without_the_kernel(
 
     page = notebook_page.context.new_page()
     reopened = harness.open_stored_notebook(page, jupyter_server, shared_path, ui="lab")
-    images = "Array.from(document.querySelectorAll('.jp-OutputArea-output img[src^=\"data:image/svg+xml\"]'))"
+    images = harness.STORED_PICTURES_JS
     page.wait_for_function(
         f"() => {images}.length === 2 && {images}.every(i => i.complete && i.naturalWidth > 200)", timeout=30_000
     )
