@@ -142,6 +142,22 @@ def _dashboard_draws(run: NotebookRun) -> dict[str, int]:
     )
 
 
+# Counts, from the page, what may redraw a dashboard panel during a theme switch: the theme
+# notifications nbkeras's views get (lib/theme.js: one when the colors change, one more if they
+# changed again a moment later) and the dashboard's width changing (Lab's theme may restyle
+# scrollbars, and so the notebook's width).
+_WATCH_REDRAW_CAUSES_JS = """() => {
+  const root = document.querySelector('.nbkeras-training-dashboard');
+  const seen = {themes: 0, widths: [], last: Math.floor(root.getBoundingClientRect().width)};
+  globalThis[Symbol.for('nbkeras.theme')].listeners.add(() => { seen.themes += 1; });
+  new ResizeObserver((entries) => {
+    const w = Math.floor(entries[entries.length - 1].contentRect.width);
+    if (w > 0 && w !== seen.last) { seen.widths.push(w); seen.last = w; }
+  }).observe(root);
+  window.__nbkRedrawCauses = seen;
+}"""
+
+
 def _switch_theme(run: NotebookRun, theme: str) -> None:
     """What Settings → Theme does: Lab's own command; then wait for the new colors to apply."""
     run.page.evaluate(
@@ -242,13 +258,17 @@ def test_widgets_and_charts_follow_light_and_dark_themes(notebook_page, jupyter_
         _check_text(run, dark=False)
 
         draws_before = _dashboard_draws(run)
+        page.evaluate(_WATCH_REDRAW_CAUSES_JS)
         _switch_theme(run, DARK)
         dark_plots = _check_plots(run, dark=True)
         _check_text(run, dark=True)
-        # One redraw per panel for a theme change (Lab may also resize the view: one more), not
-        # one per attribute Lab sets or per check.
+        # Every panel redrawn, at most once per cause: a theme notification (at most two for one
+        # change, not one per attribute Lab sets) or a new width; not once per check or frame.
         drawn = {k: n - draws_before.get(k, 0) for k, n in _dashboard_draws(run).items()}
-        assert all(1 <= n <= 2 for n in drawn.values()), f"draws per panel for one theme change: {drawn}"
+        causes = page.evaluate("() => window.__nbkRedrawCauses")
+        assert 1 <= causes["themes"] <= 2, f"theme notifications for one theme change: {causes}"
+        most = causes["themes"] + len(causes["widths"])
+        assert all(1 <= n <= most for n in drawn.values()), f"draws per panel for one theme change: {drawn}; {causes}"
         harness.save_artifacts(page, f"test_themes-{ui}-dark")
         # The charts' papers are the notebook's background, not a box on it.
         assert {p["paper"] for p in dark_plots} == {"#111111"}, dark_plots
