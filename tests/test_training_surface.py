@@ -9,7 +9,7 @@ import pytest
 
 import nbkeras
 from nbkeras import datasets
-from nbkeras.training.figures import surface_figure, surface_z
+from nbkeras.training.figures import surface_figure, surface_tints, surface_z
 from nbkeras.training.presenter import PICTURE_POINTS
 from nbkeras.training.surface import (
     SURFACE_POINTS,
@@ -79,6 +79,9 @@ def test_the_panel_shows_the_models_probabilities_at_that_moment(wire):
     z = np.frombuffer(heatmap["z"]["f32"], dtype="<f4").reshape(heatmap["z"]["shape"])
     np.testing.assert_array_equal(z, final.probabilities[..., 1])
     assert spec["layout"]["meta"] == {"panel": "surface"}
+    # its colors, and how a dark view remakes them (test_the_colorscale_is_its_paper_tints_on_white...)
+    assert heatmap["meta"]["paper_tints"] == surface_tints(2)
+    assert heatmap["colorscale"] == surface_z(final.probabilities)[1]
     # the points: a fixed sample of the training data, coloured by class
     points = spec["data"][1:]
     assert [t["name"] for t in points] == ["class 0", "class 1"]
@@ -200,6 +203,24 @@ def test_the_static_picture_contains_the_final_surface(wire, outputs):
     _, picture = outputs
     svg = picture_svg(picture.updates[-1]["text/html"])
     assert f"decision surface after step {mon.recorder.step}" in svg and "class 1" in svg
+
+
+@pytest.mark.parametrize("classes", [1, 2, 3, 5])
+def test_the_colorscale_is_its_paper_tints_on_white_and_the_figure_carries_them(classes):
+    """A dark view mixes ``meta.paper_tints`` with its own paper (js/src/lib/theme.js themeTraces):
+    on white they must give exactly the figure's colorscale, halves rounded up as the view does."""
+    p = np.full((1, 2, max(classes, 2)) if classes > 1 else (1, 2, 1), 0.5, dtype=np.float32)
+    _, scale = surface_z(p)
+    tints = surface_tints(p.shape[-1])
+    assert [t for t, _, _ in tints] == [t for t, _ in scale]
+    for (_, color, amount), (_, mixed) in zip(tints, scale, strict=True):
+        base = [int(color[i : i + 2], 16) for i in (1, 3, 5)]
+        assert mixed == "rgb({},{},{})".format(*(int(c + (255 - c) * amount + 0.5) for c in base))
+    if classes <= 2:  # the boundary is the paper itself, whatever its color
+        assert tints[1] == [0.5, tints[1][1], 1.0] and scale[1][1] == "rgb(255,255,255)"
+    # 245 + 10 * 0.55 = 250.5: rounded up (Python's round() would give 250, the view 251).
+    assert surface_tints(2)[0][1:] == ["#f58518", 0.55]
+    assert surface_z(np.zeros((1, 1, 2)))[1][0][1] == "rgb(251,200,151)"
 
 
 def test_more_than_two_classes_band_the_colors_by_predicted_class():

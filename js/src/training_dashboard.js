@@ -8,7 +8,7 @@ import { smooth } from "./lib/smooth.js";
 import { minMax } from "./lib/decimate.js";
 import { redrawLoop } from "./lib/redraw.js";
 import { colorLookup, heatmapPixels, imagePlacement, pointsKey } from "./lib/surface_image.js";
-import { currentTheme } from "./lib/theme.js";
+import { currentTheme, themeTraces } from "./lib/theme.js";
 
 const BROWSER_CAP = 16384; // points per series kept in the page, whatever the run length
 const MAX_DRAWN = 1000; // points per trace drawn (min/max per bucket beyond that)
@@ -318,8 +318,10 @@ function render({ model, el }) {
     if ((store.status || {}).state !== "running" || !heat || heat.type !== "heatmap") return false;
     const points = spec.data.slice(1);
     const place = imagePlacement(heat.x, heat.y);
-    const key = { width: layout.width, theme: currentTheme(), points: pointsKey(points), place: Object.values(place).join() };
-    const pixels = heatmapPixels(heat.z, heat.zmin ?? 0, heat.zmax ?? 1, colorLookup(heat.colorscale));
+    const theme = currentTheme();
+    const key = { width: layout.width, theme, points: pointsKey(points), place: Object.values(place).join() };
+    const [colors] = themeTraces([heat], theme); // the pale colors mixed toward the theme's paper
+    const pixels = heatmapPixels(heat.z, heat.zmin ?? 0, heat.zmax ?? 1, colorLookup(colors.colorscale));
     surfaceCanvas.width = pixels.width;
     surfaceCanvas.height = pixels.height;
     surfaceCanvas.getContext("2d").putImageData(new ImageData(pixels.pixels, pixels.width, pixels.height), 0, 0);

@@ -2,7 +2,7 @@
 // run by `node --test js/tests/` (tests/test_js_units.py).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { contrastRatio, parseColor, plotlyTheme, themeLayout, THEME_VARS } from "../src/lib/theme.js";
+import { contrastRatio, parseColor, plotlyTheme, themeLayout, themeTraces, THEME_VARS } from "../src/lib/theme.js";
 
 // What Chromium computes for these variables in JupyterLab 4's own themes
 // (themes/@jupyterlab/theme-{light,dark}-extension/index.css), normalized as the page reads them.
@@ -144,4 +144,33 @@ test("a figure's own template is kept", () => {
 
 test("THEME_VARS names every variable the derivation reads", () => {
   assert.deepEqual(Object.keys(LIGHT).sort(), [...THEME_VARS].sort());
+});
+
+// The decision surface's heatmap as the kernel sends it (nbkeras/training/figures.py): its
+// colorscale mixed toward white, and the same stops as paper tints.
+const SURFACE = {
+  type: "heatmap",
+  z: [[0.2, 0.8]],
+  colorscale: [[0, "rgb(251,200,151)"], [0.5, "rgb(255,255,255)"], [1, "rgb(174,194,216)"]],
+  meta: { surface: true, paper_tints: [[0, "#f58518", 0.55], [0.5, "#f58518", 1], [1, "#4c78a8", 0.55]] },
+};
+
+test("themeTraces mixes a surface's pale colors toward the theme's paper, not white", () => {
+  const points = { type: "scatter", x: [0], y: [0], marker: { color: "#f58518" } };
+  const dark = themeTraces([SURFACE, points], plotlyTheme(DARK));
+  assert.equal(dark[1], points, "a trace without paper tints is kept as it is");
+  assert.deepEqual(SURFACE.colorscale[1], [0.5, "rgb(255,255,255)"], "the input is not modified");
+  const [low, mid, high] = dark[0].colorscale;
+  assert.deepEqual(mid, [0.5, "#111111"], "the boundary is the dark paper itself");
+  // Class 0 stays orange and class 1 blue, each darker than on white, both distinct from the paper.
+  assert.deepEqual(low, [0, "#784514"]);
+  assert.deepEqual(high, [1, "#2c3f55"]);
+  for (const [, color] of [low, high]) assert.ok(contrastRatio(parseColor(color), parseColor("#111111")) > 1.5, color);
+  // On a light page the colors are the kernel's (white is the paper).
+  const light = themeTraces([SURFACE], plotlyTheme(LIGHT))[0].colorscale;
+  assert.deepEqual(light.map(([t, c]) => [t, parseColor(c)]), SURFACE.colorscale.map(([t, c]) => [t, parseColor(c)]));
+  // No theme (outside JupyterLab), or no trace that follows the paper: the same array.
+  const data = [SURFACE];
+  assert.equal(themeTraces(data, null), data);
+  assert.equal(themeTraces([points], plotlyTheme(DARK)).length, 1);
 });

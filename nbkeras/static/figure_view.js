@@ -136,6 +136,18 @@ function themeLayout(layout, theme) {
   }
   return out;
 }
+function themeTraces(data, theme) {
+  if (!theme || !Array.isArray(data) || !data.some((t) => t?.meta?.paper_tints)) return data;
+  const paper = parseColor(theme.colors.background);
+  return data.map((trace) => {
+    const tints = trace?.meta?.paper_tints;
+    if (!Array.isArray(tints)) return trace;
+    return { ...trace, colorscale: tints.map(([t, color, amount]) => [t, toHex(mix(parseColor(color), paper, amount))]) };
+  });
+}
+function mix(color, toward, amount) {
+  return [0, 1, 2].map((i) => Math.round(color[i] + (toward[i] - color[i]) * amount)).concat(1);
+}
 function replace(obj, colors) {
   for (const [k, v] of Object.entries(colors)) if (obj[k] !== void 0) obj[k] = v;
   return obj;
@@ -330,10 +342,11 @@ var THEMED = /* @__PURE__ */ new WeakMap();
 function themedPlotly(Plotly) {
   if (!THEMED.has(Plotly)) {
     const draw = (fn) => (gd, data, layout, config) => {
+      const theme = currentTheme();
       if (data && !Array.isArray(data) && typeof data === "object") {
-        return fn(gd, { ...data, layout: themeLayout(data.layout ?? {}, currentTheme()) });
+        return fn(gd, { ...data, data: themeTraces(data.data, theme), layout: themeLayout(data.layout ?? {}, theme) });
       }
-      return fn(gd, data, themeLayout(layout ?? {}, currentTheme()), config);
+      return fn(gd, themeTraces(data, theme), themeLayout(layout ?? {}, theme), config);
     };
     THEMED.set(Plotly, Object.freeze(Object.create(Plotly, {
       react: { value: draw(Plotly.react) },

@@ -218,6 +218,18 @@ function themeLayout(layout, theme) {
   }
   return out;
 }
+function themeTraces(data, theme) {
+  if (!theme || !Array.isArray(data) || !data.some((t) => t?.meta?.paper_tints)) return data;
+  const paper = parseColor(theme.colors.background);
+  return data.map((trace) => {
+    const tints = trace?.meta?.paper_tints;
+    if (!Array.isArray(tints)) return trace;
+    return { ...trace, colorscale: tints.map(([t, color, amount]) => [t, toHex(mix(parseColor(color), paper, amount))]) };
+  });
+}
+function mix(color, toward, amount) {
+  return [0, 1, 2].map((i) => Math.round(color[i] + (toward[i] - color[i]) * amount)).concat(1);
+}
 function replace(obj, colors) {
   for (const [k, v] of Object.entries(colors)) if (obj[k] !== void 0) obj[k] = v;
   return obj;
@@ -412,10 +424,11 @@ var THEMED = /* @__PURE__ */ new WeakMap();
 function themedPlotly(Plotly) {
   if (!THEMED.has(Plotly)) {
     const draw = (fn) => (gd, data, layout, config) => {
+      const theme = currentTheme();
       if (data && !Array.isArray(data) && typeof data === "object") {
-        return fn(gd, { ...data, layout: themeLayout(data.layout ?? {}, currentTheme()) });
+        return fn(gd, { ...data, data: themeTraces(data.data, theme), layout: themeLayout(data.layout ?? {}, theme) });
       }
-      return fn(gd, data, themeLayout(layout ?? {}, currentTheme()), config);
+      return fn(gd, themeTraces(data, theme), themeLayout(layout ?? {}, theme), config);
     };
     THEMED.set(Plotly, Object.freeze(Object.create(Plotly, {
       react: { value: draw(Plotly.react) },
@@ -856,8 +869,10 @@ function render({ model, el }) {
     if ((store.status || {}).state !== "running" || !heat || heat.type !== "heatmap") return false;
     const points = spec.data.slice(1);
     const place = imagePlacement(heat.x, heat.y);
-    const key = { width: layout.width, theme: currentTheme(), points: pointsKey(points), place: Object.values(place).join() };
-    const pixels = heatmapPixels(heat.z, heat.zmin ?? 0, heat.zmax ?? 1, colorLookup(heat.colorscale));
+    const theme = currentTheme();
+    const key = { width: layout.width, theme, points: pointsKey(points), place: Object.values(place).join() };
+    const [colors] = themeTraces([heat], theme);
+    const pixels = heatmapPixels(heat.z, heat.zmin ?? 0, heat.zmax ?? 1, colorLookup(colors.colorscale));
     surfaceCanvas.width = pixels.width;
     surfaceCanvas.height = pixels.height;
     surfaceCanvas.getContext("2d").putImageData(new ImageData(pixels.pixels, pixels.width, pixels.height), 0, 0);

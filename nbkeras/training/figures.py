@@ -305,10 +305,30 @@ SURFACE_TINT = 0.55  # how far the surface's colors are mixed towards white (the
 
 
 def _tint(color: str, amount: float) -> str:
-    """``color`` (``#rrggbb``) mixed with white: 0 keeps it, 1 is white."""
+    """``color`` (``#rrggbb``) mixed with white: 0 keeps it, 1 is white (halves round up, as in the views)."""
     rgb = [int(color[i : i + 2], 16) for i in (1, 3, 5)]
-    r, g, b = (round(c + (255 - c) * amount) for c in rgb)
+    r, g, b = (math.floor(c + (255 - c) * amount + 0.5) for c in rgb)
     return f"rgb({r},{g},{b})"
+
+
+def surface_tints(classes: int) -> list[list[Any]]:
+    """The surface's colorscale as ``[position, class color, amount]`` stops: the color mixed
+    with the paper by ``amount`` (1 is the paper itself).
+
+    The figure's ``colorscale`` is these mixed with white (the light paper, also the static
+    pictures'); a view in a dark theme mixes them with its own paper (``meta.paper_tints``,
+    js/src/lib/theme.js ``themeTraces``), so a pale region is dark there, not a white box.
+    Two classes (``classes <= 2``): class 0's color through the paper (0.5, the boundary) to
+    class 1's. More: a band per class, from nearly the paper (the model hesitates) to its color.
+    """
+    if classes <= 2:
+        return [[0.0, CLASS_COLORS[0], SURFACE_TINT], [0.5, CLASS_COLORS[0], 1.0], [1.0, CLASS_COLORS[1], SURFACE_TINT]]
+    stops: list[list[Any]] = []
+    for c in range(classes):
+        color = CLASS_COLORS[c % len(CLASS_COLORS)]
+        stops += [[c / classes, color, 0.92], [(c + 0.999) / classes, color, SURFACE_TINT * 0.6]]
+    stops[-1][0] = 1.0
+    return stops
 
 
 def surface_z(probabilities: np.ndarray) -> tuple[np.ndarray, list[list[Any]]]:
@@ -317,7 +337,7 @@ def surface_z(probabilities: np.ndarray) -> tuple[np.ndarray, list[list[Any]]]:
     Two classes: ``P(class 1)``, from class 0's color through white (0.5, the boundary) to
     class 1's. More: each class gets a band of the range, ``(k + confidence) / K`` with
     ``confidence`` the top probability rescaled from ``[1/K, 1]`` to ``[0, 1]``: the predicted
-    class's color, pale where the model hesitates.
+    class's color, pale where the model hesitates. The colors: :func:`surface_tints` on white.
 
     Example:
         >>> z, scale = surface_z(np.array([[[0.2, 0.8]]]))
@@ -326,17 +346,12 @@ def surface_z(probabilities: np.ndarray) -> tuple[np.ndarray, list[list[Any]]]:
     """
     probabilities = np.asarray(probabilities, dtype=np.float32)
     k = probabilities.shape[-1]
+    scale = [[t, _tint(color, amount)] for t, color, amount in surface_tints(k)]
     if k <= 2:
-        low, high = (_tint(c, SURFACE_TINT) for c in CLASS_COLORS[:2])
-        return probabilities[..., -1], [[0.0, low], [0.5, "rgb(255,255,255)"], [1.0, high]]
+        return probabilities[..., -1], scale
     top = probabilities.argmax(axis=-1)
     confidence = np.clip((probabilities.max(axis=-1) - 1.0 / k) / (1.0 - 1.0 / k), 0.0, 1.0)
     z = ((top + 0.999 * confidence) / k).astype(np.float32)
-    scale: list[list[Any]] = []
-    for c in range(k):
-        color = CLASS_COLORS[c % len(CLASS_COLORS)]
-        scale += [[c / k, _tint(color, 0.92)], [(c + 0.999) / k, _tint(color, SURFACE_TINT * 0.6)]]
-    scale[-1][0] = 1.0
     return z, scale
 
 
@@ -364,7 +379,7 @@ def surface_figure(snapshot: Any, *, max_points: int | None = None) -> dict[str,
         "showscale": False,
         "showlegend": False,
         "name": "surface",
-        "meta": {"surface": True},
+        "meta": {"surface": True, "paper_tints": surface_tints(probabilities.shape[-1])},
     }
     if k == 2:
         heatmap["hovertemplate"] = "(%{x:.2f}, %{y:.2f})<br>P(class 1) %{z:.2f}<extra></extra>"

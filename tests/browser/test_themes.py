@@ -209,6 +209,14 @@ def _check_plots(run: NotebookRun, dark: bool) -> list[dict[str, Any]]:
     return seen
 
 
+def _surface_colors(run: NotebookRun) -> dict[str, Any]:
+    """The decision surface's heatmap as drawn: its type and colorscale (the run has ended)."""
+    return run.page.evaluate(
+        """() => { const gd = document.querySelector('.nbkeras-training-dashboard [data-panel=surface]');
+                   const t = gd.data[0]; return {type: t.type, colorscale: t.colorscale}; }"""
+    )
+
+
 def _check_text(run: NotebookRun, dark: bool) -> None:
     found = run.page.evaluate(_TEXT_JS)
     texts = found["texts"]
@@ -270,14 +278,18 @@ def test_widgets_and_charts_follow_light_and_dark_themes(notebook_page, jupyter_
         most = causes["themes"] + len(causes["widths"])
         assert all(1 <= n <= most for n in drawn.values()), f"draws per panel for one theme change: {drawn}; {causes}"
         harness.save_artifacts(page, f"test_themes-{ui}-dark")
-        # The charts' papers are the notebook's background, not a box on it.
+        # The charts' papers are the notebook's background, not a box on it; so is the decision
+        # surface's boundary (its pale colors mixed toward the dark paper, not white).
         assert {p["paper"] for p in dark_plots} == {"#111111"}, dark_plots
+        surface = _surface_colors(run)
+        assert surface["type"] == "heatmap" and surface["colorscale"][1] == [0.5, "#111111"], surface
 
         _switch_theme(run, LIGHT)
         light_plots = _check_plots(run, dark=False)
         _check_text(run, dark=False)
         harness.save_artifacts(page, f"test_themes-{ui}-light")
         assert {p["paper"] for p in light_plots} == {"#ffffff"}, light_plots
+        assert _surface_colors(run)["colorscale"][1] == [0.5, "#ffffff"]
         run.assert_clean()
     finally:
         # The theme is a user setting of the session's server: later tests start in light.

@@ -2,7 +2,7 @@
 // once per page, without touching a Plotly global the page may already have. Views get it
 // *themed*: its `react` and `newPlot` draw every figure in JupyterLab's theme (lib/theme.js).
 
-import { currentTheme, themeLayout } from "./theme.js";
+import { currentTheme, themeLayout, themeTraces } from "./theme.js";
 import { redrawLoop } from "./redraw.js";
 
 const CACHE = Symbol.for("nbkeras.plotly");
@@ -24,7 +24,8 @@ const THEMED = new WeakMap();
 
 /**
  * Plotly whose `react` and `newPlot` put the page's theme under each figure's layout
- * (`themeLayout`); every other function is Plotly's own. One theme lookup per draw: the
+ * (`themeLayout`) and into the traces that follow the paper (`themeTraces`); every other
+ * function is Plotly's own. One theme lookup per draw: the
  * theme itself is computed once per theme change.
  * @param {any} Plotly
  * @returns {any}
@@ -32,10 +33,11 @@ const THEMED = new WeakMap();
 export function themedPlotly(Plotly) {
   if (!THEMED.has(Plotly)) {
     const draw = (fn) => (gd, data, layout, config) => {
+      const theme = currentTheme();
       if (data && !Array.isArray(data) && typeof data === "object") { // react(gd, {data, layout, config})
-        return fn(gd, { ...data, layout: themeLayout(data.layout ?? {}, currentTheme()) });
+        return fn(gd, { ...data, data: themeTraces(data.data, theme), layout: themeLayout(data.layout ?? {}, theme) });
       }
-      return fn(gd, data, themeLayout(layout ?? {}, currentTheme()), config);
+      return fn(gd, themeTraces(data, theme), themeLayout(layout ?? {}, theme), config);
     };
     THEMED.set(Plotly, Object.freeze(Object.create(Plotly, {
       react: { value: draw(Plotly.react) },

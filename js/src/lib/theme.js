@@ -175,6 +175,32 @@ export function themeLayout(layout, theme) {
   return out;
 }
 
+/**
+ * A figure's traces in the theme: a trace whose colors were mixed toward the light paper
+ * (`meta.paper_tints`, a colorscale as `[position, color, amount]` stops: `color` mixed with
+ * the paper by `amount`, 1 being the paper itself; nbkeras/training/figures.py surface_tints)
+ * gets its colorscale mixed toward the theme's background instead, so that a pale region is
+ * dark on a dark page, not a white box. Other traces are kept (the same objects); the input
+ * is not modified.
+ * @param {any[]} data
+ * @param {PlotlyTheme | null} theme
+ * @returns {any[]}
+ */
+export function themeTraces(data, theme) {
+  if (!theme || !Array.isArray(data) || !data.some((t) => t?.meta?.paper_tints)) return data;
+  const paper = parseColor(theme.colors.background);
+  return data.map((trace) => {
+    const tints = trace?.meta?.paper_tints;
+    if (!Array.isArray(tints)) return trace;
+    return { ...trace, colorscale: tints.map(([t, color, amount]) => [t, toHex(mix(parseColor(color), paper, amount))]) };
+  });
+}
+
+/** `color` mixed with `toward` by `amount` (0 keeps `color`, 1 is `toward`), opaque. */
+function mix(color, toward, amount) {
+  return [0, 1, 2].map((i) => Math.round(color[i] + (toward[i] - color[i]) * amount)).concat(1);
+}
+
 /** Replace the keys of `colors` that `obj` sets (only those). */
 function replace(obj, colors) {
   for (const [k, v] of Object.entries(colors)) if (obj[k] !== undefined) obj[k] = v;
