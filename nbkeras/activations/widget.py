@@ -402,12 +402,14 @@ class ActivationExplorer(NbKerasWidget):
             "data": traces,
             "layout": {
                 "height": 340,
-                "margin": {"l": 50, "r": 10, "t": 30, "b": 40},
-                "xaxis": {**axis, "domain": [0, 0.47], "title": {"text": "x"}},
-                "xaxis2": {**axis, "domain": [0.53, 1], "title": {"text": "x"}},
+                "margin": {"l": 50, "r": 10, "t": 46, "b": 40},  # t: one legend row (the view adds the others)
+                # The gap holds f′'s axis title and tick labels at a half-screen width too.
+                "xaxis": {**axis, "domain": [0, 0.44], "title": {"text": "x"}},
+                "xaxis2": {**axis, "domain": [0.58, 1], "title": {"text": "x"}},
                 "yaxis": {"title": {"text": "f(x)"}, "gridcolor": "#eee"},
                 "yaxis2": {"title": {"text": "f′(x) = df/dx  (autodiff)"}, "anchor": "x2", "gridcolor": "#eee"},
-                "legend": {"orientation": "h", "y": 1.12},
+                # Above the plots; the view gives its rows room (js/src/lib/legend.js), however many curves.
+                "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
                 "plot_bgcolor": "white",
                 "uirevision": "curves",
             },

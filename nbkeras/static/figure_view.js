@@ -328,6 +328,58 @@ function createScheduler() {
   };
 }
 
+// src/lib/legend.js
+var SYMBOL_PX = 40;
+var ITEM_GAP_PX = 5;
+var ROW_PX = 20;
+var GROUP_GAP_PX = 10;
+var DEFAULT_FONT = '12px "Open Sans", verdana, arial, sans-serif';
+function legendNames(data) {
+  const names = [];
+  const groups = /* @__PURE__ */ new Set();
+  for (const trace of data || []) {
+    if (!trace || trace.showlegend === false || trace.name == null) continue;
+    if (trace.legendgroup != null) {
+      if (groups.has(trace.legendgroup)) continue;
+      groups.add(trace.legendgroup);
+    }
+    names.push(String(trace.name));
+  }
+  return names;
+}
+function legendRows(itemWidths, width) {
+  let rows = itemWidths.length ? 1 : 0;
+  let x = 0;
+  for (const text of itemWidths) {
+    const w = SYMBOL_PX + text + ITEM_GAP_PX;
+    if (x > 0 && x + w > width) {
+      rows += 1;
+      x = 0;
+    }
+    x += w;
+  }
+  return rows;
+}
+function legendRoom(layout, data, width, measure) {
+  const legend = layout?.legend;
+  if (!width || !legend || legend.orientation !== "h" || !(Number(legend.y) >= 1) || !layout.height) return layout;
+  const margin = { l: 80, r: 80, t: 100, b: 80, ...layout.margin };
+  const size = legend.font?.size ?? layout.font?.size ?? 12;
+  const font = `${size}px ${legend.font?.family ?? layout.font?.family ?? DEFAULT_FONT.replace(/^12px /, "")}`;
+  const rows = legendRows(legendNames(data).map((name) => measure(name, font)), width - margin.l - margin.r);
+  if (rows <= 1) return layout;
+  const grouped = (data || []).some((trace) => trace?.legendgroup != null);
+  const row = ROW_PX * size / 12 + (grouped ? legend.tracegroupgap ?? GROUP_GAP_PX : 0);
+  const extra = Math.ceil((rows - 1) * row);
+  return { ...layout, height: layout.height + extra, margin: { ...margin, t: margin.t + extra } };
+}
+var canvas = null;
+function measureText(text, font) {
+  canvas ??= document.createElement("canvas").getContext("2d");
+  canvas.font = font;
+  return canvas.measureText(text).width;
+}
+
 // src/lib/plotly.js
 var CACHE = Symbol.for("nbkeras.plotly");
 async function loadPlotly(model) {
@@ -400,23 +452,34 @@ function fromWire(spec) {
 async function bindFigure(model, el, trait) {
   const Plotly = await loadPlotly(model);
   let figure = null;
+  let drawnHeight = null;
   const decode = () => {
     const spec = model.get(trait);
     figure = spec && spec.data ? fromWire(spec) : null;
   };
+  const layoutAt = (width) => legendRoom(figure.layout, figure.data, width, measureText);
   const draw = () => {
-    if (figure) Plotly.react(el, figure.data, figure.layout, { responsive: true, displaylogo: false });
+    if (!figure) return;
+    const layout = layoutAt(el.clientWidth);
+    drawnHeight = layout.height;
+    Plotly.react(el, figure.data, layout, { responsive: true, displaylogo: false });
   };
   const changed = () => {
     decode();
     draw();
   };
   const loop = redrawLoop();
-  loop.panel(draw, el);
+  const panel = loop.panel(draw, el);
+  const resize = new ResizeObserver((entries) => {
+    const width = Math.floor(entries[entries.length - 1].contentRect.width);
+    if (figure && width > 0 && layoutAt(width).height !== drawnHeight) loop.mark(panel, true);
+  });
+  resize.observe(el);
   changed();
   model.on(`change:${trait}`, changed);
   return () => {
     model.off(`change:${trait}`, changed);
+    resize.disconnect();
     loop.dispose();
     Plotly.purge(el);
   };

@@ -4,6 +4,7 @@
 
 import { currentTheme, themeLayout, themeTraces } from "./theme.js";
 import { redrawLoop } from "./redraw.js";
+import { legendRoom, measureText } from "./legend.js";
 
 const CACHE = Symbol.for("nbkeras.plotly");
 
@@ -114,7 +115,9 @@ export function fromWire(spec) {
 /**
  * Draw the figure held in a synced trait into `el`, and redraw whenever it changes (at once:
  * a change is a user's action). The figure is also a panel of the page's redraw scheduler,
- * which redraws it when the theme changes (once it is on screen).
+ * which redraws it when the theme changes (once it is on screen). A horizontal legend above
+ * the plots gets the rows it needs at the figure's width (lib/legend.js), again when the
+ * width changes the number of rows.
  * @param {any} model
  * @param {HTMLElement} el
  * @param {string} trait name of a trait holding a figure spec ({data, layout})
@@ -123,23 +126,35 @@ export function fromWire(spec) {
 export async function bindFigure(model, el, trait) {
   const Plotly = await loadPlotly(model);
   let figure = null; // decoded once per change of the trait
+  let drawnHeight = null;
   const decode = () => {
     const spec = model.get(trait);
     figure = spec && spec.data ? fromWire(spec) : null;
   };
+  const layoutAt = (width) => legendRoom(figure.layout, figure.data, width, measureText);
   const draw = () => {
-    if (figure) Plotly.react(el, figure.data, figure.layout, { responsive: true, displaylogo: false });
+    if (!figure) return;
+    const layout = layoutAt(el.clientWidth);
+    drawnHeight = layout.height;
+    Plotly.react(el, figure.data, layout, { responsive: true, displaylogo: false });
   };
   const changed = () => {
     decode();
     draw();
   };
   const loop = redrawLoop();
-  loop.panel(draw, el);
+  const panel = loop.panel(draw, el);
+  // Plotly (responsive) follows the new width itself; a redraw only when the legend's rows change.
+  const resize = new ResizeObserver((entries) => {
+    const width = Math.floor(entries[entries.length - 1].contentRect.width);
+    if (figure && width > 0 && layoutAt(width).height !== drawnHeight) loop.mark(panel, true);
+  });
+  resize.observe(el);
   changed();
   model.on(`change:${trait}`, changed);
   return () => {
     model.off(`change:${trait}`, changed);
+    resize.disconnect();
     loop.dispose();
     Plotly.purge(el);
   };
