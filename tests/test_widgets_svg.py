@@ -202,6 +202,24 @@ def test_the_legend_needs_two_named_traces_and_showlegend():
     assert "b" not in _texts(_root(figure_svg(spec)))
 
 
+def test_a_legend_swatch_is_its_traces_own_colour():
+    """The training-health picture's legend showed the colorway's orange and green for bars drawn red
+    and orange: a swatch takes the trace's colour (a line's, else its one marker colour), as plotly.js."""
+    bar = {"type": "bar", "orientation": "h", "y": ["a", "b"]}
+    spec = {
+        "data": [
+            {**bar, "x": [1, 2], "name": "norm", "marker": {"color": "#4c78a8"}},
+            {**bar, "x": [0.1, 0.2], "name": "dead", "marker": {"color": "#e45756"}},
+            {**bar, "x": [0.3, 0.1], "name": "colorway"},  # no colour of its own: the colorway's third
+        ]
+    }
+    root = _root(figure_svg(spec))
+    swatches = [r.get("fill") for r in root.iter(f"{NS}rect") if r.get("width") == "10" and r.get("height") == "10"]
+    assert swatches == ["#4c78a8", "#e45756", "#2ca02c"]
+    fills = [r.get("fill") for r in root.iter(f"{NS}rect")]
+    assert fills.count("#e45756") == 3  # two bars and the swatch
+
+
 # -- heatmaps ------------------------------------------------------------------------------------------------
 def test_a_heatmap_has_one_rect_per_cell_coloured_by_its_scale():
     z = np.arange(12, dtype=float).reshape(3, 4)

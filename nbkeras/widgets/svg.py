@@ -949,12 +949,15 @@ def _read(spec: Any) -> _Figure | None:
                 axis_spec = layout.get(_axis_key(name))
                 figure.axes[name] = _Axis(name, axis_spec if isinstance(axis_spec, Mapping) else {})
         line = t.get("line") if isinstance(t.get("line"), Mapping) else {}
-        # as in plotly.js, markers take the line's colour unless given their own
-        color = (
-            line.get("color")
-            if kind == "scatter" and isinstance(line.get("color"), str)
-            else figure.theme.colorway[i % len(figure.theme.colorway)]
-        )
+        marker = t.get("marker") if isinstance(t.get("marker"), Mapping) else {}
+        # The trace's own colour, as plotly.js picks it (the legend's swatch, the markers' default):
+        # a line's colour, else one marker colour for the whole trace (a bar's), else the colorway's.
+        if kind == "scatter" and isinstance(line.get("color"), str):
+            color = line["color"]
+        elif isinstance(marker.get("color"), str):
+            color = marker["color"]
+        else:
+            color = figure.theme.colorway[i % len(figure.theme.colorway)]
         figure.traces.append(_Trace(i, kind, t, figure.axes[names[0]], figure.axes[names[1]], color, z=z))
     for trace in figure.traces:  # every category is seen before anything is placed
         raw_x, raw_y = trace.raw()
