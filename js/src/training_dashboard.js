@@ -9,6 +9,7 @@ import { minMax } from "./lib/decimate.js";
 import { redrawLoop } from "./lib/redraw.js";
 import { colorLookup, heatmapPixels, imagePlacement, pointsKey } from "./lib/surface_image.js";
 import { currentTheme, themeTraces } from "./lib/theme.js";
+import { legendRoom, measureText } from "./lib/legend.js";
 
 const BROWSER_CAP = 16384; // points per series kept in the page, whatever the run length
 const MAX_DRAWN = 1000; // points per trace drawn (min/max per bucket beyond that)
@@ -241,7 +242,7 @@ function render({ model, el }) {
       const layout = structuredClone(m.spec.layout || {});
       if (layout.meta?.log_scale_follows && layout.yaxis) layout.yaxis.type = logValue ? "log" : "linear";
       if (width) layout.width = width;
-      m.layout = layout;
+      m.layout = legendRoom(layout, m.spec.data, width, measureText); // a wrapped legend gets its rows
     }
     return m.layout;
   }
@@ -298,8 +299,12 @@ function render({ model, el }) {
       if (node.data) Plotly.purge(node);
       return;
     }
+    // At most its own width (the surface), at least its min_width (the health figure: the
+    // panel scrolls sideways in a narrower view), else the view's.
     const own = panel.spec.layout.width;
-    const layout = width ? { ...panel.spec.layout, width: own ? Math.min(own, width) : width } : panel.spec.layout;
+    const least = Number(panel.spec.layout.meta?.min_width) || 0;
+    const sized = width ? { ...panel.spec.layout, width: Math.max(least, own ? Math.min(own, width) : width) } : panel.spec.layout;
+    const layout = legendRoom(sized, panel.spec.data, sized.width ?? 0, measureText);
     if (node === surfacePlot) {
       if (drawSurfaceImage(node, panel.spec, layout)) return;
       surfaceShown = null; // the heatmap replaces the image: the next image draw is a full one

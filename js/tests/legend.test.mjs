@@ -61,6 +61,7 @@ test("legendRoom leaves a layout alone when its legend fits or is not a row abov
     { ...LAYOUT, legend: { orientation: "h", y: -0.2 } },
     { ...LAYOUT, height: undefined }, // a figure that follows its container's height
     { ...LAYOUT, legend: undefined },
+    { ...LAYOUT, showlegend: false }, // a dashboard's metric panels but the first
   ]) assert.equal(legendRoom(layout, many, 900, measure), layout);
   assert.equal(legendRoom(LAYOUT, many, 0, measure), LAYOUT, "no width yet (not on the page)");
 });

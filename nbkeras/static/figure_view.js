@@ -363,6 +363,7 @@ function legendRows(itemWidths, width) {
 function legendRoom(layout, data, width, measure) {
   const legend = layout?.legend;
   if (!width || !legend || legend.orientation !== "h" || !(Number(legend.y) >= 1) || !layout.height) return layout;
+  if (layout.showlegend === false) return layout;
   const margin = { l: 80, r: 80, t: 100, b: 80, ...layout.margin };
   const size = legend.font?.size ?? layout.font?.size ?? 12;
   const font = `${size}px ${legend.font?.family ?? layout.font?.family ?? DEFAULT_FONT.replace(/^12px /, "")}`;

@@ -410,6 +410,59 @@ function createScheduler() {
   };
 }
 
+// src/lib/legend.js
+var SYMBOL_PX = 40;
+var ITEM_GAP_PX = 5;
+var ROW_PX = 20;
+var GROUP_GAP_PX = 10;
+var DEFAULT_FONT = '12px "Open Sans", verdana, arial, sans-serif';
+function legendNames(data) {
+  const names = [];
+  const groups = /* @__PURE__ */ new Set();
+  for (const trace of data || []) {
+    if (!trace || trace.showlegend === false || trace.name == null) continue;
+    if (trace.legendgroup != null) {
+      if (groups.has(trace.legendgroup)) continue;
+      groups.add(trace.legendgroup);
+    }
+    names.push(String(trace.name));
+  }
+  return names;
+}
+function legendRows(itemWidths, width) {
+  let rows = itemWidths.length ? 1 : 0;
+  let x = 0;
+  for (const text of itemWidths) {
+    const w = SYMBOL_PX + text + ITEM_GAP_PX;
+    if (x > 0 && x + w > width) {
+      rows += 1;
+      x = 0;
+    }
+    x += w;
+  }
+  return rows;
+}
+function legendRoom(layout, data, width, measure) {
+  const legend = layout?.legend;
+  if (!width || !legend || legend.orientation !== "h" || !(Number(legend.y) >= 1) || !layout.height) return layout;
+  if (layout.showlegend === false) return layout;
+  const margin = { l: 80, r: 80, t: 100, b: 80, ...layout.margin };
+  const size = legend.font?.size ?? layout.font?.size ?? 12;
+  const font = `${size}px ${legend.font?.family ?? layout.font?.family ?? DEFAULT_FONT.replace(/^12px /, "")}`;
+  const rows = legendRows(legendNames(data).map((name) => measure(name, font)), width - margin.l - margin.r);
+  if (rows <= 1) return layout;
+  const grouped = (data || []).some((trace) => trace?.legendgroup != null);
+  const row = ROW_PX * size / 12 + (grouped ? legend.tracegroupgap ?? GROUP_GAP_PX : 0);
+  const extra = Math.ceil((rows - 1) * row);
+  return { ...layout, height: layout.height + extra, margin: { ...margin, t: margin.t + extra } };
+}
+var canvas = null;
+function measureText(text, font) {
+  canvas ??= document.createElement("canvas").getContext("2d");
+  canvas.font = font;
+  return canvas.measureText(text).width;
+}
+
 // src/lib/plotly.js
 var CACHE = Symbol.for("nbkeras.plotly");
 async function loadPlotly(model) {
@@ -801,7 +854,7 @@ function render({ model, el }) {
       const layout = structuredClone(m.spec.layout || {});
       if (layout.meta?.log_scale_follows && layout.yaxis) layout.yaxis.type = logValue ? "log" : "linear";
       if (width) layout.width = width;
-      m.layout = layout;
+      m.layout = legendRoom(layout, m.spec.data, width, measureText);
     }
     return m.layout;
   }
@@ -855,7 +908,9 @@ function render({ model, el }) {
       return;
     }
     const own = panel.spec.layout.width;
-    const layout = width ? { ...panel.spec.layout, width: own ? Math.min(own, width) : width } : panel.spec.layout;
+    const least = Number(panel.spec.layout.meta?.min_width) || 0;
+    const sized = width ? { ...panel.spec.layout, width: Math.max(least, own ? Math.min(own, width) : width) } : panel.spec.layout;
+    const layout = legendRoom(sized, panel.spec.data, sized.width ?? 0, measureText);
     if (node === surfacePlot) {
       if (drawSurfaceImage(node, panel.spec, layout)) return;
       surfaceShown = null;

@@ -171,6 +171,9 @@ def fill_metric_figure(
     return {"data": data, "layout": spec["layout"]}
 
 
+HEALTH_MIN_WIDTH = 560  # px: the narrowest the health figure reads at (see its layout's meta)
+
+
 def health_figure(report: Any, *, epoch: int) -> dict[str, Any]:
     """Per-layer gradient norms (log) and dead / saturated fractions from a health probe."""
     layers = list(report.layers)
@@ -214,23 +217,32 @@ def health_figure(report: Any, *, epoch: int) -> dict[str, Any]:
             },
         ],
         "layout": {
-            "height": 110 + 24 * len(names),
-            "margin": {"l": 200, "r": 10, "t": 40, "b": 40},
+            "height": 134 + 24 * len(names),
+            "margin": {"l": 200, "r": 10, "t": 64, "b": 40},  # t: the title, then one legend row
             "barmode": "group",
             "title": {
                 "text": f"training health on the probe batch after epoch {epoch + 1} (loss {report.loss:.4g})",
                 "font": {"size": 13},
+                # at the top, however many rows the legend under it takes (not centred in the margin)
+                "yref": "container",
+                "y": 1,
+                "yanchor": "top",
+                "pad": {"t": 12},
             },
             "xaxis": {
                 "domain": [0, 0.48],
                 "type": "log",
                 "title": {"text": "gradient norm (log)"},
                 "exponentformat": "e",
+                "nticks": 5,  # labels stay flat in a narrow view
             },
-            "xaxis2": {"domain": [0.52, 1], "range": [0, 1], "title": {"text": "fraction of units"}},
+            "xaxis2": {"domain": [0.52, 1], "range": [0, 1], "title": {"text": "fraction of units"}, "nticks": 5},
             "yaxis": {"autorange": "reversed", "automargin": True},
-            "legend": {"orientation": "h", "y": 1.12},
+            "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom"},  # the view adds rows (lib/legend.js)
             "uirevision": "health",
+            # Two bar charts side by side under long layer names: narrower, their labels collide.
+            # A view narrower than this draws it this wide and scrolls it sideways.
+            "meta": {"panel": "health", "min_width": HEALTH_MIN_WIDTH},
         },
     }
 

@@ -787,6 +787,39 @@ def _notebook_url(server: JupyterServer, path: str, ui: str) -> str:
 STORED_PICTURES_JS = "Array.from(document.querySelectorAll('.jp-OutputArea-output img[src^=\"data:image/svg+xml\"]'))"
 
 
+#: A JS function of a Plotly div's selector: how its legend and plots were laid out, as drawn.
+#: ``items`` legend entries, ``legendTop``/``legendBottom`` their extent, ``plotTop`` the highest
+#: plot area's top, ``plotHeight`` the first plot area's height and ``planned`` the one the figure
+#: asked for (Plotly's own resize drops ``layout.height``: the full layout's is read), ``svgTop``
+#: and ``svgWidth`` the figure's, ``title`` the figure title's box and ``axisTitles`` the x axes'
+#: title boxes (left to right), ``firstPlotRight``/``title2Left`` where f's plot ends and the
+#: second y axis's title begins. null before the figure's first draw.
+FIGURE_LAYOUT_JS = """(sel) => {
+  const gd = document.querySelector(sel);
+  if (!gd || !gd.querySelector('svg.main-svg')) return null;
+  const box = (el) => {
+    const r = el.getBoundingClientRect();
+    return {left: r.left, right: r.right, top: r.top, bottom: r.bottom};
+  };
+  const items = Array.from(gd.querySelectorAll('.legend .traces')).map(box);
+  const plots = Array.from(gd.querySelectorAll('.draglayer .nsewdrag')).map((el) => el.getBoundingClientRect())
+    .sort((a, b) => a.left - b.left);
+  const svg = gd.querySelector('svg.main-svg').getBoundingClientRect();
+  const title = gd.querySelector('.g-gtitle text');
+  const title2 = gd.querySelector('.g-y2title text');
+  return {
+    items: items.length, legendBottom: Math.max(...items.map((r) => r.bottom)),
+    legendTop: Math.min(...items.map((r) => r.top)), svgTop: svg.top, svgWidth: svg.width,
+    plotTop: Math.min(...plots.map((r) => r.top)), plotHeight: plots[0].height,
+    planned: gd._fullLayout.height - gd.layout.margin.t - gd.layout.margin.b,
+    title: title ? box(title) : null,
+    axisTitles: Array.from(gd.querySelectorAll('.g-xtitle text, .g-x2title text')).map(box)
+      .sort((a, b) => a.left - b.left),
+    firstPlotRight: plots[0].right, title2Left: title2 ? title2.getBoundingClientRect().left : null,
+  };
+}"""
+
+
 def open_stored_notebook(
     page: Page, server: JupyterServer, notebook_path: str | os.PathLike[str], ui: UI = "lab", timeout: float = 60.0
 ) -> NotebookRun:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from harness import NotebookRun, run_notebook, wait_until, write_notebook
+from harness import FIGURE_LAYOUT_JS, NotebookRun, run_notebook, wait_until, write_notebook
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -239,26 +239,6 @@ _CARD_FIT_JS = """(root) => Array.from(document.querySelectorAll(`${root} .nbk-c
 }))"""
 
 
-# The curves figure's legend and plot areas, as drawn: where every legend item ends, where the
-# plots begin, and where f′'s axis title sits against f's plot.
-_CURVES_LAYOUT_JS = """(sel) => {
-  const gd = document.querySelector(sel);
-  const box = (el) => el.getBoundingClientRect();
-  const items = Array.from(gd.querySelectorAll('.legend .traces')).map(box);
-  const plots = Array.from(gd.querySelectorAll('.draglayer .nsewdrag')).map(box).sort((a, b) => a.left - b.left);
-  const svg = box(gd.querySelector('svg.main-svg'));
-  const title2 = gd.querySelector('.g-y2title text');
-  return {
-    items: items.length, legendBottom: Math.max(...items.map((r) => r.bottom)),
-    legendTop: Math.min(...items.map((r) => r.top)), svgTop: svg.top,
-    plotTop: Math.min(...plots.map((r) => r.top)), plotHeight: plots[0].height,
-    // what the drawn figure plans for its plots (Plotly's own resize drops layout.height: read the full one)
-    planned: gd._fullLayout.height - gd.layout.margin.t - gd.layout.margin.b,
-    firstPlotRight: plots[0].right, title2Left: title2 ? box(title2).left : null,
-  };
-}"""
-
-
 def test_no_formula_is_clipped_at_the_default_width(notebook_page, jupyter_server, tmp_path):
     """Every activation's card at once: each formula (f and f′) fits its card, each card its row;
     the curves' legend (one item per activation) takes rows of its own above the plots."""
@@ -280,16 +260,16 @@ def test_no_formula_is_clipped_at_the_default_width(notebook_page, jupyter_serve
         assert cards[0]["row"][0] <= cards[0]["row"][1], f"at {width} px the cards overflow their row"
 
         def legend_clear(width: int = width) -> bool:
-            at = run.page.evaluate(_CURVES_LAYOUT_JS, CURVES)
-            return at["items"] == int(names) and at["legendBottom"] <= at["plotTop"]
+            at = run.page.evaluate(FIGURE_LAYOUT_JS, CURVES)
+            return at is not None and at["items"] == int(names) and at["legendBottom"] <= at["plotTop"]
 
         _wait_for(
             run,
             legend_clear,
             f"the curves' legend above the plots at {width} px",
-            describe=lambda: str(run.page.evaluate(_CURVES_LAYOUT_JS, CURVES)),
+            describe=lambda: str(run.page.evaluate(FIGURE_LAYOUT_JS, CURVES)),
         )
-        at = run.page.evaluate(_CURVES_LAYOUT_JS, CURVES)
+        at = run.page.evaluate(FIGURE_LAYOUT_JS, CURVES)
         # every row drawn (not scrolled in a box), in the room the view made: the plots as tall as
         # the kernel's figure has them (Plotly did not have to push them down for the legend)
         assert at["legendTop"] >= at["svgTop"], at

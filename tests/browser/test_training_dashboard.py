@@ -17,7 +17,9 @@ from typing import Any
 import harness
 import numpy as np
 import pytest
-from harness import NotebookRun, run_notebook, wait_until, write_notebook
+from harness import FIGURE_LAYOUT_JS, NotebookRun, run_notebook, wait_until, write_notebook
+
+from nbkeras.training.figures import HEALTH_MIN_WIDTH
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -302,6 +304,38 @@ def test_blocking_fit_ends_finished_with_every_step(notebook_page, jupyter_serve
         opacity = page.locator(f"{ROOT} {control}").evaluate("el => Number(getComputedStyle(el).opacity)")
         assert opacity < 0.6, (control, opacity)
     assert page.locator(f"{ROOT} .nbk-controls-reason").inner_text() == "Run finished."
+
+    # The health panel reads at any width: its title, then its legend's rows, then the bars, and
+    # the two charts' axis titles apart -- drawn at least HEALTH_MIN_WIDTH wide (a narrower view
+    # scrolls it sideways), its legend given the rows it wraps to (lib/legend.js).
+    health = f"{ROOT} .nbk-health"
+    for width in (1400, 760):
+        page.set_viewport_size({"width": width, "height": 1000})
+        page.locator(health).scroll_into_view_if_needed()
+
+        def readable() -> bool:
+            at = page.evaluate(FIGURE_LAYOUT_JS, health)
+            if at is None:
+                return False
+            left, right = at["axisTitles"]
+            return (
+                at["items"] == 3
+                and at["svgWidth"] >= HEALTH_MIN_WIDTH
+                and at["title"]["bottom"] <= at["legendTop"]
+                and at["legendBottom"] <= at["plotTop"]
+                and left["right"] < right["left"]
+            )
+
+        _wait_for(
+            run,
+            readable,
+            f"the health panel laid out at {width} px",
+            timeout=10,
+            describe=lambda: str(page.evaluate(FIGURE_LAYOUT_JS, health)),
+        )
+        overflow = page.locator(health).evaluate("el => [el.scrollWidth, el.clientWidth]")
+        assert (overflow[0] > overflow[1]) == (width == 760), f"at {width} px: scroll/client width {overflow}"
+    page.set_viewport_size({"width": 1400, "height": 1000})
     run.assert_clean()
 
 
