@@ -2,14 +2,15 @@
 // `node --test js/tests/` (tests/test_js_units.py).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { colorLookup, heatmapPixels, imagePlacement, parseColor, pointsKey } from "../src/lib/surface_image.js";
+import { colorLookup, heatmapPixels, imagePlacement, pointsKey } from "../src/lib/surface_image.js";
 
-test("colors read as Plotly writes them", () => {
-  assert.deepEqual(parseColor("#1f77b4"), [31, 119, 180]);
-  assert.deepEqual(parseColor("#fff"), [255, 255, 255]);
-  assert.deepEqual(parseColor("rgb(214, 39, 40)"), [214, 39, 40]);
-  assert.deepEqual(parseColor("rgba(1,2,3,0.5)"), [1, 2, 3]);
-  assert.throws(() => parseColor("teal"), /unsupported color in a colorscale: teal/);
+test("a colorscale's colors read as Plotly writes them", () => {
+  const color = (c) => Array.from(colorLookup([[0, c], [1, c]], 2).slice(0, 3)); // one stop's color
+  assert.deepEqual(color("#1f77b4"), [31, 119, 180]);
+  assert.deepEqual(color("#fff"), [255, 255, 255]);
+  assert.deepEqual(color("rgb(214, 39, 40)"), [214, 39, 40]);
+  assert.deepEqual(color("rgba(1,2,3,0.5)"), [1, 2, 3]);
+  assert.throws(() => colorLookup([[0, "teal"], [1, "#fff"]]), /unsupported color in a colorscale: teal/);
 });
 
 test("a colorscale is sampled linearly between its stops", () => {

@@ -333,7 +333,7 @@ var SYMBOL_PX = 40;
 var ITEM_GAP_PX = 5;
 var ROW_PX = 20;
 var GROUP_GAP_PX = 10;
-var DEFAULT_FONT = '12px "Open Sans", verdana, arial, sans-serif';
+var DEFAULT_FAMILY = '"Open Sans", verdana, arial, sans-serif';
 function legendNames(data) {
   const names = [];
   const groups = /* @__PURE__ */ new Set();
@@ -366,7 +366,7 @@ function legendRoom(layout, data, width, measure) {
   if (layout.showlegend === false) return layout;
   const margin = { l: 80, r: 80, t: 100, b: 80, ...layout.margin };
   const size = legend.font?.size ?? layout.font?.size ?? 12;
-  const font = `${size}px ${legend.font?.family ?? layout.font?.family ?? DEFAULT_FONT.replace(/^12px /, "")}`;
+  const font = `${size}px ${legend.font?.family ?? layout.font?.family ?? DEFAULT_FAMILY}`;
   const rows = legendRows(legendNames(data).map((name) => measure(name, font)), width - margin.l - margin.r);
   if (rows <= 1) return layout;
   const grouped = (data || []).some((trace) => trace?.legendgroup != null);

@@ -415,7 +415,7 @@ var SYMBOL_PX = 40;
 var ITEM_GAP_PX = 5;
 var ROW_PX = 20;
 var GROUP_GAP_PX = 10;
-var DEFAULT_FONT = '12px "Open Sans", verdana, arial, sans-serif';
+var DEFAULT_FAMILY = '"Open Sans", verdana, arial, sans-serif';
 function legendNames(data) {
   const names = [];
   const groups = /* @__PURE__ */ new Set();
@@ -448,7 +448,7 @@ function legendRoom(layout, data, width, measure) {
   if (layout.showlegend === false) return layout;
   const margin = { l: 80, r: 80, t: 100, b: 80, ...layout.margin };
   const size = legend.font?.size ?? layout.font?.size ?? 12;
-  const font = `${size}px ${legend.font?.family ?? layout.font?.family ?? DEFAULT_FONT.replace(/^12px /, "")}`;
+  const font = `${size}px ${legend.font?.family ?? layout.font?.family ?? DEFAULT_FAMILY}`;
   const rows = legendRows(legendNames(data).map((name) => measure(name, font)), width - margin.l - margin.r);
   if (rows <= 1) return layout;
   const grouped = (data || []).some((trace) => trace?.legendgroup != null);
@@ -580,18 +580,12 @@ function minMax(x, y, maxPoints) {
 }
 
 // src/lib/surface_image.js
-function parseColor2(color) {
-  const text = String(color).trim();
-  let m = /^#([0-9a-f]{6})$/i.exec(text);
-  if (m) return [0, 2, 4].map((i) => parseInt(m[1].slice(i, i + 2), 16));
-  m = /^#([0-9a-f]{3})$/i.exec(text);
-  if (m) return [...m[1]].map((d) => parseInt(d + d, 16));
-  m = /^rgba?\(([^)]*)\)$/i.exec(text);
-  if (m) return m[1].split(",").slice(0, 3).map((v) => Math.round(Number(v)));
-  throw new Error(`unsupported color in a colorscale: ${color}`);
-}
 function colorLookup(colorscale, n = 256) {
-  const stops = colorscale.map(([t, color]) => [Number(t), parseColor2(color)]);
+  const stops = colorscale.map(([t, color]) => {
+    const rgba = parseColor(color);
+    if (!rgba) throw new Error(`unsupported color in a colorscale: ${color}`);
+    return [Number(t), rgba.slice(0, 3)];
+  });
   const lut = new Uint8Array(n * 3);
   let s = 0;
   for (let i = 0; i < n; i++) {

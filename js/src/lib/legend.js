@@ -5,8 +5,8 @@
 // point the legend scrolls inside a box. `legendRoom` counts the rows the legend will take
 // at the figure's width (the way Plotly lays them out: a 40 px symbol, the text, a 5 px gap,
 // wrapping at the plot area's width; rows of legend groups 10 px further apart) and gives the
-// extra rows their own room: the top margin
-// and the height grow by the same amount, so the plot area keeps its size.
+// extra rows their own room: the top margin and the height grow by the same amount, so the
+// plot area keeps its size.
 
 /** Plotly's horizontal legend: symbol and gap before the text, gap after an item. */
 const SYMBOL_PX = 40;
@@ -15,7 +15,7 @@ const ITEM_GAP_PX = 5;
 const ROW_PX = 20;
 /** Plotly's default gap between legend groups, which a horizontal legend adds to each row. */
 const GROUP_GAP_PX = 10;
-const DEFAULT_FONT = "12px \"Open Sans\", verdana, arial, sans-serif";
+const DEFAULT_FAMILY = "\"Open Sans\", verdana, arial, sans-serif"; // Plotly's
 
 /**
  * The names a figure's legend shows, once per legend group, in order.
@@ -70,7 +70,7 @@ export function legendRoom(layout, data, width, measure) {
   if (layout.showlegend === false) return layout;
   const margin = { l: 80, r: 80, t: 100, b: 80, ...layout.margin };
   const size = legend.font?.size ?? layout.font?.size ?? 12;
-  const font = `${size}px ${legend.font?.family ?? layout.font?.family ?? DEFAULT_FONT.replace(/^12px /, "")}`;
+  const font = `${size}px ${legend.font?.family ?? layout.font?.family ?? DEFAULT_FAMILY}`;
   const rows = legendRows(legendNames(data).map((name) => measure(name, font)), width - margin.l - margin.r);
   if (rows <= 1) return layout;
   const grouped = (data || []).some((trace) => trace?.legendgroup != null);

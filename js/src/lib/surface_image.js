@@ -7,21 +7,7 @@
 // title): the points stay as they are. These are the pure parts (colors, pixels, where the
 // image goes); the dashboard paints the pixels on a canvas.
 
-/**
- * Parse "#rrggbb", "#rgb" or "rgb(r, g, b)" / "rgba(...)" into [r, g, b].
- * @param {string} color
- * @returns {number[]}
- */
-export function parseColor(color) {
-  const text = String(color).trim();
-  let m = /^#([0-9a-f]{6})$/i.exec(text);
-  if (m) return [0, 2, 4].map((i) => parseInt(m[1].slice(i, i + 2), 16));
-  m = /^#([0-9a-f]{3})$/i.exec(text);
-  if (m) return [...m[1]].map((d) => parseInt(d + d, 16));
-  m = /^rgba?\(([^)]*)\)$/i.exec(text);
-  if (m) return m[1].split(",").slice(0, 3).map((v) => Math.round(Number(v)));
-  throw new Error(`unsupported color in a colorscale: ${color}`);
-}
+import { parseColor } from "./theme.js";
 
 /**
  * A colorscale ([[t, color], ...], t from 0 to 1) sampled at `n` evenly spaced points,
@@ -31,7 +17,11 @@ export function parseColor(color) {
  * @returns {Uint8Array} n * 3 bytes
  */
 export function colorLookup(colorscale, n = 256) {
-  const stops = colorscale.map(([t, color]) => [Number(t), parseColor(color)]);
+  const stops = colorscale.map(([t, color]) => {
+    const rgba = parseColor(color); // the forms Plotly and the kernel write (lib/theme.js)
+    if (!rgba) throw new Error(`unsupported color in a colorscale: ${color}`);
+    return [Number(t), rgba.slice(0, 3)];
+  });
   const lut = new Uint8Array(n * 3);
   let s = 0;
   for (let i = 0; i < n; i++) {
