@@ -152,11 +152,9 @@ function themeTraces(data, theme) {
   return data.map((trace) => {
     const tints = trace?.meta?.paper_tints;
     if (!Array.isArray(tints)) return trace;
-    return { ...trace, colorscale: tints.map(([t, color, amount]) => [t, toHex(mix(parseColor(color), paper, amount))]) };
+    const mixed = (color, amount) => toHex(composite([...parseColor(color).slice(0, 3), 1 - amount], paper));
+    return { ...trace, colorscale: tints.map(([t, color, amount]) => [t, mixed(color, amount)]) };
   });
-}
-function mix(color, toward, amount) {
-  return [0, 1, 2].map((i) => Math.round(color[i] + (toward[i] - color[i]) * amount)).concat(1);
 }
 function replace(obj, colors) {
   for (const [k, v] of Object.entries(colors)) if (obj[k] !== void 0) obj[k] = v;

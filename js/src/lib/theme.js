@@ -192,13 +192,10 @@ export function themeTraces(data, theme) {
   return data.map((trace) => {
     const tints = trace?.meta?.paper_tints;
     if (!Array.isArray(tints)) return trace;
-    return { ...trace, colorscale: tints.map(([t, color, amount]) => [t, toHex(mix(parseColor(color), paper, amount))]) };
+    // `color` with opacity 1 - amount over the paper: mixed toward it by `amount`
+    const mixed = (color, amount) => toHex(composite([...parseColor(color).slice(0, 3), 1 - amount], paper));
+    return { ...trace, colorscale: tints.map(([t, color, amount]) => [t, mixed(color, amount)]) };
   });
-}
-
-/** `color` mixed with `toward` by `amount` (0 keeps `color`, 1 is `toward`), opaque. */
-function mix(color, toward, amount) {
-  return [0, 1, 2].map((i) => Math.round(color[i] + (toward[i] - color[i]) * amount)).concat(1);
 }
 
 /** Replace the keys of `colors` that `obj` sets (only those). */
