@@ -148,14 +148,24 @@ async (selector) => {
 """
 
 
+# Counts the curves' draws (Plotly's afterplot event) from now on, on the plot's own node.
+_COUNT_DRAWS_JS = r"""
+(selector) => {
+  const plot = document.querySelector(selector);
+  plot.__nbkDrawn = 0;
+  plot.on('plotly_afterplot', () => { plot.__nbkDrawn += 1; });
+}
+"""
+
+
 def test_fast_drag_settles_on_last_value_without_backlog(notebook_page, jupyter_server, tmp_path):
     """A 60-event drag ends on its last value quickly, and the kernel computed fewer than 60 times."""
     run = _open(notebook_page, jupyter_server, tmp_path, "explorer_drag")
     before = int(run.execute("print(e.computations)"))
 
+    run.page.evaluate(_COUNT_DRAWS_JS, CURVES)
     drag = run.page.evaluate(_DRAG_JS, SLOPE_SLIDER)
     assert drag["value"] == "0.60" or drag["value"] == "0.6", drag
-    assert drag["ms"] < 1500, f"the drag itself took {drag['ms']:.0f} ms"
     released = time.monotonic()
     _wait_for(
         run,
@@ -167,6 +177,7 @@ def test_fast_drag_settles_on_last_value_without_backlog(notebook_page, jupyter_
     settle = time.monotonic() - released
     run.page.wait_for_timeout(500)
     assert abs(_left_slope(run) - 0.6) < TOL, "a late (stale) reply overwrote the last value"
+    drawn = run.page.evaluate("(sel) => document.querySelector(sel).__nbkDrawn", CURVES)
 
     after = int(run.execute("print(e.computations)"))
     computed = after - before
@@ -175,8 +186,12 @@ def test_fast_drag_settles_on_last_value_without_backlog(notebook_page, jupyter_
         f"60 input events made the kernel compute the curves {computed} times "
         f"(computations {before} -> {after}); coalescing must keep it under 60"
     )
+    # The page draws each reply once, as it comes: never a queue of draws behind the drag.
+    # (How long the drag took depends on the machine's load and is printed, not asserted.)
+    assert 1 <= drawn <= computed, f"{computed} computations were drawn {drawn} times"
     print(
-        f"drag: 60 events in {drag['ms']:.0f} ms ({drag['late']} overdue) -> {computed} computations; "
+        f"drag: 60 events in {drag['ms']:.0f} ms ({drag['late']} overdue) -> {computed} computations, "
+        f"{drawn} draws; "
         f"settled {settle:.2f} s after release"
     )
     run.assert_clean()
