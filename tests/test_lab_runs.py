@@ -15,6 +15,7 @@ import queue
 import shutil
 import subprocess
 import time
+from pathlib import Path
 
 import comm
 import keras
@@ -263,6 +264,7 @@ def test_registry_in_a_real_kernel():
     km, kc = jupyter_client.manager.start_new_kernel(kernel_name="python3")
     try:
         msgs: queue.Queue = queue.Queue()
+        kernel_opens: list[tuple[str, dict]] = []  # (the cell's code, comm_open content)
 
         def run(code: str, cell_id: str = "") -> dict:
             msg = kc.session.msg("execute_request", {"code": code, "silent": False, "store_history": True})
@@ -273,6 +275,8 @@ def test_registry_in_a_real_kernel():
             while True:
                 m = kc.get_iopub_msg(timeout=120)
                 msgs.put(m)
+                if m["msg_type"] == "comm_open":
+                    kernel_opens.append((code, m["content"]))
                 if m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
                     if m["parent_header"].get("msg_id") == msg["header"]["msg_id"]:
                         break
@@ -306,6 +310,10 @@ def test_registry_in_a_real_kernel():
             run("run = nbkeras.fit(model, x, y, epochs=500, batch_size=16)", cell_id="cell-fit")["content"]["status"]
             == "ok"
         )
+        # The kernel said hello once, from the cell that first used nbkeras's training (`import
+        # nbkeras` alone is lazy): a sidebar that found no target reconnects on it.
+        hellos = [(c, o) for c, o in kernel_opens if o["target_name"] == TARGET]
+        assert [(c.split(" =")[0], o["data"]) for c, o in hellos] == [("run", {"type": "hello"})], kernel_opens
         comm_id = open_comm()
         seen, end = [], time.time() + 60
         while time.time() < end and not any(r["model"] == "spirals_net" and r["state"] == "running" for r in seen):
@@ -344,6 +352,7 @@ def test_registry_in_a_real_kernel():
 
         # %load_ext nbkeras: a top-level model.fit the cell awaits is listed, stoppable, from its cell.
         assert run("%load_ext nbkeras")["content"]["status"] == "ok"
+        assert sum(o["target_name"] == TARGET for _, o in kernel_opens) == 1, "hello is said once per kernel"
         fit = kc.session.msg("execute_request", {"code": "h = model.fit(x, y, epochs=500, batch_size=16)"})
         fit["metadata"]["cellId"] = "cell-load-ext"
         kc.shell_channel.send(fit)
@@ -472,12 +481,27 @@ def test_runs_front_end_writes_no_html_and_fetches_nothing():
         assert not re.search(r"innerHTML|outerHTML|insertAdjacentHTML|DOMParser|eval\(", text), path.name
 
 
+LAB_TESTS = Path(__file__).resolve().parents[1] / "labextension" / "tests"
+
+
+def _node_test(name: str) -> str:
+    done = subprocess.run(["node", "--test", name], capture_output=True, text=True, timeout=120, cwd=LAB_TESTS)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 def test_sidebar_formatting_under_node():
     """``labextension/tests/runs_format.test.mjs``: progress, loss, part done, sparkline, status run."""
-    from pathlib import Path
+    assert "# pass 5" in _node_test("runs_format.test.mjs")
 
-    test = Path(__file__).resolve().parents[1] / "labextension" / "tests" / "runs_format.test.mjs"
-    done = subprocess.run(["node", "--test", str(test)], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert "# pass 5" in done.stdout
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+@pytest.mark.skipif(
+    not (LAB_TESTS.parent / "node_modules" / "@lumino" / "signaling").is_dir(),
+    reason="the lab extension's packages are not installed (`cd labextension && npm ci`, as .ci/run does)",
+)
+def test_sidebar_connection_under_node():
+    """``labextension/tests/runs_connection.test.mjs``: a kernel without nbkeras is asked once
+    until it says hello; every connection to a kernel hears the hello."""
+    assert "# pass 3" in _node_test("runs_connection.test.mjs")

@@ -7,6 +7,8 @@ nbkeras``), weakly: the registry never keeps a run alive. The lab extension
 what it has, then keeps it current:
 
 kernel → front end
+    ``{"type": "hello"}``, once, on a comm the kernel opens when it registers the target (the
+    sidebar answers by opening its own comm; nothing is sent on this one);
     ``{"type": "snapshot", "runs": [summary, ...]}`` on open and on ``resync``;
     ``{"type": "update", "run": summary}`` when a run's summary changed, at most
     :data:`UPDATES_PER_SECOND` per run (a change of state is sent at once);
@@ -31,6 +33,8 @@ import time
 import weakref
 from collections.abc import Callable
 from typing import Any
+
+import comm as jupyter_comm  # its create_comm is the kernel's, looked up when called
 
 from nbkeras._validate import check_choice, invalid_value, is_int
 
@@ -321,10 +325,16 @@ def _kind(monitor: Any) -> str:
 
 
 registry = RunRegistry()
+# The comm this kernel opened to say it answers on TARGET (kept: a collected comm closes itself).
+_announcement: Any = None
 
 
 def register_target() -> bool:
-    """Register the comm target ``nbkeras.runs`` with this kernel (once); False outside a kernel."""
+    """Register the comm target ``nbkeras.runs`` with this kernel (once), then announce it:
+    the kernel opens a comm on the same target name (``{"type": "hello"}``), and a sidebar
+    already connected to this kernel, which found no target when it looked, opens its own comm
+    at once (however the user imported nbkeras). False outside a kernel."""
+    global _announcement
     try:
         from IPython import get_ipython
 
@@ -336,6 +346,7 @@ def register_target() -> bool:
         return False
     if manager.targets.get(TARGET) is not registry.open:
         manager.register_target(TARGET, registry.open)
+        _announcement = jupyter_comm.create_comm(target_name=TARGET, data={"type": "hello"})
     return True
 
 

@@ -3,18 +3,15 @@
 // update per changed run (at most 2/s per run), `removed` when a run is dropped (a monitor
 // collected before it ran, or the oldest of the ended runs kept after their monitor went:
 // registry.py KEEP_ENDED), and a reply to each request. A kernel without nbkeras closes the
-// comm at once: it lists nothing, and the comm is tried again after a cell that may start
-// nbkeras's training (TRAINING_WORDS).
+// comm at once: it lists nothing until the kernel says hello (it opens a comm on the same
+// target when nbkeras's training is imported there, however it was imported), and the comm is
+// opened again.
 // Closing the page loses nothing in the kernel: the next page opens a new comm and gets a new
 // snapshot.
 import { Signal } from "@lumino/signaling";
 
 export const TARGET = "nbkeras.runs";
 const REQUEST_TIMEOUT_MS = 10000;
-// A cell that may have imported nbkeras's training (which registers the comm target): only
-// after such a cell is the comm tried again (a failed open costs the kernel a log line).
-const MAY_TRAIN = /nbkeras/;
-const TRAINING_WORDS = /\bfit\b|LiveMonitor|load_ext|TrainingRun|RunComparison|compare_runs|training/;
 
 /** A finite number, or null (the kernel sends null for NaN/Inf; anything else is not trusted). */
 export const num = (value) => (typeof value === "number" && Number.isFinite(value) ? value : null);
@@ -169,16 +166,21 @@ export class RunsConnection {
     }
   }
 
+  /**
+   * The kernel registered the target (its hello comm): open ours. The kernel takes the open
+   * after the cell that imported nbkeras (one queue), so the snapshot leaves when that cell
+   * ends. An open already on its way answers for itself; if it was turned down, once more at idle.
+   */
+  hello() {
+    if (this.live || this._disposed) return;
+    this._retry = true;
+    this.open();
+  }
+
   _onIopub(_sender, msg) {
-    if (this.live) return;
-    const type = msg.header.msg_type;
-    const code = type === "execute_input" ? String(msg.content.code || "") : "";
-    if (MAY_TRAIN.test(code) && TRAINING_WORDS.test(code)) {
-      // That cell may import nbkeras. The kernel takes the open after the cell (one queue), so
-      // the snapshot leaves as soon as the cell ends; if the open came too early, try again at idle.
-      this._retry = true;
-      this.open();
-    } else if (type === "status" && msg.content.execution_state === "idle" && this._retry) {
+    if (this.live || !this._retry) return;
+    if (msg.header.msg_type === "status" && msg.content.execution_state === "idle" && !this._comm) {
+      this._retry = false;
       this.open();
     }
   }
@@ -211,6 +213,7 @@ export class RunsHub {
     /** @type {Map<string, {connection: RunsConnection, sources: Map<any, any>}>} */
     this._kernels = new Map();
     this._contexts = new Map(); // sessionContext -> kernel it is counted for
+    this._hellos = new Map(); // kernel connection -> its hello handler (comm target TARGET)
   }
 
   /**
@@ -258,6 +261,7 @@ export class RunsHub {
     const kernel = context.session ? context.session.kernel : null;
     if (!kernel) return;
     this._contexts.set(context, kernel);
+    this._listen(kernel);
     let entry = this._kernels.get(kernel.id);
     if (!entry) {
       const connection = new RunsConnection(kernel);
@@ -269,10 +273,37 @@ export class RunsHub {
     this.changed.emit(undefined);
   }
 
+  /**
+   * Hear the kernel's hello on every connection to it (a notebook and a console on one kernel
+   * each have one, and each receives the kernel's comm_open): a connection with no handler for
+   * the target would turn the kernel's comm down with an error.
+   */
+  _listen(kernel) {
+    if (this._hellos.has(kernel)) return;
+    const hello = () => {
+      const entry = this._kernels.get(kernel.id);
+      if (entry) entry.connection.hello();
+    };
+    try {
+      kernel.registerCommTarget(TARGET, hello);
+    } catch {
+      return; // a connection that does not handle comms
+    }
+    this._hellos.set(kernel, hello);
+  }
+
+  _unlisten(kernel) {
+    const hello = this._hellos.get(kernel);
+    if (!hello || [...this._contexts.values()].includes(kernel)) return; // still another's connection
+    this._hellos.delete(kernel);
+    if (!kernel.isDisposed) kernel.removeCommTarget(TARGET, hello);
+  }
+
   _forget(context) {
     const kernel = this._contexts.get(context);
     if (!kernel) return;
     this._contexts.set(context, null);
+    this._unlisten(kernel);
     const entry = this._kernels.get(kernel.id);
     if (!entry) return;
     entry.sources.delete(context);
