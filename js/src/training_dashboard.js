@@ -187,6 +187,7 @@ function render({ model, el }) {
     panel.decode = () => {
       const spec = model.get(trait);
       panel.spec = spec && spec.data ? fromWire(spec) : null;
+      node.hidden = !panel.spec; // no figure (no surface for this model, no probe): no room
       loop.mark(panel);
     };
     panel.decode();

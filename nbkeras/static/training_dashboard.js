@@ -336,7 +336,9 @@ function createScheduler() {
   const io = typeof IntersectionObserver === "function" ? new IntersectionObserver((entries) => {
     for (const e of entries) {
       const p = panels.find((q) => q.node === e.target);
-      if (p) p.visible = e.isIntersecting;
+      if (!p) continue;
+      if (e.isIntersecting && !p.visible && p.dirty) p.urgent = true;
+      p.visible = e.isIntersecting;
     }
     wake();
   }) : null;
@@ -366,7 +368,7 @@ function createScheduler() {
     const now = performance.now();
     const waiting = panels.filter((p2) => p2.dirty && p2.visible);
     if (!waiting.length) return;
-    const urgent = waiting.find((p2) => p2.urgent);
+    const urgent = waiting.find((p2) => p2.urgent || p2.draws === 0);
     const ready = waiting.filter((p2) => now - p2.last >= MIN_INTERVAL_MS).sort((a, b) => a.last - b.last);
     const p = urgent ?? (now >= nextDraw ? ready[0] : void 0);
     if (!p) {
@@ -397,6 +399,10 @@ function createScheduler() {
       panels.push(p);
       if (node && io) io.observe(node);
       return p;
+    },
+    /** How many panels on screen wait to be drawn (0: what is on screen is current). */
+    pending() {
+      return panels.filter((p) => p.dirty && p.visible).length;
     },
     /** Stop drawing a panel (its node left the view). */
     remove(p) {
@@ -796,6 +802,7 @@ function render({ model, el }) {
     panel.decode = () => {
       const spec = model.get(trait);
       panel.spec = spec && spec.data ? fromWire(spec) : null;
+      node.hidden = !panel.spec;
       loop.mark(panel);
     };
     panel.decode();

@@ -937,6 +937,24 @@ def artifact_stem(nodeid_name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", nodeid_name).strip("-")
 
 
+def wait_frames(page: Page, n: int) -> None:
+    """Let the page render ``n`` animation frames (however long they take on a loaded machine)."""
+    page.evaluate(
+        "(n) => new Promise((done) => { const next = (k) => k ? requestAnimationFrame(() => next(k - 1)) : done();"
+        " next(n); })",
+        n,
+    )
+
+
+MAX_SCREENSHOT_HEIGHT = 10_000  # px: a whole course notebook
+_NOTEBOOK_SCROLLERS = "'.jp-WindowedPanel-outer, .jp-NotebookPanel-notebook, .jp-Notebook'"
+_NOTEBOOK_OVERFLOW_JS = f"""() => Math.max(0, ...Array.from(document.querySelectorAll({_NOTEBOOK_SCROLLERS}))
+    .map(el => el.scrollHeight - el.clientHeight))"""
+_NOTEBOOK_TO_TOP_JS = f"() => document.querySelectorAll({_NOTEBOOK_SCROLLERS}).forEach(el => {{ el.scrollTop = 0; }})"
+# True once nbkeras's page-wide redraw scheduler has no panel on screen waiting to be drawn.
+_REDRAWS_PENDING_JS = "() => { const s = globalThis[Symbol.for('nbkeras.redraw')]; return !s || s.pending() === 0; }"
+
+
 def save_artifacts(page: Page, stem: str, *, header: str = "", directory: Path = ARTIFACTS_DIR) -> list[Path]:
     """Write ``<stem>.png`` and ``<stem>.txt`` (console log); never raises.
 
@@ -949,18 +967,21 @@ def save_artifacts(page: Page, stem: str, *, header: str = "", directory: Path =
     png, txt = directory / f"{stem}.png", directory / f"{stem}.txt"
     viewport = page.viewport_size
     try:
-        if viewport:
-            extra = page.evaluate(
-                """() => Math.max(0, ...Array.from(document.querySelectorAll(
-                     '.jp-WindowedPanel-outer, .jp-NotebookPanel-notebook, .jp-Notebook'))
-                     .map(el => el.scrollHeight - el.clientHeight))"""
-            )
-            page.set_viewport_size({"width": viewport["width"], "height": min(viewport["height"] + int(extra), 8000)})
-            page.evaluate(
-                """() => document.querySelectorAll('.jp-WindowedPanel-outer, .jp-NotebookPanel-notebook,'
-                     + ' .jp-Notebook').forEach(el => { el.scrollTop = 0; })"""
-            )
+        # Grown to the notebook's height until it fits: charts drawn once they are on screen
+        # (js/src/lib/redraw.js) make the notebook taller than it was measured.
+        height = viewport["height"] if viewport else 0
+        for _ in range(3 if viewport else 0):
+            extra = int(page.evaluate(_NOTEBOOK_OVERFLOW_JS))
+            if extra <= 0 or height >= MAX_SCREENSHOT_HEIGHT:
+                break
+            height = min(height + extra, MAX_SCREENSHOT_HEIGHT)
+            page.set_viewport_size({"width": viewport["width"], "height": height})
+            page.evaluate(_NOTEBOOK_TO_TOP_JS)
             page.wait_for_timeout(300)  # let Plotly redraw at the new size
+            # Every panel is on screen now: wait (a while, not for a run that still streams)
+            # until nbkeras's redraw scheduler has drawn them.
+            with contextlib.suppress(Exception):
+                page.wait_for_function(_REDRAWS_PENDING_JS, timeout=5_000)
         page.screenshot(path=str(png), full_page=True, timeout=15_000)
         written.append(png)
     except Exception as exc:  # noqa: BLE001 - an artifact must not mask the real failure

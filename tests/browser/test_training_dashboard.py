@@ -265,7 +265,8 @@ def test_blocking_fit_ends_finished_with_every_step(notebook_page, jupyter_serve
 
     # Weight histograms over time: a band per weight, from the initial weights (step 0)
     # to the final ones, each row labelled with its weight and step.
-    # Charts off screen are drawn when they come into view: scroll there first.
+    # Charts off screen are drawn when they come into view, at the next frames (one panel a
+    # frame: a scrolled-to dashboard is never blank while the draw budget recovers).
     weights = _python(run, "[w.path for w in model.trainable_weights]")
     page.locator(f"{ROOT} .nbk-histograms").scroll_into_view_if_needed()
 
@@ -273,13 +274,8 @@ def test_blocking_fit_ends_finished_with_every_step(notebook_page, jupyter_serve
         plot = run.plotly_traces(f"{ROOT} .nbk-histograms")
         return [r for r in plot["data"][0]["y"] if r.strip()] if plot and plot["data"] else []
 
-    _wait_for(
-        run,
-        lambda: f"{weights[0]} · step {step}" in rows(),
-        "the histograms of the last step",
-        timeout=10,
-        describe=lambda: f"rows: {rows()[:4]}",
-    )
+    harness.wait_frames(page, 12)
+    assert f"{weights[0]} · step {step}" in rows(), f"12 frames after the scroll, rows: {rows()[:4]}"
     heatmap = run.plotly_traces(f"{ROOT} .nbk-histograms")["data"][0]
     rows = rows()
     for path in weights:
@@ -369,12 +365,14 @@ def _assert_same_smoothing(run: NotebookRun) -> float:
 
 
 def test_browser_smoothing_matches_kernel_smoothing(notebook_page, jupyter_server, tmp_path):
-    """The smoothed curve in the page equals recorder.smooth(values, alpha), at two alphas."""
+    """The smoothed curve in the page equals recorder.smooth(values, alpha), at two alphas.
+    Without a decision surface (surface=False) the dashboard keeps no empty box for one."""
     path = _notebook(
         tmp_path,
         "dashboard_smoothing",
         SETUP,
-        "monitor = nbkeras.LiveMonitor()\nmodel.fit(x, y, epochs=2, batch_size=32, callbacks=[monitor], verbose=0)",
+        "monitor = nbkeras.LiveMonitor(surface=False)\n"
+        "model.fit(x, y, epochs=2, batch_size=32, callbacks=[monitor], verbose=0)",
     )
     run = run_notebook(notebook_page, jupyter_server, path, timeout=RUN_TIMEOUT)
     run.wait_for_selector(ROOT)
@@ -388,6 +386,14 @@ def test_browser_smoothing_matches_kernel_smoothing(notebook_page, jupyter_serve
     )
 
     assert _assert_same_smoothing(run) == 0.6  # TensorBoard's default
+    height, above, below = run.page.evaluate(
+        f"""() => {{ const box = (s) => document.querySelector(`{ROOT} ${{s}}`).getBoundingClientRect();
+                 return [box('.nbk-surface').height, box('.nbk-histograms').top - box('.nbk-metrics').bottom,
+                         box('.nbk-health').top - box('.nbk-histograms').bottom]; }}"""
+    )
+    assert height == 0 and above == below, (
+        f"no surface: its box is {height} px tall; {above} px between metrics and histograms, {below} px below"
+    )
 
     # The page's slider changes its curve at once and the kernel's attribute follows.
     slider = run.page.locator(f'{ROOT} input[type=range][aria-label="smoothing"]')

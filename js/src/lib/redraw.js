@@ -10,7 +10,9 @@
 // a user does not feel; SHARE_LONG for longer ones, which are long tasks). However slow
 // the machine or large the figure, drawing stays within that share; a faster machine
 // just redraws more often. A user's own action (a slider) is drawn at the next frame.
-// Panels off screen or in a hidden tab stay dirty and are drawn when they come back.
+// Panels off screen or in a hidden tab stay dirty; when one comes into view (the user
+// scrolled to it: their own action) it is drawn at the next frames, one a frame, as is a
+// panel's first draw: a dashboard scrolled to is never blank for seconds.
 // A theme change (JupyterLab's Settings → Theme, lib/theme.js) marks every panel: the
 // visible ones redraw at once in the new colors, the others when they come into view.
 
@@ -83,7 +85,9 @@ function createScheduler() {
     ? new IntersectionObserver((entries) => {
       for (const e of entries) {
         const p = panels.find((q) => q.node === e.target);
-        if (p) p.visible = e.isIntersecting;
+        if (!p) continue;
+        if (e.isIntersecting && !p.visible && p.dirty) p.urgent = true; // scrolled into view: stale
+        p.visible = e.isIntersecting;
       }
       wake();
     })
@@ -117,8 +121,8 @@ function createScheduler() {
     const now = performance.now();
     const waiting = panels.filter((p) => p.dirty && p.visible);
     if (!waiting.length) return;
-    // A user's action first, then the panel that has waited longest.
-    const urgent = waiting.find((p) => p.urgent);
+    // A user's action (or a panel never drawn) first, then the panel that has waited longest.
+    const urgent = waiting.find((p) => p.urgent || p.draws === 0);
     const ready = waiting.filter((p) => now - p.last >= MIN_INTERVAL_MS).sort((a, b) => a.last - b.last);
     const p = urgent ?? (now >= nextDraw ? ready[0] : undefined);
     if (!p) {
@@ -150,6 +154,10 @@ function createScheduler() {
       panels.push(p);
       if (node && io) io.observe(node);
       return p;
+    },
+    /** How many panels on screen wait to be drawn (0: what is on screen is current). */
+    pending() {
+      return panels.filter((p) => p.dirty && p.visible).length;
     },
     /** Stop drawing a panel (its node left the view). */
     remove(p) {
