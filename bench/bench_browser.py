@@ -69,10 +69,14 @@ the ``input`` event to (a) the ``plotly_afterplot`` of ``.nbk-curves`` whose ``d
 f' = the new slope on x < 0 (falling back to a MutationObserver seeing that data), and (b)
 the next animation frame after it. Median and p95 over the changes.
 
+Scroll to a dashboard (``--only scroll``): an ``nbkeras.fit`` run (40 epochs) trains below the
+fold (4,000 px of output above it), is scrolled to once a third of the way and left, and is
+scrolled to after its run: the time and frames until every chart of it has drawn again.
+
 Chromium shares the cores with TensorFlow, Jupyter and (here) other people's work: absolute
 numbers are noisy; compare rows of one run. Options: ``--only`` (keys or row names,
 comma-separated: fit, fit-nosurface, fit-cold, monitor, two, long, livelossplot, figurewidget, baseline,
-explorer), ``--epochs-scale`` (scales the 40 epochs of the 1,000-step rows),
+explorer, scroll), ``--epochs-scale`` (scales the 40 epochs of the 1,000-step rows),
 ``--long-steps``, ``--explorer-changes``, ``--screenshots DIR`` (a full-page PNG and the
 console log of each configuration at the end of its run), ``--json PATH``,
 ``--train-timeout``. Exits 1 if any configuration failed (the others still run).
@@ -257,6 +261,16 @@ def cell_baseline(epochs: int) -> str:
 
 EXPLORER_CELL = 'import nbkeras\ne = nbkeras.explore_activations("sigmoid", "tanh", "relu", "leaky_relu")\n'
 
+# Scroll to a dashboard (``--only scroll``): room above it, so that it trains below the fold.
+SCROLL_SPACER_CELL = (
+    "from IPython.display import HTML\n"
+    "HTML('<div style=\"height: 4000px\">room above the dashboard: it trains below the fold</div>')\n"
+)
+
+
+def cell_fit_and_wait(epochs: int) -> str:
+    return f"run = nbkeras.fit(model, {FIT_ARGS.format(epochs=epochs, batch=32)})\nrun.wait()\n"
+
 
 @dataclass(frozen=True)
 class Config:
@@ -314,6 +328,7 @@ CONFIGS: tuple[Config, ...] = (
     Config("baseline", "no callback", cell_baseline),
 )
 EXPLORER_KEY, EXPLORER_NAME = "explorer", "activation explorer"
+SCROLL_KEY, SCROLL_NAME = "scroll", "scroll to a dashboard"
 
 
 # --------------------------------------------------------------------------------------
@@ -511,6 +526,42 @@ SCROLL_TO_CELL_JS = (
 }
 """
 )
+
+# The dashboard scrolled into view: time and frames until every chart panel of it has drawn
+# again (its redraw stats; the status line is not a chart).
+SCROLL_AND_TIME_JS = r"""
+async (root) => {
+  const el = document.querySelector(root);
+  // The charts on screen after the scroll (a dashboard can be taller than the window).
+  const onScreen = (k) => {
+    const node = el.querySelector(`[data-panel="${k}"]`);
+    const r = node ? node.getBoundingClientRect() : null;
+    return Boolean(r && r.height > 0 && r.bottom > 0 && r.top < innerHeight);
+  };
+  const charts = (stats) => Object.keys(stats).filter((k) => Number.isNaN(Number(k)) && onScreen(k));
+  const before = el.__nbkRedrawStats();
+  const t0 = performance.now();
+  el.scrollIntoView({block: 'start'});
+  for (let frames = 1; ; frames++) {
+    await new Promise((done) => requestAnimationFrame(done));
+    const now = el.__nbkRedrawStats();
+    const stale = charts(now).filter((k) => !before[k] || now[k].draws <= before[k].draws);
+    const ms = performance.now() - t0;
+    if (!stale.length) return {t0, ms, frames, panels: charts(now).length};
+    if (ms > 20000) return {t0, ms: null, frames, panels: charts(now).length, stale};
+  }
+}
+"""
+
+DASHBOARD_ROOT = ".nbkeras-widget.nbkeras-training-dashboard"
+
+
+def page_step(page: Any) -> int:
+    """The step the dashboard's status line shows (its kernel is busy: the cell waits for the run)."""
+    text = page.evaluate(f"() => (document.querySelector('{DASHBOARD_ROOT} .nbk-status') || {{}}).textContent || ''")
+    found = re.search(r"step ([\d,]+)", text)
+    return int(found.group(1).replace(",", "")) if found else 0
+
 
 # One slider change in the explorer, timed in the page (see the module docstring).
 EXPLORER_CHANGE_JS = r"""
@@ -966,6 +1017,61 @@ def measure_explorer(browser: Any, server: harness.JupyterServer, args: argparse
     return result
 
 
+def measure_scroll(browser: Any, server: harness.JupyterServer, args: argparse.Namespace) -> dict[str, Any]:
+    """A dashboard trains below the fold, is seen once a third of the way, and is scrolled to
+    after its run: how long until every chart of it is drawn again (its panels are stale)."""
+    epochs = max(1, round(STEPS_1000_EPOCHS * args.epochs_scale))
+    result: dict[str, Any] = {"key": SCROLL_KEY, "name": SCROLL_NAME, "epochs": epochs}
+    setup = SETUP.format(extra_imports="", models="model = make_model(32)") + WARM_NBKERAS
+    context = new_context(browser, args)
+    page = None
+    t_begin = time.monotonic()
+    try:
+        name = write_notebook(server, "bench-scroll.ipynb", [setup, SCROLL_SPACER_CELL, cell_fit_and_wait(epochs)])
+        page, nbrun = open_notebook(context, server, name, timeout=180)
+        for index in (0, 1):
+            run_cell(page, name, index)
+            wait_cell_done(page, name, index, timeout=300, what=f"cell {index}")
+        page.wait_for_function("() => document.querySelector('.js-plotly-plot')", timeout=120_000)
+        run_cell(page, name, 2)
+        page.wait_for_selector(DASHBOARD_ROOT, state="attached", timeout=120_000)
+        page.evaluate(SCROLL_TO_CELL_JS, {"path": name, "index": 0})
+        planned = epochs * math.ceil(N_TRAIN / 32)
+        deadline = time.monotonic() + 120 + planned * 0.04
+        while page_step(page) < planned // 3:  # a third of the way: seen once, then left
+            if time.monotonic() > deadline:
+                raise BenchError("the run did not reach a third of its steps in time")
+            page.wait_for_timeout(250)
+        page.evaluate(SCROLL_TO_CELL_JS, {"path": name, "index": 2})
+        page.wait_for_timeout(1500)
+        page.evaluate(SCROLL_TO_CELL_JS, {"path": name, "index": 0})
+        wait_cell_done(page, name, 2, timeout=max(10.0, deadline - time.monotonic()), what="the training cell")
+        page.wait_for_timeout(SETTLE_S * 1000)  # the last updates reached the page, below the fold
+        page.evaluate(START_JS)
+        timed = page.evaluate(SCROLL_AND_TIME_JS, DASHBOARD_ROOT)
+        page.wait_for_timeout(500)
+        data = page.evaluate(STOP_JS)
+        if timed["ms"] is None:
+            raise BenchError(f"panels never redrawn after the scroll: {timed['stale']}")
+        blocked, durations = blocked_in(data["longtasks"], timed["t0"], timed["t0"] + timed["ms"])
+        result.update(
+            {
+                "all_drawn_ms": round(timed["ms"]),
+                "frames": timed["frames"],
+                "panels": timed["panels"],
+                "blocked_ms": round(blocked),
+                "longest_task_ms": round(max(durations, default=0.0)),
+            }
+        )
+    except Exception as exc:  # noqa: BLE001
+        result["error"] = f"{type(exc).__name__}: {exc}"
+        result["traceback"] = traceback.format_exc()
+    finally:
+        finish(context, page, server, SCROLL_KEY, args, result)
+        result["total_s"] = round(time.monotonic() - t_begin, 1)
+    return result
+
+
 # --------------------------------------------------------------------------------------
 # Report
 # --------------------------------------------------------------------------------------
@@ -979,7 +1085,9 @@ def _fmt(value: Any, digits: int = 0) -> str:
     return str(value)
 
 
-def markdown(results: list[dict[str, Any]], explorer: dict[str, Any] | None, meta: dict[str, Any]) -> str:
+def markdown(
+    results: list[dict[str, Any]], explorer: dict[str, Any] | None, scroll: dict[str, Any] | None, meta: dict[str, Any]
+) -> str:
     lines = [
         f"`{meta['command']}`",
         "",
@@ -1019,6 +1127,17 @@ def markdown(results: list[dict[str, Any]], explorer: dict[str, Any] | None, met
                 f"Page meanwhile: {p['blocked_pct']}% blocked, longest task {p['longest_task_ms']:.0f} ms."
             )
         lines.append("")
+    if scroll is not None:
+        if "error" in scroll:
+            lines.append(f"Scroll to a dashboard: failed: {scroll['error'].splitlines()[0]}")
+        else:
+            lines.append(
+                f"Scroll to a dashboard that trained below the fold ({scroll['epochs']} epochs, seen once a third of "
+                f"the way): all {scroll['panels']} charts then on screen drawn {scroll['all_drawn_ms']:,} ms "
+                f"({scroll['frames']} frames) after the scroll; long tasks meanwhile {scroll['blocked_ms']} ms, "
+                f"longest {scroll['longest_task_ms']} ms."
+            )
+        lines.append("")
     attributed = [r for r in results if "attribution" in r]
     if attributed:
         lines.append(
@@ -1046,7 +1165,7 @@ def markdown(results: list[dict[str, Any]], explorer: dict[str, Any] | None, met
     noted = [r for r in results if r.get("notes")]
     if noted:
         lines += ["Notes:", ""] + [f"- {r['name']}: " + "; ".join(r["notes"]) for r in noted] + [""]
-    failed = [r for r in [*results, *([explorer] if explorer else [])] if "error" in r]
+    failed = [r for r in [*results, *(x for x in (explorer, scroll) if x)] if "error" in r]
     for r in failed:
         lines.append(f"FAILED {r['name']}:\n{r.get('traceback', r['error'])}")
     return "\n".join(lines)
@@ -1066,24 +1185,28 @@ def _version(package: str) -> str:
         return "not installed"
 
 
-def select(only: str | None) -> tuple[list[Config], bool]:
+def select(only: str | None) -> tuple[list[Config], bool, bool]:
+    """The training configurations, and whether the explorer and the scroll are measured."""
     if not only:
-        return list(CONFIGS), True
+        return list(CONFIGS), True, True
     wanted = [w.strip().lower() for w in only.split(",") if w.strip()]
-    chosen, explorer = [], False
+    chosen, explorer, scroll = [], False, False
     for w in wanted:
         if w in (EXPLORER_KEY, EXPLORER_NAME):
             explorer = True
+            continue
+        if w in (SCROLL_KEY, SCROLL_NAME):
+            scroll = True
             continue
         match = [c for c in CONFIGS if w in (c.key.lower(), c.name.lower())] or [
             c for c in CONFIGS if c.name.lower().startswith(w)
         ]
         if not match:
-            names = ", ".join([*(c.key for c in CONFIGS), EXPLORER_KEY])
+            names = ", ".join([*(c.key for c in CONFIGS), EXPLORER_KEY, SCROLL_KEY])
             raise SystemExit(f"--only: unknown configuration {w!r}; choose from {names} (or a row name)")
         chosen += [c for c in match if c not in chosen]
     order = [c for c in CONFIGS if c in chosen]
-    return order, explorer
+    return order, explorer, scroll
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1093,7 +1216,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         help="comma-separated keys or row names (fit, monitor, two, long, livelossplot, "
-        "figurewidget, baseline, explorer); default: all",
+        "figurewidget, baseline, explorer, scroll); default: all",
     )
     parser.add_argument(
         "--epochs-scale",
@@ -1119,7 +1242,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--epochs-scale, --long-steps and --explorer-changes must be positive")
     if not re.fullmatch(r"\d+x\d+", args.viewport.lower()):
         parser.error("--viewport must look like 1400x1000")
-    configs, explorer_wanted = select(args.only)
+    configs, explorer_wanted, scroll_wanted = select(args.only)
 
     reason = harness.missing_requirement()
     if reason:
@@ -1154,6 +1277,7 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="nbkeras-bench-browser-"))
     results: list[dict[str, Any]] = []
     explorer: dict[str, Any] | None = None
+    scroll: dict[str, Any] | None = None
     server = harness.start_jupyter_server(workdir, workdir / "jupyter-server.log")
     try:
         with sync_playwright() as playwright:
@@ -1182,11 +1306,14 @@ def main(argv: list[str] | None = None) -> int:
                         flush=True,
                     )
                     explorer = measure_explorer(browser, server, args)
+                if scroll_wanted:
+                    print(f"[{time.monotonic() - t_all:6.0f}s] {SCROLL_NAME} ...", file=sys.stderr, flush=True)
+                    scroll = measure_scroll(browser, server, args)
             finally:
                 browser.close()
     finally:
         server.stop()
-        failed = any("error" in r for r in results) or (explorer is not None and "error" in explorer)
+        failed = any("error" in r for r in [*results, *(x for x in (explorer, scroll) if x is not None)])
         if failed:
             print(
                 f"a configuration failed: JupyterLab's log is kept in {workdir / 'jupyter-server.log'}", file=sys.stderr
@@ -1195,10 +1322,12 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(workdir, ignore_errors=True)
     meta["load_end"] = _load()
     meta["total_s"] = time.monotonic() - t_all
-    print(markdown(results, explorer, meta))
+    print(markdown(results, explorer, scroll, meta))
     if args.json:
         Path(args.json).write_text(
-            json.dumps({"meta": meta, "configs": results, "explorer": explorer}, indent=1, default=str)
+            json.dumps(
+                {"meta": meta, "configs": results, "explorer": explorer, "scroll": scroll}, indent=1, default=str
+            )
         )
     return 1 if failed else 0
 
