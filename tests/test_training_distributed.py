@@ -66,7 +66,16 @@ with strategy.scope():
     in_scope = training_device()
 monitor = nbkeras.LiveMonitor(display="none", probe=(x[:64], y[:64]))
 shown = nbkeras.LiveMonitor(display="widget", histograms=False)  # what a dashboard would show
-history = model.fit(x, y, epochs=EPOCHS, batch_size=32, verbose=0, callbacks=[monitor, shown])
+
+
+class SetRateAfterFirstEpoch(keras.callbacks.Callback):
+    def on_epoch_end(self, epoch, logs=None):
+        if epoch == 0:
+            monitor.command("set_learning_rate", 0.005)  # what the dashboard's control sends
+
+
+history = model.fit(x, y, epochs=EPOCHS, batch_size=32, verbose=0,
+                    callbacks=[monitor, shown, SetRateAfterFirstEpoch()])
 
 sizes = {w.path: int(w.numpy().size) for w in model.trainable_weights}
 snapshots = monitor.weight_histograms
@@ -84,6 +93,10 @@ result(
             for e, r in monitor.health],
     strategy_in_scope=in_scope["strategy"],
     dashboard_device=shown.dashboard.status["device"],
+    dashboard_learning_rate=shown.dashboard.status.get("learning_rate"),
+    learning_rates=[float(v) for v in monitor.batch_history["learning_rate"].values]
+    if "learning_rate" in monitor.batch_history else None,
+    optimizer_rate=float(keras.ops.convert_to_numpy(model.optimizer.learning_rate)),
     state=monitor.state,
     notices=monitor.notices,
 )
@@ -179,7 +192,8 @@ def test_mirrored_strategy_monitor_records_the_run(mirrored):
     r = mirrored
     assert r["replicas"] == 2
     assert r["state"] == "finished"
-    assert r["notices"] == []  # no hook failed (a failure would be noted, training going on)
+    # No hook failed (a failure would be noted, training going on); the one notice is the rate set below.
+    assert r["notices"] == ["Learning rate set to 0.005 at step 26."]
 
     # Epoch history: the same keys and values as Keras's History, one entry per epoch.
     assert r["history"] == r["keras_history"]
@@ -201,6 +215,13 @@ def test_mirrored_strategy_monitor_records_the_run(mirrored):
     for h in r["health"]:
         assert math.isfinite(h["loss"]) and 0 < h["loss"] < 10
         assert len(h["grad_norms"]) == 3 and all(g is not None and 0 < g < 1e3 for g in h["grad_norms"])
+
+    # The learning rate of the mirrored optimizer: read every step (the dashboard's chart and
+    # status), and the dashboard's control sets it (after the first epoch's last step).
+    rates = r["learning_rates"]
+    assert rates is not None and len(rates) == r["epochs"] * 25, "no learning rate recorded"
+    assert rates == pytest.approx([1e-3] * 26 + [5e-3] * (len(rates) - 26))  # set after step 26
+    assert r["optimizer_rate"] == pytest.approx(5e-3) and r["dashboard_learning_rate"] == pytest.approx(5e-3)
 
     assert "Mirrored" in r["strategy_in_scope"]
     print(f"\n[mirrored] {r['epochs']} epochs on 2 replicas in {r['seconds']:.1f} s")

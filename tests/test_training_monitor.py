@@ -355,6 +355,18 @@ def test_learning_rate_ticks_stay_apart_on_the_panel_at_any_range(decades):
         assert len(set(yaxis["ticktext"])) == len(ticks)
 
 
+def test_an_unknown_learning_rate_gets_no_chart_and_the_last_chart_carries_the_step_axis():
+    """An optimizer whose rate could not be read: no empty learning-rate chart (it read 0.1 .. 1e4)."""
+    from nbkeras.training.figures import learning_rate_ticks, metric_panels
+
+    panels = metric_panels(["loss", "accuracy"], log_scale=False)
+    assert [p["layout"]["meta"]["panel"] for p in panels] == ["loss", "accuracy"]
+    assert panels[-1]["layout"]["xaxis"]["showticklabels"] and panels[-1]["layout"]["xaxis"]["title"]["text"] == "step"
+    known = metric_panels(["loss"], log_scale=False, learning_rate_axis=learning_rate_ticks(np.array([1e-3])))
+    assert [p["layout"]["meta"]["panel"] for p in known] == ["loss", "learning_rate"]
+    assert not known[0]["layout"]["xaxis"]["showticklabels"]
+
+
 def test_a_constant_learning_rate_gets_one_label_at_its_value():
     from nbkeras.training.figures import learning_rate_ticks
 

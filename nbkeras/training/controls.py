@@ -141,6 +141,15 @@ class RunControls:
         return out
 
 
+def _host_value(variable: Any) -> Any:
+    """A scalar variable's value on the host. ``float(variable)`` is not enough: under a
+    ``tf.distribute`` strategy a Keras variable wraps a ``MirroredVariable``, which ``float()``
+    refuses (the rate then read as unknown: an empty learning-rate chart)."""
+    if isinstance(variable, (int, float)):
+        return variable
+    return keras().ops.convert_to_numpy(variable)
+
+
 class LearningRate:
     """The optimizer's learning rate as the run reads and sets it.
 
@@ -161,7 +170,7 @@ class LearningRate:
         schedule = getattr(optimizer, "_learning_rate", None)
         self._schedule = schedule if isinstance(schedule, keras().optimizers.schedules.LearningRateSchedule) else None
         try:
-            self.value = float(optimizer.learning_rate)
+            self.value = float(_host_value(optimizer.learning_rate))
         except (AttributeError, TypeError, ValueError):  # an optimizer without a readable rate
             self.value = None
         return self.value
@@ -169,7 +178,7 @@ class LearningRate:
     def epoch_begin(self, optimizer: Any) -> None:
         self.read(optimizer)
         if self._schedule is not None:  # per-step schedules are evaluated on the host from here
-            self._iterations0 = int(optimizer.iterations)
+            self._iterations0 = int(_host_value(optimizer.iterations))
 
     def at(self, batch: int) -> float | None:
         """The rate of the step that ended with ``batch`` (its index in the epoch)."""

@@ -75,7 +75,8 @@ def metric_panels(
     nonfinite_steps: Sequence[float] = (),
     learning_rate_axis: Mapping[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
-    """One figure per metric, then one for the learning rate; layouts whose traces name their series.
+    """One figure per metric, then one for the learning rate (when it is known); layouts whose traces
+    name their series.
 
     Separate small figures rather than one figure of subplots: a browser redraws each on
     its own (a live run updates them in turn, never all in one long task), and a
@@ -84,9 +85,10 @@ def metric_panels(
     layout says what it is in ``meta`` (``panel``: the metric or ``"learning_rate"``;
     ``log_scale_follows``: whether the view's log-scale box switches its y axis): the view
     finds panels, axes and traces by ``meta``, never by their visible text.
-    ``learning_rate_axis``: ticks for the learning-rate axis (:func:`learning_rate_ticks`).
+    ``learning_rate_axis``: ticks for the learning-rate axis (:func:`learning_rate_ticks`); None
+    when the optimizer's rate could not be read: no learning-rate figure, rather than an empty one.
     """
-    rows = [*names, "learning_rate"]
+    rows = [*names, *(["learning_rate"] if learning_rate_axis is not None else [])]
     # NaN/Inf in the loss or weights: a red line at the step where it first appeared.
     shapes = [_step_line(step) for step in nonfinite_steps]
     panels = []
@@ -94,7 +96,7 @@ def metric_panels(
         first, last = i == 0, i == len(rows) - 1
         if name == "learning_rate":
             layout = _panel_layout(name, "learning rate", first=first, last=last, height=120)
-            layout["yaxis"].update(type="log", exponentformat="e", **(learning_rate_axis or {}))
+            layout["yaxis"].update(type="log", exponentformat="e", **learning_rate_axis)
             traces = [_line("learning rate", series="batch/learning_rate", color=LEARNING_RATE, shape="hv")]
             traces[0]["showlegend"] = False
         else:

@@ -263,11 +263,11 @@ class RunPresenter:
         if self.dashboard is None or not (self._resync or self._push_throttle.due(now)):
             return
         self._draw_figures(now)
-        lr_axis = self._learning_rate_axis()
+        lr_axis = self._learning_rate_axis() or {}
         shown = (tuple(self.recorder.batch_history), len(self.nonfinite_steps), tuple(lr_axis.get("tickvals", ())))
         if shown != self._shown_panels:  # new metrics, a NaN line, other learning-rate ticks
             self._shown_panels = shown
-            self.dashboard.set_metric_panels(self._panels(learning_rate_axis=lr_axis))
+            self.dashboard.set_metric_panels(self._panels())
         if self._snapshot_throttle.due(now, force=self._resync):
             self._resync = False
             self.dashboard.send_snapshot(self.series(), self.status())
@@ -338,23 +338,20 @@ class RunPresenter:
         out.update(self.epoch_series)
         return out
 
-    def _learning_rate_axis(self) -> dict[str, Any]:
+    def _learning_rate_axis(self) -> dict[str, Any] | None:
+        """Ticks for the learning-rate chart; None while the optimizer's rate is not known (no chart)."""
         series = self.recorder.batch_history.get("learning_rate")
-        return learning_rate_ticks(series.values) if series is not None else {}
+        return learning_rate_ticks(series.values) if series is not None else None
 
-    def _panels(
-        self, *, log_scale: bool | None = None, learning_rate_axis: dict[str, Any] | None = None
-    ) -> list[dict[str, Any]]:
+    def _panels(self, *, log_scale: bool | None = None) -> list[dict[str, Any]]:
         if log_scale is None:
             log_scale = self.dashboard.log_scale if self.dashboard is not None else False
-        if learning_rate_axis is None:
-            learning_rate_axis = self._learning_rate_axis()
         metrics = [k for k in self.recorder.batch_history if k != "learning_rate" and not k.endswith("_per_second")]
         return metric_panels(
             metric_names(metrics),
             log_scale=log_scale,
             nonfinite_steps=self.nonfinite_steps,
-            learning_rate_axis=learning_rate_axis,
+            learning_rate_axis=self._learning_rate_axis(),
         )
 
     def _histogram_figure(self) -> dict[str, Any]:

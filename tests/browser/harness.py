@@ -981,7 +981,7 @@ def save_artifacts(page: Page, stem: str, *, header: str = "", directory: Path =
             # Every panel is on screen now: wait (a while, not for a run that still streams)
             # until nbkeras's redraw scheduler has drawn them.
             with contextlib.suppress(Exception):
-                page.wait_for_function(_REDRAWS_PENDING_JS, timeout=5_000)
+                page.wait_for_function(_REDRAWS_PENDING_JS, timeout=10_000)
         page.screenshot(path=str(png), full_page=True, timeout=15_000)
         written.append(png)
     except Exception as exc:  # noqa: BLE001 - an artifact must not mask the real failure
