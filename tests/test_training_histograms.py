@@ -387,6 +387,22 @@ def test_histogram_history_figure_has_one_band_per_weight():
     assert "step 9 (epoch 3)" in fig["layout"]["title"]["text"]
 
 
+def test_a_weights_band_keeps_a_readable_height_with_few_or_many_snapshots():
+    """3 px a snapshot row, but never under 36 px a band (two snapshots) nor over 72 (forty)."""
+    from nbkeras.training.figures import HISTOGRAM_BAND_PX, histogram_history_figure
+    from nbkeras.training.histograms import histogram_history
+
+    def band_px(n_snapshots: int, n_weights: int = 3) -> float:
+        weights = [(f"w{i}", np.linspace(-1, 1, 5), [1, 2, 2, 1]) for i in range(n_weights)]
+        snaps = [_snapshot(s, weights) for s in range(n_snapshots)]
+        fig = histogram_history_figure(histogram_history(snaps, rows=40, bins=4), step=n_snapshots, epoch=0)
+        return (fig["layout"]["height"] - 110) / n_weights
+
+    # 10 snapshots: 10 rows and 2 gaps shared by 3 bands, 3 px each, plus 14 px: 46 px.
+    assert [band_px(n) for n in (1, 2, 10, 40)] == [HISTOGRAM_BAND_PX[0], 36, 46, HISTOGRAM_BAND_PX[1]]
+    assert band_px(40, n_weights=12) == 72  # the chart grows with the weights, not with the run
+
+
 def test_histogram_history_has_one_row_per_step_the_later_snapshot_winning():
     from nbkeras.training.histograms import histogram_history
 

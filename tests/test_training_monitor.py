@@ -337,10 +337,10 @@ def _plot_height(panel):
 
 @pytest.mark.parametrize("decades", [0.05, 0.3, 0.7, 1.0, 1.3, 2.0, 3.5, 6.0])
 def test_learning_rate_ticks_stay_apart_on_the_panel_at_any_range(decades):
-    from nbkeras.training.figures import learning_rate_ticks, metric_panels
+    from nbkeras.training.figures import log_axis_ticks, metric_panels
 
     for lo in np.geomspace(1e-6, 0.5, 37):
-        axis = learning_rate_ticks(np.array([lo, lo * 10**decades, lo * 10 ** (decades / 3)]))
+        axis = log_axis_ticks(np.array([lo, lo * 10**decades, lo * 10 ** (decades / 3)]))
         lr_panel = metric_panels(["loss"], log_scale=False, learning_rate_axis=axis)[-1]
         yaxis = lr_panel["layout"]["yaxis"]
         assert lr_panel["layout"]["meta"]["panel"] == "learning_rate" and yaxis["tickmode"] == "array"
@@ -357,21 +357,21 @@ def test_learning_rate_ticks_stay_apart_on_the_panel_at_any_range(decades):
 
 def test_an_unknown_learning_rate_gets_no_chart_and_the_last_chart_carries_the_step_axis():
     """An optimizer whose rate could not be read: no empty learning-rate chart (it read 0.1 .. 1e4)."""
-    from nbkeras.training.figures import learning_rate_ticks, metric_panels
+    from nbkeras.training.figures import log_axis_ticks, metric_panels
 
     panels = metric_panels(["loss", "accuracy"], log_scale=False)
     assert [p["layout"]["meta"]["panel"] for p in panels] == ["loss", "accuracy"]
     assert panels[-1]["layout"]["xaxis"]["showticklabels"] and panels[-1]["layout"]["xaxis"]["title"]["text"] == "step"
-    known = metric_panels(["loss"], log_scale=False, learning_rate_axis=learning_rate_ticks(np.array([1e-3])))
+    known = metric_panels(["loss"], log_scale=False, learning_rate_axis=log_axis_ticks(np.array([1e-3])))
     assert [p["layout"]["meta"]["panel"] for p in known] == ["loss", "learning_rate"]
     assert not known[0]["layout"]["xaxis"]["showticklabels"]
 
 
 def test_a_constant_learning_rate_gets_one_label_at_its_value():
-    from nbkeras.training.figures import learning_rate_ticks
+    from nbkeras.training.figures import log_axis_ticks
 
-    assert learning_rate_ticks(np.full(50, 1e-3)) == {"tickmode": "array", "tickvals": [1e-3], "ticktext": ["1e-3"]}
-    assert learning_rate_ticks(np.array([np.nan, 0.0])) == {}  # no usable rate yet: Plotly's own
+    assert log_axis_ticks(np.full(50, 1e-3)) == {"tickmode": "array", "tickvals": [1e-3], "ticktext": ["1e-3"]}
+    assert log_axis_ticks(np.array([np.nan, 0.0])) == {}  # no usable rate yet: Plotly's own
 
 
 def test_the_learning_rate_panel_labels_the_rates_of_the_run_live_and_in_its_picture(wire):

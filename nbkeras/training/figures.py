@@ -19,8 +19,8 @@ from nbkeras.training.series import DecimatedSeries
 from nbkeras.widgets.svg import log_ticks
 
 TRAIN, VALIDATION, RAW, LEARNING_RATE = "#4c78a8", "#f58518", "rgba(76,120,168,0.28)", "#54a24b"
-LEARNING_RATE_TICKS = 4  # at most this many labels on the learning-rate axis (~100 px tall) ...
-LEARNING_RATE_GAP = 0.2  # ... each at least this fraction of its range from the next (~20 px)
+LOG_AXIS_TICKS = 4  # at most this many labels on a log axis (the learning rate's is ~100 px tall) ...
+LOG_AXIS_GAP = 0.2  # ... each at least this fraction of its range from the next (~20 px)
 
 
 def _exponent_label(value: float) -> str:
@@ -29,18 +29,19 @@ def _exponent_label(value: float) -> str:
     return f"{mantissa.rstrip('0').rstrip('.')}e{int(exponent)}"
 
 
-def learning_rate_ticks(values: np.ndarray) -> dict[str, Any]:
-    """The learning-rate axis's ticks for the rates a run used: a few labels that never overlap.
+def log_axis_ticks(values: np.ndarray) -> dict[str, Any]:
+    """A log axis's ticks for the values it shows (the rates a run used, the layers' gradient
+    norms): a few labels that never overlap.
 
     Plotly's own log ticks over about a decade label every digit ("2 3 4 5 ... 1e-3 2 3"),
-    which run together on a panel 100 px tall; these are at most
-    :data:`LEARNING_RATE_TICKS` values of :func:`~nbkeras.widgets.svg.log_ticks` within the
-    rates used, each at least :data:`LEARNING_RATE_GAP` of the range from the next (one, at
-    the rate, when it never changed), labelled as ``1e-3``. The live view
-    and the picture draw the same ticks. Empty (Plotly's ticks) before any rate.
+    small and unlabelled digits that run together on a panel 100 px tall; these are at most
+    :data:`LOG_AXIS_TICKS` values of :func:`~nbkeras.widgets.svg.log_ticks` within the
+    values, each at least :data:`LOG_AXIS_GAP` of the range from the next (one, at
+    the value, when it never changed), labelled as ``1e-3``. The live view
+    and the picture draw the same ticks. Empty (Plotly's ticks) without a positive value.
 
     Example:
-        >>> learning_rate_ticks(np.array([1e-3, 1e-2]))["ticktext"]
+        >>> log_axis_ticks(np.array([1e-3, 1e-2]))["ticktext"]
         ['1e-3', '2e-3', '5e-3', '1e-2']
     """
     values = np.asarray(values, dtype=float)
@@ -51,12 +52,12 @@ def learning_rate_ticks(values: np.ndarray) -> dict[str, Any]:
     ticks: list[float] = []
     if hi <= lo * (1 + 1e-6):
         ticks = [lo]
-    else:  # neighbours at least LEARNING_RATE_GAP of the axis apart
+    else:  # neighbours at least LOG_AXIS_GAP of the axis apart
         span = math.log10(hi / lo)
         # Rates are float32 in the optimizer (0.01 reads 0.0099999998): round ends stay in.
-        candidates = log_ticks(lo * (1 - 1e-6), hi * (1 + 1e-6), max_ticks=LEARNING_RATE_TICKS)
-        for value in candidates[:: -(-len(candidates) // LEARNING_RATE_TICKS)]:  # a narrow range: linear steps
-            if not ticks or math.log10(value / ticks[-1]) >= LEARNING_RATE_GAP * span:
+        candidates = log_ticks(lo * (1 - 1e-6), hi * (1 + 1e-6), max_ticks=LOG_AXIS_TICKS)
+        for value in candidates[:: -(-len(candidates) // LOG_AXIS_TICKS)]:  # a narrow range: linear steps
+            if not ticks or math.log10(value / ticks[-1]) >= LOG_AXIS_GAP * span:
                 ticks.append(value)
     return {"tickmode": "array", "tickvals": ticks, "ticktext": [_exponent_label(v) for v in ticks]}
 
@@ -85,7 +86,7 @@ def metric_panels(
     layout says what it is in ``meta`` (``panel``: the metric or ``"learning_rate"``;
     ``log_scale_follows``: whether the view's log-scale box switches its y axis): the view
     finds panels, axes and traces by ``meta``, never by their visible text.
-    ``learning_rate_axis``: ticks for the learning-rate axis (:func:`learning_rate_ticks`); None
+    ``learning_rate_axis``: ticks for the learning-rate axis (:func:`log_axis_ticks`); None
     when the optimizer's rate could not be read: no learning-rate figure, rather than an empty one.
     """
     rows = [*names, *(["learning_rate"] if learning_rate_axis is not None else [])]
@@ -176,6 +177,24 @@ def fill_metric_figure(
 HEALTH_MIN_WIDTH = 560  # px: the narrowest the health figure reads at (see its layout's meta)
 
 
+def gradient_norm_axis(norms: np.ndarray) -> dict[str, Any]:
+    """The health figure's log axis of gradient norms: labelled ticks that stay apart
+    (:func:`log_axis_ticks`), and a range that starts well left of the smallest bar, so a
+    small norm reads as a short bar, not as none.
+
+    Example:
+        >>> gradient_norm_axis(np.array([0.01, 1.0]))["range"]
+        [-2.5, 0.1]
+    """
+    values = np.asarray(norms, dtype=float)
+    values = values[np.isfinite(values) & (values > 0)]
+    if values.size == 0:
+        return {"nticks": 5}
+    lo, hi = math.log10(values.min()), math.log10(values.max())
+    span = max(hi - lo, 1.0)
+    return {**log_axis_ticks(values), "range": [round(lo - 0.25 * span, 3), round(hi + 0.05 * span, 3)]}
+
+
 def health_figure(report: Any, *, epoch: int) -> dict[str, Any]:
     """Per-layer gradient norms (log) and dead / saturated fractions from a health probe."""
     layers = list(report.layers)
@@ -236,7 +255,7 @@ def health_figure(report: Any, *, epoch: int) -> dict[str, Any]:
                 "type": "log",
                 "title": {"text": "gradient norm (log)"},
                 "exponentformat": "e",
-                "nticks": 5,  # labels stay flat in a narrow view
+                **gradient_norm_axis(norm),
             },
             "xaxis2": {"domain": [0.52, 1], "range": [0, 1], "title": {"text": "fraction of units"}, "nticks": 5},
             "yaxis": {"autorange": "reversed", "automargin": True},
@@ -247,6 +266,21 @@ def health_figure(report: Any, *, epoch: int) -> dict[str, Any]:
             "meta": {"panel": "health", "min_width": HEALTH_MIN_WIDTH},
         },
     }
+
+
+HISTOGRAM_BAND_PX = (36, 72)  # a weight's band in the histograms-over-time chart, its label included
+
+
+def histogram_band_px(rows: float) -> int:
+    """Height of one weight's band of ``rows`` rows (snapshots and the gap): 3 px a row, kept
+    within :data:`HISTOGRAM_BAND_PX` so that a band reads the same early and late in a run.
+
+    Example:
+        >>> histogram_band_px(3), histogram_band_px(11), histogram_band_px(41)
+        (36, 47, 72)
+    """
+    low, high = HISTOGRAM_BAND_PX
+    return int(min(high, max(low, 14 + 3 * rows)))
 
 
 def histogram_history_figure(
@@ -288,7 +322,7 @@ def histogram_history_figure(
             }
         ],
         "layout": {
-            "height": 110 + 3 * len(rows) + 14 * len(history),
+            "height": 110 + len(history) * histogram_band_px(len(rows) / max(len(history), 1)),
             "margin": {"l": 260, "r": 10, "t": 30, "b": 56},
             "title": {
                 "text": f"up to step {step} (epoch {epoch + 1}) · a band per weight, oldest snapshot at its top",

@@ -25,7 +25,7 @@ from nbkeras.training.figures import (
     fill_metric_figure,
     health_figure,
     histogram_history_figure,
-    learning_rate_ticks,
+    log_axis_ticks,
     metric_names,
     metric_panels,
     surface_figure,
@@ -341,7 +341,7 @@ class RunPresenter:
     def _learning_rate_axis(self) -> dict[str, Any] | None:
         """Ticks for the learning-rate chart; None while the optimizer's rate is not known (no chart)."""
         series = self.recorder.batch_history.get("learning_rate")
-        return learning_rate_ticks(series.values) if series is not None else None
+        return log_axis_ticks(series.values) if series is not None else None
 
     def _panels(self, *, log_scale: bool | None = None) -> list[dict[str, Any]]:
         if log_scale is None:
