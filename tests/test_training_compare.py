@@ -36,6 +36,25 @@ def test_each_run_is_a_line_per_metric_with_its_history(wire):
     assert set(board.table()) == {"sgd", "adam"}
 
 
+def test_the_legend_sits_above_the_charts_and_log_axes_get_labelled_ticks(wire):
+    """Below the charts the legend ran into their "epoch" titles; on a log axis Plotly labelled
+    bare digits ("7 6 5 4 3 2 0.1 9 8"): a few labelled ticks within the values instead."""
+    board = nbkeras.RunComparison(("loss", "val_loss"), log_scale=True, title="batch size")
+    for name in ("sgd", "adam"):
+        _model(name).fit(X, Y, epochs=4, validation_data=(XT, YT), callbacks=[board.monitor(name)], verbose=0)
+    layout = to_static(board.figure)["layout"]
+    assert layout["legend"]["y"] >= 1 and layout["legend"]["yanchor"] == "bottom"
+    assert layout["title"]["yref"] == "container" and layout["title"]["yanchor"] == "top"
+    for axis, metric in (("yaxis", "loss"), ("yaxis2", "val_loss")):
+        values = np.concatenate([board.runs[n].history[metric] for n in ("sgd", "adam")])
+        ticks = layout[axis]["tickvals"]
+        assert layout[axis]["type"] == "log" and 1 <= len(ticks) <= 4, layout[axis]
+        assert values.min() * 0.999 <= min(ticks) and max(ticks) <= values.max() * 1.001
+        assert len(set(layout[axis]["ticktext"])) == len(ticks) and all("e" in t for t in layout[axis]["ticktext"])
+    linear = nbkeras.RunComparison(("loss",)).figure_spec()["layout"]["yaxis"]
+    assert linear["type"] == "linear" and "tickvals" not in linear
+
+
 def test_live_updates_arrive_during_the_run(wire):
     board = nbkeras.RunComparison(("loss",))
     board.min_interval = 0.0

@@ -16,6 +16,7 @@ import numpy as np
 import traitlets
 
 from nbkeras._validate import invalid_value
+from nbkeras.training.figures import log_axis_ticks
 from nbkeras.training.presenter import Throttle
 from nbkeras.widgets.base import NbKerasWidget
 from nbkeras.widgets.figure import to_wire
@@ -112,14 +113,23 @@ class RunComparison(NbKerasWidget):
         gap = 0.08
         width = (1 - gap * (n - 1)) / n
         layout: dict[str, Any] = {
-            "height": 360,
-            "margin": {"l": 55, "r": 10, "t": 50 if self.title else 30, "b": 45},
+            "height": 380,
+            # t: the title, then one legend row (the view adds the rows a long legend wraps to)
+            "margin": {"l": 55, "r": 10, "t": 66 if self.title else 36, "b": 45},
             "plot_bgcolor": "white",
-            "legend": {"orientation": "h", "y": -0.2},
+            # above the charts: below them it ran into their "epoch" titles
+            "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
             "uirevision": "compare",
         }
-        if self.title:
-            layout["title"] = {"text": self.title, "font": {"size": 14}}
+        if self.title:  # at the top, however many rows the legend under it takes
+            layout["title"] = {
+                "text": self.title,
+                "font": {"size": 14},
+                "yref": "container",
+                "y": 1,
+                "yanchor": "top",
+                "pad": {"t": 10},
+            }
         data: list[dict[str, Any]] = []
         for i, metric in enumerate(self.metrics):
             axis = "" if i == 0 else str(i + 1)
@@ -135,6 +145,9 @@ class RunComparison(NbKerasWidget):
                 "gridcolor": "#eee",
                 "anchor": f"x{axis}",
             }
+            if self.log_scale:  # labelled ticks that stay apart, not Plotly's small digits
+                shown = [np.asarray(m.history.get(metric, []), dtype=float) for m in self.runs.values()]
+                layout[f"yaxis{axis}"].update(log_axis_ticks(np.concatenate([*shown, np.empty(0)])))
             for j, (label, mon) in enumerate(self.runs.items()):
                 values = np.asarray(mon.history.get(metric, []), dtype=float)
                 data.append(
