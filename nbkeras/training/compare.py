@@ -145,11 +145,10 @@ class RunComparison(NbKerasWidget):
                 "gridcolor": "#eee",
                 "anchor": f"x{axis}",
             }
+            shown = {label: np.asarray(mon.history.get(metric, []), dtype=float) for label, mon in self.runs.items()}
             if self.log_scale:  # labelled ticks that stay apart, not Plotly's small digits
-                shown = [np.asarray(m.history.get(metric, []), dtype=float) for m in self.runs.values()]
-                layout[f"yaxis{axis}"].update(log_axis_ticks(np.concatenate([*shown, np.empty(0)])))
-            for j, (label, mon) in enumerate(self.runs.items()):
-                values = np.asarray(mon.history.get(metric, []), dtype=float)
+                layout[f"yaxis{axis}"].update(log_axis_ticks(np.concatenate([np.empty(0), *shown.values()])))
+            for j, (label, values) in enumerate(shown.items()):
                 data.append(
                     {
                         "type": "scatter",
